@@ -176,19 +176,36 @@ def check_arguments(function: dict, arguments: dict) -> str | None:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a row came from: a CSV's 1-based line (header is line 1) or a Hub split's row."""
+    source: str
+    line: int
+    unit: str = "line"  # "row" for Hub datasets
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.unit} {self.line}"
+
+
+@dataclass(frozen=True)
 class Example:
     message: str
     call: Call
-    origin: str = ""  # "file.csv line 12": where a message came from, for error reports
+    origin: Location | None = None
 
 
 @dataclass
 class RowError:
-    line: str  # "file.csv line 12" or "user/dataset [train] row 3"
+    origin: Location
     message: str
 
+    def to_json(self) -> dict:
+        return {"source": self.origin.source, "line": self.origin.line, "message": self.message}
 
-def parse_row(row: dict, tools: list[dict], origin: str = "") -> Example:
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> Example:
     """One dataset row (user_message, tool_calls JSON) -> Example; DataError says what is wrong."""
     message = row.get("user_message")
     if not isinstance(message, str) or not message.strip():
@@ -219,7 +236,7 @@ def parse_row(row: dict, tools: list[dict], origin: str = "") -> Example:
     return Example(message.strip(), Call.make(call["name"], arguments), origin)
 
 
-def read_csv_rows(text: str, origin: str) -> list[tuple[str, dict]]:
+def read_csv_rows(text: str, origin: str) -> list[tuple[Location, dict]]:
     """(location, row) pairs; locations use 1-based CSV line numbers (header is line 1)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = {"user_message", "tool_calls"} - set(reader.fieldnames or [])
@@ -229,14 +246,14 @@ def read_csv_rows(text: str, origin: str) -> list[tuple[str, dict]]:
     rows, line = [], reader.line_num
     try:
         for row in reader:
-            rows.append((f"{origin} line {line + 1}", row))
+            rows.append((Location(origin, line + 1), row))
             line = reader.line_num
     except csv.Error as error:
         raise DataError(f"{origin} line {reader.line_num}: unreadable CSV ({error})") from None
     return rows
 
 
-def read_dataset_rows(source: str | None = None) -> list[tuple[str, dict]]:
+def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
     """Raw rows of a local CSV, a CSV URL, a Hub dataset id (all splits), or the bundled seeds."""
     if source in (None, BUNDLED):
         return read_csv_rows(BUNDLED_SEEDS_CSV, "bundled seeds")
@@ -255,7 +272,7 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[str, dict]]:
     rows = []
     for split_name in sorted(splits):
         for index, row in enumerate(splits[split_name]):
-            rows.append((f"{source} [{split_name}] row {index + 1}", row))
+            rows.append((Location(f"{source} [{split_name}]", index + 1, "row"), row))
     return rows
 
 
@@ -266,42 +283,42 @@ def normalise_message(text: str) -> str:
 
 @dataclass
 class DatasetReport:
-    """Everything the validator reports; `examples` are the valid, de-duplicated rows."""
+    """What validation found. `parsed` holds every valid row, `examples` the de-duplicated ones
+    without conflicts (what training and evaluation use)."""
     rows: int = 0
-    examples: list = field(default_factory=list)
+    parsed: list = field(default_factory=list)  # Example
+    examples: list = field(default_factory=list)  # Example
     errors: list = field(default_factory=list)  # RowError
-    duplicates: list = field(default_factory=list)  # {"line", "duplicate_of", "kind"}
+    duplicates: list = field(default_factory=list)  # {"line", "duplicate_of", "kind", "message"}
     conflicts: list = field(default_factory=list)  # {"message", "lines", "calls"}
 
 
-def check_dataset(rows: list[tuple[str, dict]], tools: list[dict]) -> DatasetReport:
-    """Validate rows; keep the first of each normalised duplicate; flag conflicting labels."""
+def check_dataset(rows: list[tuple[Location, dict]], tools: list[dict]) -> DatasetReport:
+    """Validate rows; keep the first of each normalised duplicate; a message labelled with two
+    different calls is an error on the later row and neither row is kept."""
     report = DatasetReport(rows=len(rows))
     first_seen: dict[str, Example] = {}
-    exact_seen: set[str] = set()
-    for location, row in rows:
+    for origin, row in rows:
         try:
-            example = parse_row(row, tools, location)
+            example = parse_row(row, tools, origin)
         except DataError as error:
-            report.errors.append(RowError(location, str(error)))
+            report.errors.append(RowError(origin, str(error)))
             continue
+        report.parsed.append(example)
         key = normalise_message(example.message)
-        earlier = first_seen.get(key)
-        if earlier is None:
-            first_seen[key] = example
-            exact_seen.add(example.message)
-        elif earlier.call != example.call:
-            report.conflicts.append({"message": example.message, "lines": [earlier.origin, location],
+        earlier = first_seen.setdefault(key, example)
+        if earlier is example:
+            continue
+        if earlier.call != example.call:
+            report.conflicts.append({"message": example.message, "lines": [str(earlier.origin), str(origin)],
                                      "calls": [earlier.call.to_json(), example.call.to_json()]})
+            report.errors.append(RowError(origin, f"same message as {earlier.origin} but labelled "
+                                          f"{example.call.to_json()} instead of {earlier.call.to_json()}"))
         else:
-            kind = "exact" if example.message in exact_seen else "normalised"
-            exact_seen.add(example.message)
-            report.duplicates.append({"line": location, "duplicate_of": earlier.origin, "kind": kind,
+            kind = "exact" if earlier.message == example.message else "normalised"
+            report.duplicates.append({"line": str(origin), "duplicate_of": str(earlier.origin), "kind": kind,
                                       "message": example.message})
     conflicted = {normalise_message(conflict["message"]) for conflict in report.conflicts}
-    for conflict in report.conflicts:
-        report.errors.append(RowError(conflict["lines"][1], f"same message as {conflict['lines'][0]} "
-                                      f"but labelled {conflict['calls'][1]} instead of {conflict['calls'][0]}"))
     report.examples = [example for key, example in first_seen.items() if key not in conflicted]
     return report
 
@@ -313,7 +330,7 @@ def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Ex
         rows.extend(read_dataset_rows(source))
     report = check_dataset(rows, tools)
     if report.errors:
-        shown = "; ".join(f"{error.line}: {error.message}" for error in report.errors[:3])
+        shown = "; ".join(str(error) for error in report.errors[:3])
         more = f" (and {len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
         raise DataError(f"{len(report.errors)} invalid row(s): {shown}{more}. "
                         "Run validate_functiongemma_dataset.py for the full list")
