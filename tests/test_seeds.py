@@ -12,7 +12,7 @@ SEEDS_PATH = Path(__file__).resolve().parent.parent / "cycling-copilot-seeds.csv
 MIN_ROWS_PER_VALUE = 4
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis",
                  "una", "un", "sin", "con", "cerca", "ruta", "quiero", "tengo", "necesito", "llevo", "agua",
-                 "velocidad", "viento", "comida", "atajo", "solo", "cómo", "dónde", "cuánto", "está", "es"}
+                 "velocidad", "viento", "comida", "atajo", "solo", "ahora", "altitud", "cómo", "dónde", "cuánto", "está", "es"}
 
 
 def is_spanish(message: str) -> bool:
