@@ -1,7 +1,7 @@
 """FunctionGemma format and dataset contract shared by every script of this toolkit.
 
-This file is the single source. Each script carries a copy between the marker lines
-`# --- begin _common.py` and `# --- end _common.py`; edit this file, then run
+This file is the single source. Each script carries a copy between two marker comment lines
+(begin/end _common.py); edit this file, then run
 `python dev/sync_vendored.py` to refresh every copy (tests fail on any drift).
 Standard library only: heavy libraries are imported inside the functions that need them.
 """

@@ -1,0 +1,141 @@
+"""validate_functiongemma_dataset.py as a user runs it: exit codes, line numbers, report."""
+
+import csv
+import json
+
+import pytest
+
+GOOD = [
+    ("Where can I fill my bottle?", "find_nearby_poi", {"query": "water"}),
+    ("speed", "get_ride_status", {"query": "speed"}),
+    ("Is it windy?", "get_weather_forecast", {"query": "wind"}),
+]
+
+
+def write_csv(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["user_message", "tool_calls"])
+        writer.writerows(rows)
+    return path
+
+
+def call_json(name, args):
+    return json.dumps([{"name": name, "args": args}])
+
+
+def test_bundled_default_is_valid(run_script, tmp_path):
+    result = run_script("validate_functiongemma_dataset.py", "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["errors"] == [] and report["rows"] >= 25
+    assert set(report["tool_counts"]) == {"get_ride_status", "get_segment_ahead", "get_weather_forecast",
+                                          "find_nearby_poi", "get_route_alternatives", "get_rider_profile"}
+    assert all(count > 0 for count in report["tool_counts"].values())
+
+
+def test_every_bad_case_is_an_error_on_its_line(run_script, tmp_path):
+    rows = [[message, call_json(name, args)] for message, name, args in GOOD]  # lines 2-4
+    bad = [
+        ["", call_json("get_ride_status", {"query": "speed"})],  # 5 empty message
+        ["broken json", '[{"name": "get_ride_status"'],  # 6 invalid JSON
+        ["two calls", json.dumps([{"name": "get_ride_status", "args": {"query": "speed"}}] * 2)],  # 7
+        ["teleport me", call_json("teleport", {"query": "home"})],  # 8 unknown tool
+        ["no args", call_json("get_ride_status", {})],  # 9 missing argument
+        ["extra", call_json("get_ride_status", {"query": "speed", "unit": "kmh"})],  # 10 extra argument
+        ["typed", call_json("get_ride_status", {"query": 5})],  # 11 wrong type
+        ["cadence?", call_json("get_ride_status", {"query": "cadence"})],  # 12 outside the enum
+        ["Is it windy?", call_json("get_route_alternatives", {"query": "sheltered"})],  # 13 conflicts line 4
+    ]
+    dataset = write_csv(tmp_path / "bad.csv", rows + bad)
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--json", tmp_path / "r.json")
+    assert result.returncode == 1
+    report = json.loads((tmp_path / "r.json").read_text())
+    by_line = {error["line"]: error["message"] for error in report["errors"]}
+    expected = {5: "empty user_message", 6: "not valid JSON", 7: "exactly one call", 8: "unknown tool",
+                9: "missing argument", 10: "unexpected argument", 11: "must be a string", 12: "not one of",
+                13: "same message as"}
+    assert sorted(by_line) == sorted(expected)
+    for line, words in expected.items():
+        assert words in by_line[line]
+        assert f"bad.csv line {line}:" in result.stdout
+    assert len(report["conflicts"]) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_report_keys_duplicates_and_coverage(run_script, tmp_path):
+    rows = [[m, call_json(n, a)] for m, n, a in GOOD] + [["SPEED!", call_json("get_ride_status", {"query": "speed"})]]
+    dataset = write_csv(tmp_path / "d.csv", rows)
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--json", tmp_path / "r.json",
+                        "--output", tmp_path / "clean.csv")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    for key in ("rows", "errors", "warnings", "tool_counts", "value_counts", "uncovered_values", "duplicates",
+                "conflicts"):
+        assert key in report
+    assert report["rows"] == 4 and report["tool_counts"]["get_ride_status"] == 2
+    assert report["duplicates"][0]["kind"] == "normalised" and report["duplicates"][0]["line"].endswith("line 5")
+    assert report["uncovered_values"]["get_rider_profile"] == ["fitness", "preferences", "all"]
+    assert "get_ride_status" not in report["uncovered_values"] or "speed" not in report["uncovered_values"]["get_ride_status"]
+    assert any("far below" in warning for warning in report["warnings"])
+    clean = list(csv.DictReader(open(tmp_path / "clean.csv", encoding="utf-8")))
+    assert [row["user_message"] for row in clean] == [m for m, _, _ in GOOD]
+
+
+def test_merges_several_datasets(run_script, tmp_path):
+    first = write_csv(tmp_path / "a.csv", [[m, call_json(n, a)] for m, n, a in GOOD[:2]])
+    second = write_csv(tmp_path / "b.csv", [[GOOD[2][0], call_json(GOOD[2][1], GOOD[2][2])],
+                                            [GOOD[0][0], call_json("find_nearby_poi", {"query": "cafe"})]])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", first, "--dataset", second,
+                        "--json", tmp_path / "r.json")
+    assert result.returncode == 1  # the conflict spans the two files
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["rows"] == 4
+    assert report["errors"][0]["source"].endswith("b.csv") and report["errors"][0]["line"] == 3
+    assert "a.csv line 2" in report["errors"][0]["message"]
+
+
+def test_tokenizer_lengths_and_truncation(run_script, tmp_path, tokenizer_dir):
+    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD]
+                        + [["a much longer message " * 20, call_json("get_ride_status", {"query": "all"})]])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tokenizer", tokenizer_dir,
+                        "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    longest = json.loads((tmp_path / "r.json").read_text())["max_tokens"]
+    assert f"--max-length {longest} fits" in result.stdout
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tokenizer", tokenizer_dir,
+                        "--max-length", longest - 1, "--json", tmp_path / "r.json")
+    assert result.returncode == 1
+    errors = json.loads((tmp_path / "r.json").read_text())["errors"]
+    assert [error["line"] for error in errors] == [5] and "truncated" in errors[0]["message"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--dataset", "/nonexistent/data.csv"], "cannot read"),
+    (["--tools", "/nonexistent/tools.json"], "cannot read"),
+    (["--dataset", "not a dataset id"], "not a Hub dataset id"),
+    (["--no-such-flag"], "unrecognized arguments"),
+    (["--max-length", "10"], "needs --tokenizer"),
+])
+def test_bad_usage_exits_2_with_one_line(run_script, args, words):
+    result = run_script("validate_functiongemma_dataset.py", *args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr.strip().splitlines()[-1]  # the reason is the last (often only) line
+
+
+def test_unreadable_csv_and_output_overwrite(run_script, tmp_path):
+    bad = tmp_path / "wrong.csv"
+    bad.write_text("message,label\nhi,x\n")
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", bad)
+    assert result.returncode == 2 and "missing column" in result.stderr
+    good = write_csv(tmp_path / "good.csv", [[m, call_json(n, a)] for m, n, a in GOOD])
+    before = good.read_text()
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", good, "--output", good)
+    assert result.returncode == 2 and good.read_text() == before
+
+
+def test_push_to_hub_without_token_is_refused(run_script, tmp_path):
+    result = run_script("validate_functiongemma_dataset.py", "--push-to-hub", "me/data",
+                        env={"HF_TOKEN": "", "HF_HOME": str(tmp_path)})
+    assert result.returncode == 2 and "token" in result.stderr

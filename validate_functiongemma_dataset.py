@@ -1,0 +1,1271 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = [
+#     "datasets>=3.0",
+#     "huggingface_hub>=0.34",
+#     "transformers>=4.57",
+# ]
+# ///
+"""Check a FunctionGemma tool-calling dataset before training on it.
+
+Usage:
+    uv run validate_functiongemma_dataset.py                      # the bundled seeds and tools
+    uv run validate_functiongemma_dataset.py --dataset data.csv --dataset user/more-data \\
+        --tools tools.json --tokenizer google/functiongemma-270m-it --max-length 1024 \\
+        --output clean.csv --json report.json [--push-to-hub user/dataset]
+
+A dataset is a CSV with columns user_message,tool_calls (tool_calls: a JSON list with exactly one
+{"name": ..., "args": {...}}) or a Hub dataset id with the same columns. Several --dataset are
+merged. Errors (exit 1) name the 1-based CSV line: empty message, invalid JSON, not exactly one
+call, unknown tool, missing/extra/mistyped argument, value outside the enum, one message with two
+different labels, and (with --tokenizer) rows longer than --max-length tokens. Warnings: exact and
+normalised duplicates, enum values with few or no rows, tools far below the others.
+Exit codes: 0 valid, 1 errors found, 2 bad usage or unreadable input.
+"""
+
+import argparse
+import csv
+import json
+import os
+import statistics
+import sys
+from collections import Counter
+
+# --- begin _common.py (vendored from _common.py; edit that file, then run python dev/sync_vendored.py) ---
+"""FunctionGemma format and dataset contract shared by every script of this toolkit.
+
+This file is the single source. Each script carries a copy between two marker comment lines
+(begin/end _common.py); edit this file, then run
+`python dev/sync_vendored.py` to refresh every copy (tests fail on any drift).
+Standard library only: heavy libraries are imported inside the functions that need them.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import re
+import sys
+import urllib.request
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+DEFAULT_MODEL = "google/functiongemma-270m-it"
+DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
+BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
+
+BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
+START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
+START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
+START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
+START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
+ESCAPE = "<escape>"
+# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
+CONTROL_TOKEN_IDS = {
+    PAD: 0, EOS: 1, BOS: 2,
+    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
+    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
+    START_OF_TURN: 105, END_OF_TURN: 106,
+}
+# A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
+STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
+FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
+JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+              "array": list, "object": dict}
+RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nullable"}
+
+
+class DataError(ValueError):
+    """Bad user input (tools file, dataset, flags). Scripts print it as one line and exit 2."""
+
+
+# ----------------------------------------------------------------------------- tools
+
+
+def read_text(source: str) -> str:
+    """Text of a local file or an https:// URL."""
+    if source.startswith(("https://", "http://")):
+        try:
+            with urllib.request.urlopen(source, timeout=30) as response:
+                return response.read().decode("utf-8")
+        except OSError as error:
+            raise DataError(f"{source}: cannot download ({error})") from None
+    try:
+        with open(source, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as error:
+        raise DataError(f"{source}: cannot read ({error.strerror or error})") from None
+
+
+def parse_tools(text: str, origin: str) -> list[dict]:
+    """Check a tools list in the standard {"type":"function","function":{...}} form."""
+    try:
+        tools = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{origin}: invalid JSON ({error})") from None
+    if not isinstance(tools, list) or not tools:
+        raise DataError(f"{origin}: expected a non-empty JSON list of tools")
+    seen = set()
+    for index, tool in enumerate(tools):
+        where = f"{origin}: tool {index + 1}"
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
+            raise DataError(f'{where}: expected {{"type": "function", "function": {{...}}}}')
+        name = function.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_.-]*", name):
+            raise DataError(f"{where}: missing or invalid function name {name!r}")
+        if name in seen:
+            raise DataError(f"{where}: duplicate function name {name!r}")
+        seen.add(name)
+        if not isinstance(function.get("description", ""), str):
+            raise DataError(f"{where} ({name}): description must be a string")
+        parameters = function.get("parameters", {"type": "object"})
+        if not isinstance(parameters, dict) or str(parameters.get("type", "object")).lower() != "object":
+            raise DataError(f"{where} ({name}): parameters must be a JSON schema of type object")
+        properties = parameters.get("properties", {})
+        if not isinstance(properties, dict):
+            raise DataError(f"{where} ({name}): parameters.properties must be an object")
+        for key, schema in properties.items():
+            if key in RESERVED_PARAMETER_NAMES:
+                raise DataError(f"{where} ({name}): parameter name {key!r} is reserved by the FunctionGemma template")
+            if not isinstance(schema, dict) or str(schema.get("type", "")).lower() not in JSON_TYPES:
+                raise DataError(f"{where} ({name}): parameter {key!r} needs a type out of {sorted(JSON_TYPES)}")
+            enum = schema.get("enum")
+            if enum is not None and (not isinstance(enum, list) or not enum
+                                     or not all(isinstance(value, str) for value in enum)):
+                raise DataError(f"{where} ({name}): enum of {key!r} must be a non-empty list of strings")
+        required = parameters.get("required", [])
+        if not isinstance(required, list) or any(key not in properties for key in required):
+            raise DataError(f"{where} ({name}): required lists a parameter that is not declared")
+    return tools
+
+
+def load_tools(source: str | None = None) -> list[dict]:
+    """Tools from a JSON file or URL; None or "bundled" means the cycling-copilot tools."""
+    if source in (None, BUNDLED):
+        return parse_tools(BUNDLED_TOOLS_JSON, "bundled tools")
+    return parse_tools(read_text(source), source)
+
+
+def tools_by_name(tools: list[dict]) -> dict[str, dict]:
+    return {tool["function"]["name"]: tool["function"] for tool in tools}
+
+
+def enum_values(tools: list[dict]) -> dict[str, list[str]]:
+    """tool name -> allowed values of its first enum parameter (the routing label)."""
+    values = {}
+    for name, function in tools_by_name(tools).items():
+        properties = function.get("parameters", {}).get("properties", {})
+        values[name] = next((schema["enum"] for schema in properties.values() if "enum" in schema), [])
+    return values
+
+
+# ----------------------------------------------------------------------------- calls
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    arguments: tuple  # sorted (key, value) pairs, so calls compare and hash
+
+    @classmethod
+    def make(cls, name: str, arguments: dict) -> "Call":
+        return cls(name, tuple(sorted(arguments.items())))
+
+    @property
+    def args(self) -> dict:
+        return dict(self.arguments)
+
+    @property
+    def label(self) -> str:
+        """`tool` or `tool:value` of the first argument: the stratum of the split."""
+        return f"{self.name}:{self.arguments[0][1]}" if self.arguments else self.name
+
+    def to_json(self) -> str:
+        return json.dumps([{"name": self.name, "args": self.args}], ensure_ascii=False)
+
+
+def check_arguments(function: dict, arguments: dict) -> str | None:
+    """Why `arguments` do not fit the function's schema, or None."""
+    parameters = function.get("parameters", {})
+    properties = parameters.get("properties", {})
+    missing = [key for key in parameters.get("required", []) if key not in arguments]
+    if missing:
+        return f"missing argument {missing[0]!r} for {function['name']}"
+    for key, value in arguments.items():
+        if key not in properties:
+            return f"unexpected argument {key!r} for {function['name']}"
+        schema = properties[key]
+        expected = JSON_TYPES[str(schema["type"]).lower()]
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            return f"argument {key!r} of {function['name']} must be a {str(schema['type']).lower()}, got {value!r}"
+        if "enum" in schema and value not in schema["enum"]:
+            return f"value {value!r} of {key!r} is not one of {function['name']}'s {schema['enum']}"
+    return None
+
+
+# ----------------------------------------------------------------------------- dataset rows
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a row came from: a CSV's 1-based line (header is line 1) or a Hub split's row."""
+    source: str
+    line: int
+    unit: str = "line"  # "row" for Hub datasets
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.unit} {self.line}"
+
+
+@dataclass(frozen=True)
+class Example:
+    message: str
+    call: Call
+    origin: Location | None = None
+
+
+@dataclass
+class RowError:
+    origin: Location
+    message: str
+
+    def to_json(self) -> dict:
+        return {"source": self.origin.source, "line": self.origin.line, "message": self.message}
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> Example:
+    """One dataset row (user_message, tool_calls JSON) -> Example; DataError says what is wrong."""
+    message = row.get("user_message")
+    if not isinstance(message, str) or not message.strip():
+        raise DataError("empty user_message")
+    raw_calls = row.get("tool_calls")
+    if isinstance(raw_calls, str):
+        try:
+            calls = json.loads(raw_calls)
+        except json.JSONDecodeError as error:
+            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
+    else:
+        calls = raw_calls
+    if not isinstance(calls, list) or len(calls) != 1:
+        count = len(calls) if isinstance(calls, list) else "no list of"
+        raise DataError(f"tool_calls must be a JSON list with exactly one call, got {count} calls")
+    call = calls[0]
+    if not isinstance(call, dict) or not isinstance(call.get("name"), str):
+        raise DataError('the call must be an object like {"name": ..., "args": {...}}')
+    functions = tools_by_name(tools)
+    if call["name"] not in functions:
+        raise DataError(f"unknown tool {call['name']!r}")
+    arguments = call.get("args", call.get("arguments", {}))
+    if not isinstance(arguments, dict):
+        raise DataError(f"args of {call['name']} must be an object")
+    problem = check_arguments(functions[call["name"]], arguments)
+    if problem:
+        raise DataError(problem)
+    return Example(message.strip(), Call.make(call["name"], arguments), origin)
+
+
+def read_csv_rows(text: str, origin: str) -> list[tuple[Location, dict]]:
+    """(location, row) pairs; locations use 1-based CSV line numbers (header is line 1)."""
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = {"user_message", "tool_calls"} - set(reader.fieldnames or [])
+    if missing:
+        raise DataError(f"{origin}: missing column(s) {', '.join(sorted(missing))}; "
+                        "expected a CSV with columns user_message,tool_calls")
+    rows, line = [], reader.line_num
+    try:
+        for row in reader:
+            rows.append((Location(origin, line + 1), row))
+            line = reader.line_num
+    except csv.Error as error:
+        raise DataError(f"{origin} line {reader.line_num}: unreadable CSV ({error})") from None
+    return rows
+
+
+def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
+    """Raw rows of a local CSV, a CSV URL, a Hub dataset id (all splits), or the bundled seeds."""
+    if source in (None, BUNDLED):
+        return read_csv_rows(BUNDLED_SEEDS_CSV, "bundled seeds")
+    if os.path.exists(source) or source.lower().endswith(".csv"):
+        return read_csv_rows(read_text(source), source)
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", source):
+        raise DataError(f"{source}: no such file, and not a Hub dataset id (user/name)")
+    try:
+        import datasets
+    except ImportError:
+        raise DataError(f"{source}: loading a Hub dataset needs the `datasets` package") from None
+    try:
+        splits = datasets.load_dataset(source)
+    except Exception as error:  # network, auth, missing repo: all become one clear line
+        raise DataError(f"{source}: cannot load Hub dataset ({type(error).__name__}: {error})".splitlines()[0]) from None
+    rows = []
+    for split_name in sorted(splits):
+        for index, row in enumerate(splits[split_name]):
+            rows.append((Location(f"{source} [{split_name}]", index + 1, "row"), row))
+    return rows
+
+
+def normalise_message(text: str) -> str:
+    """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+@dataclass
+class DatasetReport:
+    """What validation found. `parsed` holds every valid row, `examples` the de-duplicated ones
+    without conflicts (what training and evaluation use)."""
+    rows: int = 0
+    parsed: list = field(default_factory=list)  # Example
+    examples: list = field(default_factory=list)  # Example
+    errors: list = field(default_factory=list)  # RowError
+    duplicates: list = field(default_factory=list)  # {"line", "duplicate_of", "kind", "message"}
+    conflicts: list = field(default_factory=list)  # {"message", "lines", "calls"}
+
+
+def check_dataset(rows: list[tuple[Location, dict]], tools: list[dict]) -> DatasetReport:
+    """Validate rows; keep the first of each normalised duplicate; a message labelled with two
+    different calls is an error on the later row and neither row is kept."""
+    report = DatasetReport(rows=len(rows))
+    first_seen: dict[str, Example] = {}
+    for origin, row in rows:
+        try:
+            example = parse_row(row, tools, origin)
+        except DataError as error:
+            report.errors.append(RowError(origin, str(error)))
+            continue
+        report.parsed.append(example)
+        key = normalise_message(example.message)
+        earlier = first_seen.setdefault(key, example)
+        if earlier is example:
+            continue
+        if earlier.call != example.call:
+            report.conflicts.append({"message": example.message, "lines": [str(earlier.origin), str(origin)],
+                                     "calls": [earlier.call.to_json(), example.call.to_json()]})
+            report.errors.append(RowError(origin, f"same message as {earlier.origin} but labelled "
+                                          f"{example.call.to_json()} instead of {earlier.call.to_json()}"))
+        else:
+            kind = "exact" if earlier.message == example.message else "normalised"
+            report.duplicates.append({"line": str(origin), "duplicate_of": str(earlier.origin), "kind": kind,
+                                      "message": example.message})
+    conflicted = {normalise_message(conflict["message"]) for conflict in report.conflicts}
+    report.examples = [example for key, example in first_seen.items() if key not in conflicted]
+    return report
+
+
+def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
+    """Merge datasets (bundled seeds when none), validate, de-duplicate; DataError on any error row."""
+    rows = []
+    for source in sources or [BUNDLED]:
+        rows.extend(read_dataset_rows(source))
+    report = check_dataset(rows, tools)
+    if report.errors:
+        shown = "; ".join(str(error) for error in report.errors[:3])
+        more = f" (and {len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
+        raise DataError(f"{len(report.errors)} invalid row(s): {shown}{more}. "
+                        "Run validate_functiongemma_dataset.py for the full list")
+    if not report.examples:
+        raise DataError("the dataset has no rows")
+    return report.examples, report
+
+
+# ----------------------------------------------------------------------------- split
+
+
+def split_examples(examples: list[Example], test_fraction: float = 0.1,
+                   seed: int = 42) -> tuple[list[Example], list[Example]]:
+    """Deterministic train/test split, stratified by (tool, first argument value).
+
+    Depends only on the set of messages, the seed and the fraction, never on row order, so
+    training and evaluation derive the same held-out rows from the same datasets. Each stratum
+    gets its proportional share of the test rows (largest remainders first); a stratum with a
+    single row stays in training."""
+    if not 0 <= test_fraction < 1:
+        raise DataError(f"--test-split must be in [0, 1), got {test_fraction}")
+
+    def rank(example: Example) -> str:
+        return hashlib.sha256(f"{seed}\0{normalise_message(example.message)}".encode()).hexdigest()
+
+    strata = defaultdict(list)
+    for example in examples:
+        strata[example.call.label].append(example)
+    for members in strata.values():
+        members.sort(key=rank)
+    total_test = round(len(examples) * test_fraction)
+    shares = {label: len(members) * test_fraction for label, members in strata.items()}
+    quota = {label: int(share) for label, share in shares.items()}
+    by_remainder = sorted(strata, key=lambda label: (-(shares[label] - quota[label]), rank_label(label, seed)))
+    for label in by_remainder:
+        if sum(quota.values()) >= total_test:
+            break
+        if quota[label] + 1 < len(strata[label]):
+            quota[label] += 1
+    test = [example for label in sorted(strata) for example in strata[label][:quota[label]]]
+    train = [example for label in sorted(strata) for example in strata[label][quota[label]:]]
+    random.Random(seed).shuffle(train)
+    random.Random(seed + 1).shuffle(test)
+    return train, test
+
+
+def rank_label(label: str, seed: int) -> str:
+    return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
+
+
+def select_split(examples: list[Example], split: str, test_fraction: float, seed: int,
+                 max_examples: int | None = None) -> list[Example]:
+    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
+    train, test = split_examples(examples, test_fraction, seed)
+    chosen = {"train": train, "test": test, "all": test + train}[split]
+    return chosen[:max_examples] if max_examples else chosen
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def format_value(value) -> str:
+    """A value in FunctionGemma's call syntax: strings escaped, keys sorted, literals bare."""
+    if isinstance(value, str):
+        return f"{ESCAPE}{value}{ESCAPE}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key}:{format_value(value[key])}" for key in sorted(value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(format_value(item) for item in value) + "]"
+    return str(value)
+
+
+def render_schema(schema: dict) -> str:
+    """A parameter schema: description, enum, type (upper-cased), in that order."""
+    parts = []
+    if "description" in schema:
+        parts.append(f"description:{ESCAPE}{schema['description']}{ESCAPE}")
+    if "enum" in schema:
+        parts.append("enum:[" + ",".join(f"{ESCAPE}{value}{ESCAPE}" for value in schema["enum"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(schema['type']).upper()}{ESCAPE}")
+    return "{" + ",".join(parts) + "}"
+
+
+def render_declaration(tool: dict) -> str:
+    function = tool["function"]
+    parameters = function.get("parameters") or {}
+    parts = []
+    if parameters.get("properties"):
+        properties = parameters["properties"]
+        parts.append("properties:{" + ",".join(f"{key}:{render_schema(properties[key])}"
+                                               for key in sorted(properties)) + "}")
+    if parameters.get("required"):
+        parts.append("required:[" + ",".join(f"{ESCAPE}{key}{ESCAPE}" for key in parameters["required"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(parameters.get('type', 'object')).upper()}{ESCAPE}")
+    return (f"{START_DECLARATION}declaration:{function['name']}"
+            f"{{description:{ESCAPE}{function.get('description', '')}{ESCAPE},"
+            f"parameters:{{{','.join(parts)}}}}}{END_DECLARATION}")
+
+
+def render_prompt(tools: list[dict], message: str) -> str:
+    """The prompt up to the model's turn, starting with the single <bos>."""
+    declarations = "".join(render_declaration(tool) for tool in tools)
+    return (f"{BOS}{START_OF_TURN}developer\n{DEVELOPER_PROMPT.strip()}{declarations}{END_OF_TURN}\n"
+            f"{START_OF_TURN}user\n{message.strip()}{END_OF_TURN}\n"
+            f"{START_OF_TURN}model\n")
+
+
+def render_call(call: Call) -> str:
+    arguments = ",".join(f"{key}:{format_value(value)}" for key, value in call.arguments)
+    return f"{START_CALL}call:{call.name}{{{arguments}}}{END_CALL}"
+
+
+def render_completion(call: Call) -> str:
+    """The training target: the call, closed by <start_function_response> like the model does."""
+    return render_call(call) + START_RESPONSE
+
+
+def chat_messages(message: str, call: Call | None = None) -> list[dict]:
+    """The same conversation in Hugging Face chat form, for tokenizer chat templates."""
+    messages = [{"role": "developer", "content": DEVELOPER_PROMPT},
+                {"role": "user", "content": message}]
+    if call is not None:
+        messages.append({"role": "assistant", "tool_calls": [
+            {"type": "function", "function": {"name": call.name, "arguments": call.args}}]})
+    return messages
+
+
+# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
+# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly.
+CHAT_TEMPLATE = (
+    "{%- macro value(v) -%}"
+    "{%- if v is string -%}<escape>{{ v }}<escape>"
+    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
+    "{%- elif v is none -%}null"
+    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
+    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
+    "{%- else -%}{{ v }}{%- endif -%}"
+    "{%- endmacro -%}"
+    "{%- macro schema(s) -%}{{ '{' }}"
+    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
+    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
+    "{%- endmacro -%}"
+    "{{ bos_token }}"
+    "{%- set first = messages[0] if messages else none -%}"
+    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
+    "<start_of_turn>developer{{ '\\n' }}"
+    "{%- if first and first.role in ['system', 'developer'] -%}{{ first.content|trim }}{%- endif -%}"
+    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
+    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
+    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
+    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
+    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
+    "{%- endfor -%}"
+    "<end_of_turn>{{ '\\n' }}"
+    "{%- endif -%}"
+    "{%- for m in messages -%}"
+    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
+    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
+    "<start_of_turn>{{ role }}{{ '\\n' }}"
+    "{%- if m.content is string and m.content -%}{{ m.content|trim }}{%- endif -%}"
+    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
+    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
+    "{%- endfor -%}"
+    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
+)
+
+
+class TemplateMismatch(RuntimeError):
+    """The tokenizer's own chat template renders a different text than this toolkit."""
+
+
+def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: bool = True) -> str:
+    """Compare the tokenizer's chat template (if any) with our rendering of one example.
+
+    Returns "ours" when the tokenizer has no template, "match" when both agree; on mismatch
+    raises TemplateMismatch (strict) or prints a warning and returns "mismatch"."""
+    if not getattr(tokenizer, "chat_template", None):
+        return "ours"
+    ours = render_prompt(tools, example.message)
+    try:
+        theirs = tokenizer.apply_chat_template(chat_messages(example.message), tools=tools,
+                                               add_generation_prompt=True, tokenize=False)
+    except Exception as error:
+        theirs = f"<template error: {error}>"
+    if theirs == ours:
+        return "match"
+    at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+    problem = (f"the tokenizer's chat template renders a different prompt from this toolkit at char {at}: "
+               f"template {theirs[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}")
+    if strict:
+        raise TemplateMismatch(problem + " (pass --allow-template-mismatch to continue anyway)")
+    print(f"warning: {problem}", file=sys.stderr)
+    return "mismatch"
+
+
+def tokenize_example(tokenizer, tools: list[dict], example: Example) -> tuple[list[int], list[int]]:
+    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
+    are added and the sequence has exactly one <bos>."""
+    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
+    completion = tokenizer(render_completion(example.call), add_special_tokens=False)["input_ids"]
+    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
+    if bos_count != 1:
+        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
+    return prompt, completion
+
+
+# ----------------------------------------------------------------------------- parsing model output
+
+
+@dataclass(frozen=True)
+class Parsed:
+    call: Call | None
+    failure: str | None = None  # one of FAILURE_CLASSES
+    detail: str = ""
+
+
+class _CallSyntaxError(Exception):
+    pass
+
+
+class _CallReader:
+    """Strict reader of `call:NAME{key:value,...}`, the grammar LiteRT-LM accepts."""
+
+    NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_.-]*")
+    NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def expect(self, literal: str):
+        if not self.text.startswith(literal, self.pos):
+            raise _CallSyntaxError(f"expected {literal!r} at char {self.pos}")
+        self.pos += len(literal)
+
+    def name(self) -> str:
+        match = self.NAME.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a name at char {self.pos}")
+        self.pos = match.end()
+        return match.group()
+
+    def call(self) -> tuple[str, dict]:
+        self.expect("call:")
+        name = self.name()
+        arguments = self.object()
+        if self.pos != len(self.text):
+            raise _CallSyntaxError(f"unexpected text after the arguments: {self.text[self.pos:self.pos + 20]!r}")
+        return name, arguments
+
+    def object(self) -> dict:
+        self.expect("{")
+        result = {}
+        while not self.text.startswith("}", self.pos):
+            if result:
+                self.expect(",")
+            key = self.name()
+            self.expect(":")
+            if key in result:
+                raise _CallSyntaxError(f"duplicate argument {key!r}")
+            result[key] = self.value()
+        self.expect("}")
+        return result
+
+    def array(self) -> list:
+        self.expect("[")
+        result = []
+        while not self.text.startswith("]", self.pos):
+            if result:
+                self.expect(",")
+            result.append(self.value())
+        self.expect("]")
+        return result
+
+    def value(self):
+        if self.text.startswith(ESCAPE, self.pos):
+            end = self.text.find(ESCAPE, self.pos + len(ESCAPE))
+            if end < 0:
+                raise _CallSyntaxError("unterminated <escape> string")
+            value = self.text[self.pos + len(ESCAPE):end]
+            self.pos = end + len(ESCAPE)
+            return value
+        if self.text.startswith("{", self.pos):
+            return self.object()
+        if self.text.startswith("[", self.pos):
+            return self.array()
+        for literal, value in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(literal, self.pos):
+                self.pos += len(literal)
+                return value
+        match = self.NUMBER.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a value at char {self.pos} (strings need <escape> quotes)")
+        self.pos = match.end()
+        number = match.group()
+        return float(number) if any(c in number for c in ".eE") else int(number)
+
+
+def parse_output(text: str, tools: list[dict]) -> Parsed:
+    """Parse generated text like LiteRT-LM's FunctionGemma parser; never raises.
+
+    Text outside <start_function_call>…<end_function_call> is plain content; a response with no
+    call is `no_call`; a broken call (or more than one: the router wants exactly one) is
+    `malformed`; then the call is checked against the tools."""
+    try:
+        if not isinstance(text, str):
+            return Parsed(None, "malformed", f"not text: {type(text).__name__}")
+        starts = text.count(START_CALL)
+        if starts == 0:
+            return Parsed(None, "no_call", "no <start_function_call> in the answer")
+        spans = re.findall(re.escape(START_CALL) + r"(.*?)" + re.escape(END_CALL), text, flags=re.S)
+        if len(spans) != starts:
+            return Parsed(None, "malformed", "<start_function_call> without <end_function_call>")
+        if len(spans) > 1:
+            return Parsed(None, "malformed", f"{len(spans)} calls, expected exactly one")
+        try:
+            name, arguments = _CallReader(spans[0]).call()
+        except _CallSyntaxError as error:
+            return Parsed(None, "malformed", str(error))
+        call = Call.make(name, arguments)
+        functions = tools_by_name(tools)
+        if name not in functions:
+            return Parsed(call, "unknown_tool", f"unknown tool {name!r}")
+        problem = check_arguments(functions[name], arguments)
+        if problem:
+            return Parsed(call, "bad_arguments", problem)
+        return Parsed(call)
+    except Exception as error:  # the contract is "never raises": report instead
+        return Parsed(None, "malformed", f"unparseable: {type(error).__name__}")
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def lenient(value) -> str:
+    """BFCL-style lenient string form: lower-case, no spaces or , . / - _ * ^."""
+    return re.sub(r"[ ,./\-_*^]", "", str(value).lower())
+
+
+def score_predictions(examples: list[Example], outputs: list[str], tools: list[dict],
+                      worst: int = 20) -> dict:
+    """Accuracy report for generated `outputs` against the labelled `examples`."""
+    if len(examples) != len(outputs):
+        raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
+    total = len(examples)
+    failures = Counter({name: 0 for name in FAILURE_CLASSES})
+    per_tool = defaultdict(lambda: {"n": 0, "correct": 0, "tool_correct": 0})
+    per_value = defaultdict(lambda: {"n": 0, "correct": 0})
+    confusion = defaultdict(Counter)
+    counts = Counter()
+    mistakes = []
+    predictions = []
+    for example, output in zip(examples, outputs):
+        parsed = parse_output(output, tools)
+        predicted = parsed.call
+        expected = example.call
+        tool_ok = predicted is not None and predicted.name == expected.name
+        args_ok = predicted is not None and predicted.arguments == expected.arguments
+        lenient_ok = predicted is not None and (
+            {key: lenient(value) for key, value in predicted.arguments}
+            == {key: lenient(value) for key, value in expected.arguments})
+        correct = tool_ok and args_ok and parsed.failure is None
+        counts.update(tool=tool_ok, arguments=args_ok, lenient=lenient_ok, correct=correct,
+                      valid=parsed.failure is None)
+        if parsed.failure:
+            failures[parsed.failure] += 1
+        tool_stats = per_tool[expected.name]
+        tool_stats["n"] += 1
+        tool_stats["correct"] += correct
+        tool_stats["tool_correct"] += tool_ok
+        value_stats = per_value[expected.label]
+        value_stats["n"] += 1
+        value_stats["correct"] += correct
+        confusion[expected.name][predicted.name if predicted else f"({parsed.failure})"] += 1
+        prediction = {"user_message": example.message, "expected": expected.to_json(),
+                      "predicted": predicted.to_json() if predicted else "", "output": output,
+                      "correct": correct, "failure": parsed.failure or "", "detail": parsed.detail}
+        predictions.append(prediction)
+        if not correct:
+            mistakes.append(prediction)
+
+    def rate(n: int) -> float:
+        return n / total if total else 0.0
+
+    for stats in list(per_tool.values()) + list(per_value.values()):
+        stats["accuracy"] = stats["correct"] / stats["n"]
+    return {
+        "examples": total,
+        "combined_accuracy": rate(counts["correct"]),
+        "tool_accuracy": rate(counts["tool"]),
+        "argument_accuracy": rate(counts["arguments"]),
+        "lenient_argument_accuracy": rate(counts["lenient"]),
+        "valid_format_rate": rate(counts["valid"]),
+        "failures": dict(failures),
+        "per_tool": dict(sorted(per_tool.items())),
+        "per_value": dict(sorted(per_value.items())),
+        "confusion": {name: dict(row) for name, row in sorted(confusion.items())},
+        "worst_examples": mistakes[:worst],
+        "predictions": predictions,
+    }
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def run_main(main, argv=None) -> int:
+    """Run `main(argv)`: DataError becomes one line on stderr and exit code 2.
+
+    argv=None reads sys.argv, except in a notebook kernel, whose argv belongs to the kernel;
+    there the code is returned instead of exiting the kernel."""
+    in_notebook = "ipykernel" in sys.modules
+    if argv is None:
+        argv = [] if in_notebook else sys.argv[1:]
+    try:
+        code = main(argv) or 0
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        code = 130
+    if in_notebook:
+        return code
+    sys.exit(code)
+
+
+def hf_token() -> str | None:
+    """HF_TOKEN from the environment or the cached `hf auth login`; never printed."""
+    token = os.environ.get("HF_TOKEN")
+    if token:
+        return token
+    try:
+        from huggingface_hub import get_token
+    except ImportError:
+        return None
+    return get_token()
+
+
+# --- begin bundled data (generated from cycling-copilot-tools.json and cycling-copilot-seeds.csv by dev/sync_vendored.py) ---
+BUNDLED_TOOLS_JSON = r'''[
+  {
+    "type": "function",
+    "function": {
+      "name": "get_ride_status",
+      "description": "Current ride numbers: speed, distance, elevation, battery or elapsed time.",
+      "parameters": {
+        "properties": {
+          "query": {
+            "description": "Which number; all for a summary.",
+            "enum": ["all", "speed", "distance", "elevation", "battery", "time"],
+            "type": "string"
+          }
+        },
+        "required": [
+          "query"
+        ],
+        "type": "object"
+      }
+    }
+  },
+  {
+    "type": "function",
+    "function": {
+      "name": "get_segment_ahead",
+      "description": "The upcoming stretch of the planned route: climbs, turns, surface.",
+      "parameters": {
+        "properties": {
+          "query": {
+            "description": "How far ahead to look.",
+            "enum": ["5km", "10km", "20km", "next_section"],
+            "type": "string"
+          }
+        },
+        "required": [
+          "query"
+        ],
+        "type": "object"
+      }
+    }
+  },
+  {
+    "type": "function",
+    "function": {
+      "name": "get_weather_forecast",
+      "description": "Weather here now, later along the route, or the wind.",
+      "parameters": {
+        "properties": {
+          "query": {
+            "description": "current here, ahead on the route, or wind.",
+            "enum": ["current", "ahead", "wind"],
+            "type": "string"
+          }
+        },
+        "required": [
+          "query"
+        ],
+        "type": "object"
+      }
+    }
+  },
+  {
+    "type": "function",
+    "function": {
+      "name": "find_nearby_poi",
+      "description": "Find a nearby place to stop.",
+      "parameters": {
+        "properties": {
+          "query": {
+            "description": "Kind of place.",
+            "enum": ["water", "cafe", "food", "bike_shop", "rest_area", "shelter", "any"],
+            "type": "string"
+          }
+        },
+        "required": [
+          "query"
+        ],
+        "type": "object"
+      }
+    }
+  },
+  {
+    "type": "function",
+    "function": {
+      "name": "get_route_alternatives",
+      "description": "Re-route the ride with a constraint.",
+      "parameters": {
+        "properties": {
+          "query": {
+            "description": "What the new route should favour.",
+            "enum": ["flatter", "shorter", "paved", "scenic", "sheltered", "avoid_main_roads"],
+            "type": "string"
+          }
+        },
+        "required": [
+          "query"
+        ],
+        "type": "object"
+      }
+    }
+  },
+  {
+    "type": "function",
+    "function": {
+      "name": "get_rider_profile",
+      "description": "The rider's usual fitness level and riding preferences.",
+      "parameters": {
+        "properties": {
+          "query": {
+            "description": "fitness, preferences, or all.",
+            "enum": ["fitness", "preferences", "all"],
+            "type": "string"
+          }
+        },
+        "required": [
+          "query"
+        ],
+        "type": "object"
+      }
+    }
+  }
+]
+'''
+BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls"
+"speedo reading?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"How quick am I rolling at the moment","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"¿Qué velocidad llevo en este llano?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"velocidad actual","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"Feels like I'm crawling on this drag, what's my speed","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"Am I holding 30 km/h on the flat or not?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"km covered so far","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"¿Cuántos kilómetros llevo?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"How many miles have I put in since we left","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"distance done","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"Dime la distancia recorrida hasta ahora","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"Hey, quick one, how far have I ridden since leaving the house?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"What altitude are we at","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"How high up am I right now?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"¿A qué altitud estamos?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"altitud","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"How many metres of climbing have I done on this ride","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"elevation gained so far","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"Is my e-bike going to die before home?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"nivel de batería del motor","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"How much juice is left in the motor?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"charge left on the e-bike?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"¿Me queda carga suficiente en la batería?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"Should I drop to eco mode? How's the charge looking","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"How long have I been in the saddle today","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"elapsed time","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"¿Cuánto tiempo llevo pedaleando?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"How many hours have we been out?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"Tiempo transcurrido de la salida","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"What's the clock on this ride so far?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"Give me the full rundown of this ride","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"stats","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"Resumen de la salida, por favor","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"Read me all my ride numbers: speed, distance, the lot","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"¿Cómo va la ruta en general? Dame todos los datos","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"Quick overview of today's ride so far","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"What's the next 5k like","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"5k ahead?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"¿Qué hay en los próximos cinco kilómetros?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"Anything tricky within the next five km?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"Show me the road for the coming 5 km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"Próximos 5 km: ¿subida o bajada?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"10 km preview","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"What's coming in the next ten kilometres","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"10k ahead?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"Describe the next 10 km of the route, turns and surface","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"¿Cómo son los próximos diez kilómetros?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"Qué me espera en los siguientes 10 km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"Anything nasty in the next twenty kilometres?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"20k ahead?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"Give me the big picture for the next 20 km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"Is there a long climb somewhere in the next 20km?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"¿Qué me espera en los próximos 20 kilómetros?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"Avance de los siguientes veinte km de la ruta","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"¿Qué viene en el próximo tramo?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"What comes after this descent?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"next section?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"Is the next bit gravel or tarmac?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"Any sharp turns on the upcoming stretch?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"Cómo es el siguiente segmento","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"¿Hace frío aquí ahora mismo?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"How cold is it out here right now?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"conditions right here?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"Is it actually raining here or is that just spray off the road?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"Temperatura ahora mismo","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"What's the weather doing where I am at the moment","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"Will I get soaked later on the route?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"Any storms further along the route this afternoon?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"weather ahead","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"¿Va a llover más adelante en la ruta?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"Should I keep the rain jacket handy for the second half of the ride?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"El pronóstico para el resto del recorrido","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"what's the wind doing","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"Which way is the wind blowing?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"How strong are the gusts today?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"¿De dónde sopla el viento?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"viento","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"Will I have a tailwind on the way back?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"I'm out of water","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"agua","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"Where can I refill my bottles?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"Fountain nearby?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"Necesito rellenar los bidones","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"So thirsty, is there a tap anywhere close","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"Espresso stop nearby?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"Café cerca","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"Find me a coffee shop for a quick cortado","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"Could murder a flat white right now","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"¿Hay alguna cafetería por aquí?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"cafe stop","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"I'm starving","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"I'm bonking, I need real food, not gels","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"Where can I grab a proper lunch?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"comida","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"Tengo hambre, ¿dónde puedo comer algo?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"Somewhere to eat a sandwich around here?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"My derailleur just snapped","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"My chain snapped","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"Se me ha roto un radio, necesito un taller","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"nearest bike mechanic","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"I need a new inner tube and I've already used my spare","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"Pinché y no llevo cámara de repuesto","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"Somewhere to sit down for ten minutes?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"rest stop","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"Need a bench to stretch my back","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"área de descanso más cercana","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"¿Dónde puedo parar a descansar un rato?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"Find a picnic spot where I can lie down for a bit","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"It's hailing, I need cover now","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"storm shelter nearby","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"Where can I get under a roof until the storm passes?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"Lightning's close, I need somewhere to hide","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"Está diluviando, ¿dónde me puedo refugiar?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"Un refugio cerca, rápido","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"Any place at all to stop around here?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"Whatever's closest, I just need to stop","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"What's nearby?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"points of interest near me","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"¿Qué hay cerca para parar?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"Cualquier sitio para parar me vale","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"My legs are cooked, avoid the hills","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"flatter route","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"No more climbing today please","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"Quiero una ruta sin tanto desnivel","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"Evita las cuestas, estoy reventado","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"Find me a way back with less climbing","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"Cut the ride short, I need to get back","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"shortcut?","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"Running late, trim some kilometres off the route","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"Atajo","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"Busca una ruta más corta, tengo prisa","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"I'm losing daylight, give me a shorter loop","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"No more gravel, tarmac only","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"paved roads only","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"Keep me on asphalt, I'm on skinny tyres","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"Solo asfalto, por favor","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"Sácame de esta pista de tierra","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"This dirt track is shaking my bike apart, find smooth road","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"Take me somewhere pretty","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"scenic route","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"Route me along the coast for the views","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"Ruta bonita","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"Llévame por un camino con buenas vistas","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"I'm in no hurry, show me the nicest roads","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"Route me out of this headwind","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"sheltered route please","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"Find a route that's protected from the wind","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"Llévame por un camino más resguardado del viento","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"Take the road through the woods, out of these crosswinds","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"Cambia la ruta, este viento lateral me está matando","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"Quiero evitar las carreteras principales","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"Too many lorries here, get me off the main road","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"quiet roads only","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"Route me around the highway","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"Sin carreteras nacionales","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"These cars are passing scary close, find me back lanes","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"How fit am I these days?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"What's my FTP?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"¿Cuál es mi nivel de forma?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"fitness level","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"Am I in better shape than last month?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"¿Cómo ando de forma últimamente?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"What kind of rides do I usually like?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"my preferences","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"Do I prefer road or gravel?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"What distance and terrain do I normally go for?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"¿Qué tipo de rutas prefiero?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"Mis preferencias de ruta","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"Muéstrame mi perfil completo de ciclista","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"Tell me everything you know about me as a cyclist","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"full rider profile","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"Who am I as a rider? Fitness, likes, everything","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"Resumen de mi perfil: forma física y gustos","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"Load my whole profile","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+'''
+# --- end bundled data ---
+# --- end _common.py ---
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Validate a FunctionGemma tool-calling dataset (CSV or Hub id) against a tools file.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[1])
+    parser.add_argument("--dataset", action="append",
+                        help="CSV path, CSV URL or Hub dataset id; repeat to merge (default: bundled seeds)")
+    parser.add_argument("--tools", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
+    parser.add_argument("--tokenizer", help="tokenizer id or path: measure rendered lengths in tokens")
+    parser.add_argument("--max-length", type=int, help="with --tokenizer: longest allowed example in tokens")
+    parser.add_argument("--min-per-value", type=int, default=5,
+                        help="warn about enum values with fewer rows than this (default 5)")
+    parser.add_argument("--output", help="write the valid, de-duplicated rows to this CSV")
+    parser.add_argument("--json", help="write the full report as JSON here")
+    parser.add_argument("--push-to-hub", metavar="REPO",
+                        help="push the valid rows to this Hub dataset as train/test splits")
+    parser.add_argument("--test-split", type=float, default=0.1, help="test fraction for --push-to-hub")
+    parser.add_argument("--seed", type=int, default=42, help="split seed for --push-to-hub")
+    parser.add_argument("--private", action="store_true", help="create the --push-to-hub dataset as private")
+    args = parser.parse_args(argv)
+    if args.max_length and not args.tokenizer:
+        parser.error("--max-length needs --tokenizer")
+    inputs = {os.path.abspath(path) for path in args.dataset or [] if os.path.exists(path)}
+    if args.output and os.path.abspath(args.output) in inputs:
+        parser.error("--output must not overwrite an input dataset")
+    if args.push_to_hub and not hf_token():
+        parser.error("--push-to-hub needs a Hugging Face token (HF_TOKEN or `hf auth login`)")
+    return args
+
+
+def coverage_warnings(report: DatasetReport, tools: list[dict], min_per_value: int) -> tuple[dict, dict, dict, list]:
+    """Counts per tool and per value over all valid rows, the uncovered values, and warnings."""
+    tool_counts = Counter(example.call.name for example in report.parsed)
+    value_counts = {name: Counter() for name in enum_values(tools)}
+    for example in report.parsed:
+        value_counts[example.call.name].update(str(value) for _, value in example.call.arguments[:1])
+    values = enum_values(tools)
+    uncovered = {name: [value for value in allowed if not value_counts[name][value]]
+                 for name, allowed in values.items()}
+    uncovered = {name: missing for name, missing in uncovered.items() if missing}
+    warnings = []
+    for duplicate in report.duplicates:
+        warnings.append(f"{duplicate['line']}: {duplicate['kind']} duplicate of {duplicate['duplicate_of']} "
+                        f"({duplicate['message']!r}); dropped from training")
+    for name, missing in uncovered.items():
+        warnings.append(f"{name}: no rows for value(s) {', '.join(missing)}: the model can never learn them")
+    for name, allowed in values.items():
+        few = [f"{value} ({value_counts[name][value]})" for value in allowed
+               if 0 < value_counts[name][value] < min_per_value]
+        if few:
+            warnings.append(f"{name}: fewer than {min_per_value} rows for {', '.join(few)}")
+    counts = [tool_counts[name] for name in values]
+    median = statistics.median(counts) if counts else 0
+    for name in values:
+        if tool_counts[name] < median / 4:
+            warnings.append(f"{name}: {tool_counts[name]} rows, far below the median of {median:g} per tool")
+    tool_table = {name: tool_counts[name] for name in values}
+    value_table = {name: {value: value_counts[name][value] for value in allowed} for name, allowed in values.items()}
+    return tool_table, value_table, uncovered, warnings
+
+
+def measure_tokens(tokenizer_source: str, tools: list[dict], report: DatasetReport,
+                   max_length: int | None) -> dict:
+    """Rendered length of every valid example; rows over max_length become errors."""
+    try:
+        from transformers import AutoTokenizer
+        tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
+    except Exception as error:
+        raise DataError(f"--tokenizer {tokenizer_source}: cannot load ({type(error).__name__})") from None
+    if report.examples:
+        check_chat_template(tokenizer, tools, report.examples[0], strict=False)
+    lengths = []
+    for example in report.parsed:
+        prompt, completion = tokenize_example(tokenizer, tools, example)
+        lengths.append(len(prompt) + len(completion))
+        if max_length and lengths[-1] > max_length:
+            report.errors.append(RowError(example.origin, f"{lengths[-1]} tokens, longer than --max-length "
+                                          f"{max_length}: it would be truncated in training"))
+    return {"max_tokens": max(lengths, default=0), "min_tokens": min(lengths, default=0)}
+
+
+def write_clean_csv(path: str, examples: list[Example]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(["user_message", "tool_calls"])
+        for example in examples:
+            writer.writerow([example.message, example.call.to_json()])
+
+
+def push_splits(repo: str, examples: list[Example], test_fraction: float, seed: int, private: bool) -> None:
+    from datasets import Dataset, DatasetDict
+
+    def table(rows):
+        return Dataset.from_dict({"user_message": [example.message for example in rows],
+                                  "tool_calls": [example.call.to_json() for example in rows]})
+
+    train, test = split_examples(examples, test_fraction, seed)
+    DatasetDict({"train": table(train), "test": table(test)}).push_to_hub(repo, private=private, token=hf_token())
+    print(f"pushed {len(train)} train / {len(test)} test rows to https://huggingface.co/datasets/{repo}")
+
+
+def print_report(result: dict, errors: list[RowError]) -> None:
+    print(f"{result['rows']} rows, {result['valid_rows']} valid, {result['unique_examples']} unique "
+          f"examples, {len(result['errors'])} errors, {len(result['warnings'])} warnings")
+    for name, count in result["tool_counts"].items():
+        values = ", ".join(f"{value} {n}" for value, n in result["value_counts"][name].items())
+        print(f"  {name:24} {count:5}   {values}")
+    if "max_tokens" in result:
+        print(f"longest rendered example: {result['max_tokens']} tokens "
+              f"(--max-length {result['max_tokens']} fits every row)")
+    for warning in result["warnings"]:
+        print(f"warning: {warning}")
+    for error in errors:
+        print(f"error: {error}")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    tools = load_tools(args.tools)
+    rows = []
+    for source in args.dataset or [BUNDLED]:
+        rows.extend(read_dataset_rows(source))
+    report = check_dataset(rows, tools)
+    tool_counts, value_counts, uncovered, warnings = coverage_warnings(report, tools, args.min_per_value)
+    token_stats = measure_tokens(args.tokenizer, tools, report, args.max_length) if args.tokenizer else {}
+    result = {
+        "datasets": args.dataset or [BUNDLED],
+        "rows": report.rows,
+        "valid_rows": len(report.parsed),
+        "unique_examples": len(report.examples),
+        "errors": [error.to_json() for error in report.errors],
+        "warnings": warnings,
+        "tool_counts": tool_counts,
+        "value_counts": value_counts,
+        "uncovered_values": uncovered,
+        "duplicates": report.duplicates,
+        "conflicts": report.conflicts,
+        **token_stats,
+    }
+    print_report(result, report.errors)
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(result, handle, indent=2, ensure_ascii=False)
+    if args.output:
+        write_clean_csv(args.output, report.examples)
+        print(f"wrote {len(report.examples)} valid, de-duplicated rows to {args.output}")
+    if report.errors:
+        return 1
+    if args.push_to_hub:
+        push_splits(args.push_to_hub, report.examples, args.test_split, args.seed, args.private)
+    return 0
+
+
+if __name__ == "__main__":
+    run_main(main)
