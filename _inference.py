@@ -1,0 +1,288 @@
+"""Model loading and greedy generation shared by the evaluate, train and export scripts.
+
+This file is the single source. Scripts carry a copy between the marker lines
+`# --- begin _inference.py` and `# --- end _inference.py`, right after their copy of
+`_common.py` (whose names it uses); edit this file, then run `python dev/sync_vendored.py`.
+torch, transformers and peft are imported inside the functions that need them.
+
+Fast path of `generate_answers`: every prompt starts with the same developer turn (the tool
+declarations, ~700 tokens), so it runs once; each batch then copies its KV cache, prefills only
+the rows' own tokens and decodes greedily. Rows are left-padded *between* the shared prefix and
+their own tokens, and the attention masks are built from true token positions (causal, plus the
+sliding window of Gemma 3's local layers), so each row attends to exactly what plain
+`model.generate` on that row alone attends to and yields the same tokens.
+"""
+
+import copy
+import inspect
+import json
+import os
+import re
+import time
+
+if "render_prompt" not in globals():  # imported as a module; a vendored copy follows _common's
+    from _common import STOP_TOKENS, DataError, hf_token, render_prompt, score_predictions
+
+
+def training_precision():
+    """bf16 where the GPU supports it; fp32 on older GPUs (a T4: fp16 is unstable for Gemma 3) and CPU."""
+    import torch
+    if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
+
+
+def _one_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
+def _adapter_config(model: str) -> dict | None:
+    """adapter_config.json of a LoRA adapter (local dir or Hub repo); None for a full model."""
+    if os.path.isdir(model):
+        path = os.path.join(model, "adapter_config.json")
+    else:
+        try:
+            from huggingface_hub import hf_hub_download
+            path = hf_hub_download(model, "adapter_config.json", token=hf_token())
+        except Exception:  # no such file (a full model), or no network: from_pretrained will say
+            return None
+    if not os.path.exists(path):
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, json.JSONDecodeError) as error:
+        raise DataError(f"{model}: unreadable adapter_config.json ({_one_line(error)})") from None
+
+
+def _from_pretrained(loader, source: str, what: str, **kwargs):
+    try:
+        return loader.from_pretrained(source, token=hf_token(), **kwargs)
+    except Exception as error:  # missing files, no network, gated repo: one clear line
+        raise DataError(f"{source}: cannot load {what} ({_one_line(error)})") from None
+
+
+def load_model(model: str, base_model: str | None = None, dtype=None, device: str | None = None):
+    """(model, tokenizer) from a full checkpoint or a LoRA adapter dir/repo (merged into its base).
+
+    Eager attention, evaluation mode, embeddings never resized (the tokenizer lists ids past the
+    embedding table). The tokenizer comes from `model`, falling back to the base model's."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    if not os.path.isdir(model) and not re.fullmatch(r"[\w.-]+(/[\w.-]+)?", model):
+        raise DataError(f"{model}: no such model directory (and not a Hub model id)")
+    dtype = dtype or training_precision()
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    weights = dict(dtype=dtype, attn_implementation="eager")
+    adapter = _adapter_config(model)
+    base = None
+    if adapter is None:
+        loaded = _from_pretrained(AutoModelForCausalLM, model, "model", **weights)
+    else:
+        base = base_model or adapter.get("base_model_name_or_path")
+        if not base:
+            raise DataError(f"{model}: adapter_config.json names no base model; pass --base-model")
+        from peft import PeftModel
+        loaded = _from_pretrained(AutoModelForCausalLM, base, f"base model of adapter {model}", **weights)
+        try:
+            loaded = PeftModel.from_pretrained(loaded, model).merge_and_unload()
+        except Exception as error:
+            raise DataError(f"{model}: cannot apply LoRA adapter to {base} ({_one_line(error)})") from None
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(model, token=hf_token())
+    except Exception:
+        if base is None:
+            raise DataError(f"{model}: no tokenizer found") from None
+        tokenizer = _from_pretrained(AutoTokenizer, base, "tokenizer")
+    stop_token_ids(tokenizer)
+    return loaded.to(device).eval(), tokenizer
+
+
+def stop_token_ids(tokenizer) -> list[int]:
+    """Ids of <eos>, <end_of_turn>, <start_function_response>; DataError if the tokenizer lacks one."""
+    ids = []
+    for token in STOP_TOKENS:
+        index = tokenizer.convert_tokens_to_ids(token)
+        if index is None or index == tokenizer.unk_token_id:
+            raise DataError(f"the tokenizer has no {token} token: not a FunctionGemma tokenizer")
+        ids.append(index)
+    return ids
+
+
+def prompt_ids(tokenizer, tools: list[dict], messages: list[str]) -> list[list[int]]:
+    """Token ids of each rendered prompt (the text holds its own <bos>: no special tokens added)."""
+    return [tokenizer(render_prompt(tools, message), add_special_tokens=False)["input_ids"]
+            for message in messages]
+
+
+def _progress(total: int, enabled: bool, description: str):
+    from tqdm.auto import tqdm
+    return tqdm(total=total, desc=description, unit="row", disable=not enabled, dynamic_ncols=True)
+
+
+def _cut_at_stop(tokens: list[int], stops: list[int]) -> list[int]:
+    """Tokens up to and including the first stop token, like generate returns them."""
+    for index, token in enumerate(tokens):
+        if token in stops:
+            return tokens[:index + 1]
+    return tokens
+
+
+def generate_per_row(model, tokenizer, tools: list[dict], messages: list[str], max_new_tokens: int = 32,
+                     progress: bool = True) -> list[str]:
+    """Reference path: plain greedy `model.generate` on one prompt at a time."""
+    import torch
+    stops = stop_token_ids(tokenizer)
+    answers = []
+    with torch.inference_mode(), _progress(len(messages), progress, "generate (per row)") as bar:
+        for ids in prompt_ids(tokenizer, tools, messages):
+            input_ids = torch.tensor([ids], device=model.device)
+            output = model.generate(input_ids, attention_mask=torch.ones_like(input_ids), do_sample=False,
+                                    max_new_tokens=max_new_tokens, eos_token_id=stops,
+                                    pad_token_id=tokenizer.pad_token_id)
+            new_tokens = _cut_at_stop(output[0, len(ids):].tolist(), stops)
+            answers.append(tokenizer.decode(new_tokens, skip_special_tokens=False))
+            bar.update(1)
+    return answers
+
+
+def shared_prefix_length(sequences: list[list[int]]) -> int:
+    """Length of the longest common prefix, leaving every row at least one token of its own."""
+    limit = min(len(sequence) for sequence in sequences) - 1
+    first = sequences[0]
+    length = 0
+    while length < limit and all(sequence[length] == first[length] for sequence in sequences):
+        length += 1
+    return length
+
+
+class _Batch:
+    """Per-row key positions and validity of a batch's KV cache, for building attention masks."""
+
+    def __init__(self, model):
+        import torch
+        config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+        self.sliding_window = getattr(config, "sliding_window", None)
+        self.layer_types = set(getattr(config, "layer_types", None) or ["full_attention"])
+        self.dtype = model.dtype
+        self.device = model.device
+        self.key_positions = torch.zeros((1, 0), dtype=torch.long, device=self.device)
+        self.key_valid = torch.zeros((1, 0), dtype=torch.bool, device=self.device)
+        parameters = inspect.signature(model.forward).parameters
+        # transformers 5 calls it `cache`; earlier versions `past_key_values`
+        self.cache_argument = "cache" if "cache" in parameters else "past_key_values"
+
+    def masks(self, positions, valid) -> dict:
+        """Additive masks for new tokens at `positions` (valid=False: padding) against the whole cache."""
+        import torch
+        self.key_positions = torch.cat([self.key_positions.expand(len(positions), -1), positions], dim=1)
+        self.key_valid = torch.cat([self.key_valid.expand(len(positions), -1), valid], dim=1)
+        query = positions[:, :, None]
+        keys = self.key_positions[:, None, :]
+        visible = self.key_valid[:, None, :] & (keys <= query)
+        # a padding query sees only itself, so no softmax row is empty
+        key_count, query_count = self.key_positions.shape[1], positions.shape[1]
+        itself = torch.eye(query_count, dtype=torch.bool, device=self.device)
+        itself = torch.cat([torch.zeros((query_count, key_count - query_count), dtype=torch.bool,
+                                        device=self.device), itself], dim=1)
+        blocked = torch.finfo(self.dtype).min
+
+        def additive(allowed):
+            allowed = (allowed | itself)[:, None]
+            return torch.zeros(allowed.shape, dtype=self.dtype, device=self.device).masked_fill(~allowed, blocked)
+
+        masks = {"full_attention": additive(visible)}
+        if "sliding_attention" in self.layer_types:
+            masks["sliding_attention"] = additive(visible & (query - keys < self.sliding_window))
+        return masks
+
+    def select(self, rows):
+        self.key_positions = self.key_positions[rows]
+        self.key_valid = self.key_valid[rows]
+
+
+def _forward(model, batch: _Batch, cache, input_ids, positions, valid):
+    """Logits of the last column after running `input_ids` at `positions` on top of `cache`."""
+    output = model(input_ids=input_ids, position_ids=positions, attention_mask=batch.masks(positions, valid),
+                   use_cache=True, logits_to_keep=1, **{batch.cache_argument: cache})
+    return output.logits[:, -1, :]
+
+
+def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 16,
+                     max_new_tokens: int = 32, progress: bool = True) -> list[str]:
+    """Greedy answers (decoded with special tokens, cut after the first stop token), equal token for
+    token to `generate_per_row`, computing the shared prompt prefix once."""
+    import torch
+    from transformers import DynamicCache
+
+    if not messages:
+        return []
+    stops = stop_token_ids(tokenizer)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    sequences = prompt_ids(tokenizer, tools, messages)
+    prefix_length = shared_prefix_length(sequences)
+    device = model.device
+    answers = [""] * len(messages)
+    # similar lengths share a batch: less padding
+    order = sorted(range(len(messages)), key=lambda index: len(sequences[index]))
+    with torch.inference_mode(), _progress(len(messages), progress, "generate") as bar:
+        prefix_batch = _Batch(model)
+        prefix_cache = DynamicCache()
+        if prefix_length:
+            positions = torch.arange(prefix_length, device=device)[None]
+            _forward(model, prefix_batch, prefix_cache,
+                     torch.tensor([sequences[0][:prefix_length]], device=device),
+                     positions, torch.ones_like(positions, dtype=torch.bool))
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            suffixes = [sequences[index][prefix_length:] for index in rows]
+            width = max(len(suffix) for suffix in suffixes)
+            input_ids = torch.tensor([[pad] * (width - len(s)) + s for s in suffixes], device=device)
+            valid = torch.tensor([[False] * (width - len(s)) + [True] * len(s) for s in suffixes], device=device)
+            positions = (torch.cumsum(valid, dim=1) - 1 + prefix_length).clamp(min=0)
+            batch = copy.copy(prefix_batch)
+            cache = copy.deepcopy(prefix_cache)
+            cache.batch_repeat_interleave(len(rows))
+            logits = _forward(model, batch, cache, input_ids, positions, valid)
+            active = list(range(len(rows)))  # indices into `rows` still generating
+            generated = [[] for _ in rows]
+            last_positions = positions[:, -1:]
+            for step in range(max_new_tokens):
+                next_tokens = logits.argmax(dim=-1).tolist()
+                still = []
+                for slot, token in enumerate(next_tokens):
+                    generated[active[slot]].append(token)
+                    if token not in stops:
+                        still.append(slot)
+                if not still or step == max_new_tokens - 1:
+                    break
+                if len(still) < len(active):
+                    keep = torch.tensor(still, device=device)
+                    cache.batch_select_indices(keep)
+                    batch.select(keep)
+                    last_positions = last_positions[keep]
+                    next_tokens = [next_tokens[slot] for slot in still]
+                    active = [active[slot] for slot in still]
+                last_positions = last_positions + 1
+                logits = _forward(model, batch, cache, torch.tensor(next_tokens, device=device)[:, None],
+                                  last_positions, torch.ones_like(last_positions, dtype=torch.bool))
+            for index, tokens in zip(rows, generated):
+                answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
+            bar.update(len(rows))
+    return answers
+
+
+def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 16,
+             max_new_tokens: int = 32, progress: bool = True, worst: int = 20) -> dict:
+    """`score_predictions` of the greedy answers, plus throughput."""
+    started = time.perf_counter()
+    outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
+                               batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress)
+    seconds = time.perf_counter() - started
+    report = score_predictions(examples, outputs, tools, worst=worst)
+    report.update(seconds=seconds,
+                  examples_per_second=len(examples) / seconds if seconds else 0.0,
+                  seconds_per_example=seconds / len(examples) if examples else 0.0)
+    return report
