@@ -227,3 +227,20 @@ def test_score_predictions_counts_each_class(tools):
 def test_lenient_argument_score():
     assert _common.lenient("Bike-Shop") == _common.lenient("bike_shop")
     assert _common.lenient("bike shop") != _common.lenient("bikes")
+
+
+def test_tools_from_a_url(tmp_path):
+    import functools
+    import http.server
+    import threading
+    (tmp_path / "tools.json").write_text(_common.BUNDLED_TOOLS_JSON)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert _common.load_tools(f"{base}/tools.json") == _common.load_tools()
+        with pytest.raises(DataError, match="cannot download"):
+            _common.load_tools(f"{base}/missing.json")
+    finally:
+        server.shutdown()
