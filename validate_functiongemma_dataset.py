@@ -498,7 +498,13 @@ def chat_messages(message: str, call: Call | None = None) -> list[dict]:
 
 # Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
 # tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly.
+# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
+# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
+# the start token itself), so `text()` accepts a string or such a list.
 CHAT_TEMPLATE = (
+    "{%- macro text(c) -%}"
+    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
+    "{%- endmacro -%}"
     "{%- macro value(v) -%}"
     "{%- if v is string -%}<escape>{{ v }}<escape>"
     "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
@@ -516,7 +522,7 @@ CHAT_TEMPLATE = (
     "{%- set first = messages[0] if messages else none -%}"
     "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
     "<start_of_turn>developer{{ '\\n' }}"
-    "{%- if first and first.role in ['system', 'developer'] -%}{{ first.content|trim }}{%- endif -%}"
+    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
     "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
     "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
     "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
@@ -530,7 +536,7 @@ CHAT_TEMPLATE = (
     "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
     "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
     "<start_of_turn>{{ role }}{{ '\\n' }}"
-    "{%- if m.content is string and m.content -%}{{ m.content|trim }}{%- endif -%}"
+    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
     "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
     "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
     "{%- endfor -%}"
