@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_MODULES = ["_common.py", "_inference.py", "_shared_prefix.py"]
+SHARED_MODULES = ["_common.py", "_inference.py", "_shared_prefix.py", "_generation.py"]
 DATA_BEGIN = "# --- begin bundled data"
 DATA_END = "# --- end bundled data ---"
 

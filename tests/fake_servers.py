@@ -1,0 +1,147 @@
+"""Scripted chat servers for the generator tests: real HTTP on 127.0.0.1, real wire protocols.
+
+`ChatServer("openai")` answers POST /v1/chat/completions like an OpenAI-compatible server (the
+Hugging Face router); `ChatServer("ollama")` answers POST /api/chat like Ollama. Each request
+takes the next behaviour of `script`, then `default`:
+
+    "good"          well-formed messages derived from the request (its function, value, style, count)
+    "bad_json"      content that is not JSON
+    "wrong_shape"   JSON without a "messages" list
+    "not_text"      a "messages" list of non-strings
+    "meta"          model chatter: a preamble, a numbered line, self-reference, empty, too long, multi-line
+    "duplicates"    a seed message from the prompt, then one new message twice
+    ("status", code[, headers])   an HTTP error with that protocol's error body
+    ("slow", seconds)             wait, then answer "good" (for client timeouts)
+"""
+
+import itertools
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+META_CANDIDATES = ["Here are 3 messages for you:", "1. speed please", "As an AI, I would say this",
+                   "", '""', "x" * 300, "first line\nsecond line"]
+
+
+def request_fields(body: dict) -> dict:
+    """Function, value, style and count asked for, read from the generator's prompt."""
+    prompt = body["messages"][-1]["content"]
+    return {
+        "function": re.search(r"^Function: (\S+)$", prompt, re.M).group(1),
+        "value": re.search(r'^Argument: \S+ = "(.*)"', prompt, re.M).group(1),
+        "style": re.search(r"^Style: (\w+)", prompt, re.M).group(1),
+        "count": int(re.search(r"^Write (\d+) different", prompt, re.M).group(1)),
+        "examples": re.findall(r'^- "(.*)" \[', prompt, re.M),
+    }
+
+
+class ChatServer:
+    def __init__(self, protocol: str, script=(), default="good"):
+        assert protocol in ("openai", "ollama")
+        self.protocol = protocol
+        self.script = list(script)
+        self.default = default
+        self.requests = []  # {"path", "headers", "body"} in arrival order
+        self.numbers = itertools.count(1)  # keeps "good" messages unique for the server's lifetime
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address
+        return f"http://{host}:{port}" + ("/v1" if self.protocol == "openai" else "")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def next_behaviour(self):
+        with self.lock:
+            return self.script.pop(0) if self.script else self.default
+
+    def good_messages(self, fields: dict) -> list[str]:
+        words = fields["value"].replace("_", " ")
+        with self.lock:
+            numbers = [next(self.numbers) for _ in range(fields["count"])]
+        if fields["style"] == "spanish":
+            return [f"¿Puedes mirar {words} ahora? intento {number}" for number in numbers]
+        return [f"Could you check {words} for me, {fields['style']} take {number}" for number in numbers]
+
+    def content(self, behaviour, fields: dict) -> str:
+        if behaviour == "good":
+            return json.dumps({"messages": self.good_messages(fields)})
+        if behaviour == "bad_json":
+            return '{"messages": ["unterminated'
+        if behaviour == "wrong_shape":
+            return json.dumps({"items": self.good_messages(fields)})
+        if behaviour == "not_text":
+            return json.dumps({"messages": [3, {"text": "speed"}]})
+        if behaviour == "meta":
+            return json.dumps({"messages": META_CANDIDATES})
+        if behaviour == "duplicates":
+            new = self.good_messages({**fields, "count": 1})[0]
+            return json.dumps({"messages": [fields["examples"][0], new, new]})
+        raise ValueError(f"unknown behaviour {behaviour!r}")
+
+    def reply_body(self, body: dict, content: str) -> dict:
+        if self.protocol == "ollama":
+            return {"model": body["model"], "created_at": "2026-01-01T00:00:00Z",
+                    "message": {"role": "assistant", "content": content},
+                    "done": True, "done_reason": "stop"}
+        return {"id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": body["model"],
+                "system_fingerprint": "test",
+                "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                             "message": {"role": "assistant", "content": content}}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
+
+    def error_body(self, code: int) -> dict:
+        message = f"scripted error {code}"
+        if self.protocol == "ollama":
+            return {"error": message}
+        return {"error": {"message": message, "type": "scripted", "code": code}}
+
+    def _handler(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+            def send_json(self, code: int, payload: dict, headers: dict | None = None):
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(code)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    for key, value in (headers or {}).items():
+                        self.send_header(key, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
+                    pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.requests.append({"path": self.path, "headers": {key.lower(): value for key, value in self.headers.items()}, "body": body})
+                expected = "/v1/chat/completions" if server.protocol == "openai" else "/api/chat"
+                if self.path != expected:
+                    return self.send_json(404, server.error_body(404))
+                behaviour = server.next_behaviour()
+                if isinstance(behaviour, tuple) and behaviour[0] == "status":
+                    return self.send_json(behaviour[1], server.error_body(behaviour[1]),
+                                          behaviour[2] if len(behaviour) > 2 else None)
+                if isinstance(behaviour, tuple) and behaviour[0] == "slow":
+                    time.sleep(behaviour[1])
+                    behaviour = "good"
+                content = server.content(behaviour, request_fields(body))
+                self.send_json(200, server.reply_body(body, content))
+
+        return Handler

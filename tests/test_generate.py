@@ -1,0 +1,258 @@
+"""generate_dataset.py and generate_dataset-local-ollama.py against real HTTP servers on 127.0.0.1.
+
+The scripts run as subprocesses with their real clients (huggingface_hub's InferenceClient, the
+official ollama client); tests/fake_servers.py speaks the wire protocols and is scripted per test.
+"""
+
+import ast
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+import _common
+import _generation
+from fake_servers import ChatServer
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "hf_test_token_never_printed"
+SCRIPTS = {
+    "openai": ("generate_dataset.py", "--base-url"),
+    "ollama": ("generate_dataset-local-ollama.py", "--host"),
+}
+FAST = ["--retry-delay", "0.01", "--timeout", "5"]
+# The conftest puts the test process offline; the HF client must reach the local server.
+ENV = {"HF_TOKEN": TOKEN, "HF_HUB_OFFLINE": "0", "NO_PROXY": "127.0.0.1,localhost"}
+
+
+def command(protocol: str, server_url: str, *args) -> list[str]:
+    script, flag = SCRIPTS[protocol]
+    return [sys.executable, str(ROOT / script), flag, server_url, *map(str, args)]
+
+
+def run(protocol: str, server_url: str, *args, env=None, timeout=300):
+    return subprocess.run(command(protocol, server_url, *args), cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **ENV, **(env or {})}, timeout=timeout)
+
+
+def read_rows(path: Path) -> list[tuple[_common.Location, dict]]:
+    return _common.read_csv_rows(path.read_text(encoding="utf-8"), str(path))
+
+
+def pair_counts(path: Path) -> Counter:
+    return Counter(_common.parse_row(row, TOOLS).call for _, row in read_rows(path))
+
+
+def last_line(text: str) -> str:
+    return [line for line in text.splitlines() if line.strip()][-1]
+
+
+TOOLS = _common.load_tools()
+PAIRS = [_common.Call.make(name, {"query": value})
+         for name, values in _common.enum_values(TOOLS).items() for value in values]
+protocols = pytest.mark.parametrize("protocol", list(SCRIPTS))
+
+
+@protocols
+def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, run_script):
+    output = tmp_path / "generated.csv"
+    with ChatServer(protocol) as server:
+        result = run(protocol, server.url, "--output", output, "--per-value", 1, *FAST)
+    assert result.returncode == 0, result.stderr
+    styles = len(_generation.STYLES)
+    assert pair_counts(output) == {call: styles for call in PAIRS}  # 6 tools x every value x 5 styles
+    report = _common.check_dataset(read_rows(output), TOOLS)
+    assert (report.errors, report.duplicates, len(report.examples)) == ([], [], len(PAIRS) * styles)
+    validated = run_script("validate_functiongemma_dataset.py", "--dataset", output, "--min-per-value", 1,
+                           "--json", tmp_path / "report.json")
+    assert validated.returncode == 0, validated.stderr
+    report_json = json.loads((tmp_path / "report.json").read_text())
+    assert report_json["errors"] == [] and report_json["uncovered_values"] == {}
+    # One request per (tool, value, style), each with a JSON schema for the reply.
+    assert len(server.requests) == len(PAIRS) * styles
+    first = server.requests[0]["body"]
+    if protocol == "openai":
+        assert server.requests[0]["headers"]["authorization"] == f"Bearer {TOKEN}"
+        assert "messages" in json.dumps(first["response_format"])
+    else:
+        assert first["format"]["required"] == ["messages"]
+    assert TOKEN not in result.stdout + result.stderr
+    assert "get_rider_profile" in result.stdout and "preferences" in result.stdout  # the final table
+
+
+@protocols
+def test_unusable_replies_and_candidates_are_rejected_with_reasons(protocol, tmp_path):
+    output = tmp_path / "generated.csv"
+    script = ["bad_json", "wrong_shape", "not_text", "meta", "duplicates"]
+    with ChatServer(protocol, script=script) as server:
+        result = run(protocol, server.url, "--output", output, "--per-value", 2, "--styles", "standard", *FAST)
+    assert result.returncode == 0, result.stderr
+    rejected = dict(item.rsplit(" ", 1) for item in
+                    result.stdout.split("rejected candidates: ")[1].splitlines()[0].split(", "))
+    assert rejected == {"malformed_json": "1", "wrong_shape": "1", "not_text": "2", "meta_text": "3",
+                        "empty": "2", "too_long": "1", "multi_line": "1", "duplicate": "2"}
+    messages = [row["user_message"] for _, row in read_rows(output)]
+    seed_keys = {_common.normalise_message(row["user_message"]) for _, row in _common.read_dataset_rows(None)}
+    assert not {_common.normalise_message(message) for message in messages} & seed_keys
+    assert not any(message.startswith(("Here are", "1.", "As an AI", "xxx", '"')) for message in messages)
+    assert pair_counts(output) == {call: 2 for call in PAIRS}
+    assert "failed requests and unusable replies: 2" in result.stdout  # bad_json, wrong_shape
+
+
+@protocols
+def test_retries_429_500_and_timeouts_then_finishes(protocol, tmp_path):
+    output = tmp_path / "generated.csv"
+    script = [("status", 429, {"Retry-After": "1"}), ("status", 500), ("status", 503), ("slow", 4)]
+    with ChatServer(protocol, script=script) as server:
+        result = run(protocol, server.url, "--output", output, "--per-value", 1, "--styles", "terse",
+                     "--retry-delay", "0.01", "--timeout", "1")
+    assert result.returncode == 0, result.stderr
+    assert len(server.requests) == len(PAIRS) + len(script)
+    assert pair_counts(output) == {call: 1 for call in PAIRS}
+    assert "HTTP 429" in result.stderr and "HTTP 500" in result.stderr and "HTTP 503" in result.stderr
+    assert "no reply within 1s" in result.stderr
+    if protocol == "openai":  # the ollama client drops response headers, so only here
+        assert "retrying in 1.00s (Retry-After)" in result.stderr
+
+
+@protocols
+def test_refused_credentials_stop_at_once(protocol, tmp_path):
+    output = tmp_path / "generated.csv"
+    with ChatServer(protocol, default=("status", 401)) as server:
+        result = run(protocol, server.url, "--output", output, *FAST)
+    assert result.returncode == 1
+    assert len(server.requests) == 1
+    assert last_line(result.stderr).startswith("error:") and "HTTP 401" in last_line(result.stderr)
+    assert "Traceback" not in result.stderr and TOKEN not in result.stdout + result.stderr
+    assert not output.exists()
+
+
+@protocols
+def test_failure_budget_stops_the_run_with_the_reason(protocol, tmp_path):
+    with ChatServer(protocol, default=("status", 500)) as server:
+        result = run(protocol, server.url, "--output", tmp_path / "out.csv", "--max-failures", 3, *FAST)
+    assert result.returncode == 1
+    assert len(server.requests) == 3
+    assert "stopped after 3 failures" in last_line(result.stderr) and "HTTP 500" in last_line(result.stderr)
+
+
+@protocols
+def test_no_server_listening_is_retried_then_reported(protocol, tmp_path):
+    with ChatServer(protocol) as server:
+        url = server.url  # a port that nothing listens on once the server is closed
+    result = run(protocol, url, "--output", tmp_path / "out.csv", "--max-failures", 2, *FAST)
+    assert result.returncode == 1
+    assert "retrying in" in result.stderr
+    assert "stopped after 2 failures" in last_line(result.stderr)
+    assert ("cannot connect to Ollama" if protocol == "ollama" else "cannot reach") in last_line(result.stderr)
+
+
+@protocols
+def test_killed_run_resumes_to_exactly_the_plan(protocol, tmp_path):
+    output = tmp_path / "generated.csv"
+    with ChatServer(protocol, default=("slow", 0.03)) as server:
+        process = subprocess.Popen(command(protocol, server.url, "--output", output, "--per-value", 1, *FAST),
+                                   cwd=ROOT, env={**os.environ, **ENV},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if output.exists() and output.read_text(encoding="utf-8").count("\n") > 40:
+                break
+            time.sleep(0.02)
+        assert process.poll() is None, "the run finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        before = output.read_text(encoding="utf-8")
+        planned = len(PAIRS) * len(_generation.STYLES)
+        assert 40 <= before.count("\n") - 1 < planned
+        # A torn last line, as a power cut mid-write would leave: the next run cuts it off.
+        with open(output, "a", encoding="utf-8") as handle:
+            handle.write('"half a row')
+        result = run(protocol, server.url, "--output", output, "--per-value", 1, *FAST)
+    assert result.returncode == 0, result.stderr
+    assert "cutting off an incomplete last line" in result.stderr
+    after = output.read_text(encoding="utf-8")
+    assert after.startswith(before)  # nothing accepted before the kill is lost or rewritten
+    report = _common.check_dataset(read_rows(output), TOOLS)
+    assert report.errors == [] and report.duplicates == [] and report.rows == planned
+    assert pair_counts(output) == {call: len(_generation.STYLES) for call in PAIRS}
+    again = run(protocol, server.url, "--output", output, "--per-value", 1, *FAST)  # server is closed now
+    assert again.returncode == 0 and output.read_text(encoding="utf-8") == after
+
+
+@protocols
+def test_dry_run_calls_no_server(protocol, tmp_path):
+    output = tmp_path / "generated.csv"
+    with ChatServer(protocol) as server:
+        result = run(protocol, server.url, "--output", output, "--dry-run", env={"HF_TOKEN": ""})
+    assert result.returncode == 0, result.stderr
+    assert server.requests == [] and not output.exists()
+    planned = len(PAIRS) * len(_generation.STYLES) * 3
+    assert f"= {planned} rows; the output holds 0, {planned} to generate" in result.stdout
+    assert "Function: get_ride_status" in result.stdout and '"messages"' in result.stdout
+
+
+def test_missing_token_is_one_line(tmp_path):
+    result = run("openai", "http://127.0.0.1:9/v1", "--output", tmp_path / "out.csv",
+                 env={"HF_TOKEN": "", "HF_HOME": str(tmp_path / "hf-home")})
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == ["error: no Hugging Face token: set HF_TOKEN or run `hf auth login`"]
+
+
+def test_an_invalid_row_in_the_output_is_reported_not_overwritten(tmp_path):
+    output = tmp_path / "generated.csv"
+    output.write_text('user_message,tool_calls\n"warp speed","[{""name"": ""warp"", ""args"": {}}]"\n')
+    result = run("ollama", "http://127.0.0.1:9", "--output", output, *FAST)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: {output} line 2: unknown tool 'warp'; fix or remove that row, or choose another --output"]
+
+
+def test_existing_rows_are_credited_to_styles_in_plan_order():
+    slots = _generation.plan_slots(TOOLS, ["standard", "terse", "spanish"], 2)
+    speed = _common.Call.make("get_ride_status", {"query": "speed"})
+    held = [_common.Example(f"m{index}", speed) for index in range(5)]
+    _generation.credit_existing(slots, held)
+    assert [(slot.style, slot.done) for slot in slots if slot.call == speed] == [
+        ("standard", 2), ("terse", 2), ("spanish", 1)]
+    assert sum(slot.missing for slot in slots) == len(PAIRS) * 6 - 5
+
+
+@pytest.mark.parametrize("candidate, reason", [
+    ("How fast am I going?", None), ("   ", "empty"), ('"…"', "empty"), (42, "not_text"),
+    ("Here are some ideas", "meta_text"), ("2) speed please", "meta_text"), ("- speed", "meta_text"),
+    ("call get_ride_status now", "meta_text"), ("As an AI I can't ride", "meta_text"),
+    ("a\nb", "multi_line"), ("a" * 201, "too_long"), ("<a seed>", "duplicate"), ("<a seed, shouted>", "duplicate"),
+])
+def test_candidate_rejection_reasons(candidate, reason):
+    slot = _generation.plan_slots(TOOLS, ["standard"], 1)[1]
+    seeds = [row["user_message"] for _, row in _common.read_dataset_rows(None)]
+    seen = {_common.normalise_message(message) for message in seeds}
+    candidate = {"<a seed>": seeds[0], "<a seed, shouted>": f" ¡{seeds[0].upper()}!! "}.get(candidate, candidate)
+    assert _generation.rejection(candidate, slot, TOOLS, seen) == reason
+
+
+def test_retry_after_accepts_seconds_and_http_dates():
+    assert _generation.retry_after_seconds("2.5") == 2.5
+    assert 50 < _generation.retry_after_seconds(
+        time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))) <= 60
+    assert _generation.retry_after_seconds(None) is None and _generation.retry_after_seconds("soon") is None
+
+
+def test_generation_names_do_not_shadow_common():
+    """Both modules share one namespace inside a script."""
+    def top_level(path: Path) -> set[str]:
+        names = set()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Assign):
+                names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
+        return names
+    assert top_level(ROOT / "_generation.py") & top_level(ROOT / "_common.py") == set()
