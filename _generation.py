@@ -364,20 +364,20 @@ def print_plan(slots: list[Slot], styles: list[str]) -> None:
           f"x {slots[0].target} = {target} rows; the output holds {target - missing}, {missing} to generate")
 
 
-def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> int:
-    """Table of what the output file holds per (tool, value); returns the rows still missing."""
+def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
+    """Table of what the output file holds per (tool, value), against the plan."""
+    if not os.path.exists(path):
+        print(f"\n{path}: nothing written")
+        return
     held = Counter(example.call for example in read_output(path, tools).examples)
     targets = Counter()
     for slot in slots:
         targets[(slot.tool, slot.value, slot.call)] += slot.target
     print(f"\n{path}: {sum(held.values())} rows")
     print(f"  {'tool':<26}{'value':<20}{'rows':>6}{'target':>8}")
-    missing = 0
     for (tool, value, call), target in targets.items():
         short = max(0, target - held[call])
-        missing += short
         print(f"  {tool:<26}{value:<20}{held[call]:>6}{target:>8}{f'  missing {short}' if short else ''}")
-    return missing
 
 
 def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, seed) -> None:
@@ -423,6 +423,9 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     added += 1
                     progress.update(1)
                 idle = 0 if added else idle + 1
+            if slot.missing:
+                log(f"giving up on {slot.tool}={slot.value} ({slot.style}) after {MAX_IDLE_REPLIES} replies "
+                    f"without a new row; {slot.missing} missing")
 
 
 def run_generation(args: argparse.Namespace, connect) -> int:
@@ -458,7 +461,8 @@ def run_generation(args: argparse.Namespace, connect) -> int:
         stopped = str(error)
     finally:
         writer.close()
-    missing = print_holdings(args.output, slots, tools) if os.path.exists(args.output) else None
+    print_holdings(args.output, slots, tools)
+    missing = sum(slot.missing for slot in slots)
     print("rejected candidates: " + (", ".join(f"{reason} {count}" for reason, count in rejected.most_common())
                                      or "none"))
     print(f"failed requests and unusable replies: {budget.total}")

@@ -25,6 +25,7 @@ missing, 2 bad input.
 """
 
 import argparse
+import json
 import os
 
 # --- begin _common.py (vendored from _common.py; edit that file, then run python dev/sync_vendored.py) ---
@@ -1483,20 +1484,20 @@ def print_plan(slots: list[Slot], styles: list[str]) -> None:
           f"x {slots[0].target} = {target} rows; the output holds {target - missing}, {missing} to generate")
 
 
-def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> int:
-    """Table of what the output file holds per (tool, value); returns the rows still missing."""
+def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
+    """Table of what the output file holds per (tool, value), against the plan."""
+    if not os.path.exists(path):
+        print(f"\n{path}: nothing written")
+        return
     held = Counter(example.call for example in read_output(path, tools).examples)
     targets = Counter()
     for slot in slots:
         targets[(slot.tool, slot.value, slot.call)] += slot.target
     print(f"\n{path}: {sum(held.values())} rows")
     print(f"  {'tool':<26}{'value':<20}{'rows':>6}{'target':>8}")
-    missing = 0
     for (tool, value, call), target in targets.items():
         short = max(0, target - held[call])
-        missing += short
         print(f"  {tool:<26}{value:<20}{held[call]:>6}{target:>8}{f'  missing {short}' if short else ''}")
-    return missing
 
 
 def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, seed) -> None:
@@ -1542,6 +1543,9 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     added += 1
                     progress.update(1)
                 idle = 0 if added else idle + 1
+            if slot.missing:
+                log(f"giving up on {slot.tool}={slot.value} ({slot.style}) after {MAX_IDLE_REPLIES} replies "
+                    f"without a new row; {slot.missing} missing")
 
 
 def run_generation(args: argparse.Namespace, connect) -> int:
@@ -1577,7 +1581,8 @@ def run_generation(args: argparse.Namespace, connect) -> int:
         stopped = str(error)
     finally:
         writer.close()
-    missing = print_holdings(args.output, slots, tools) if os.path.exists(args.output) else None
+    print_holdings(args.output, slots, tools)
+    missing = sum(slot.missing for slot in slots)
     print("rejected candidates: " + (", ".join(f"{reason} {count}" for reason, count in rejected.most_common())
                                      or "none"))
     print(f"failed requests and unusable replies: {budget.total}")
@@ -1598,6 +1603,7 @@ def failure(error: Exception, args: argparse.Namespace) -> Exception | None:
     """The TransientError/FatalError a client exception means, or None if it is not a server failure."""
     import httpx
     import ollama
+    import pydantic
     if isinstance(error, ollama.ResponseError):
         status = error.status_code
         if status in (401, 403):
@@ -1614,7 +1620,7 @@ def failure(error: Exception, args: argparse.Namespace) -> Exception | None:
         return TransientError(f"no reply within {args.timeout:g}s")
     if isinstance(error, httpx.TransportError):
         return TransientError(f"connection to {args.host} failed ({type(error).__name__})")
-    if isinstance(error, ValueError):  # a body that is not a chat response
+    if isinstance(error, (json.JSONDecodeError, pydantic.ValidationError)):  # a body that is not a chat response
         return TransientError(f"unreadable reply from {args.host}")
     return None
 

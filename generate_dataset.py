@@ -26,6 +26,7 @@ still missing, 2 bad input.
 """
 
 import argparse
+import json
 
 # --- begin _common.py (vendored from _common.py; edit that file, then run python dev/sync_vendored.py) ---
 """FunctionGemma format and dataset contract shared by every script of this toolkit.
@@ -1483,20 +1484,20 @@ def print_plan(slots: list[Slot], styles: list[str]) -> None:
           f"x {slots[0].target} = {target} rows; the output holds {target - missing}, {missing} to generate")
 
 
-def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> int:
-    """Table of what the output file holds per (tool, value); returns the rows still missing."""
+def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
+    """Table of what the output file holds per (tool, value), against the plan."""
+    if not os.path.exists(path):
+        print(f"\n{path}: nothing written")
+        return
     held = Counter(example.call for example in read_output(path, tools).examples)
     targets = Counter()
     for slot in slots:
         targets[(slot.tool, slot.value, slot.call)] += slot.target
     print(f"\n{path}: {sum(held.values())} rows")
     print(f"  {'tool':<26}{'value':<20}{'rows':>6}{'target':>8}")
-    missing = 0
     for (tool, value, call), target in targets.items():
         short = max(0, target - held[call])
-        missing += short
         print(f"  {tool:<26}{value:<20}{held[call]:>6}{target:>8}{f'  missing {short}' if short else ''}")
-    return missing
 
 
 def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, seed) -> None:
@@ -1542,6 +1543,9 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     added += 1
                     progress.update(1)
                 idle = 0 if added else idle + 1
+            if slot.missing:
+                log(f"giving up on {slot.tool}={slot.value} ({slot.style}) after {MAX_IDLE_REPLIES} replies "
+                    f"without a new row; {slot.missing} missing")
 
 
 def run_generation(args: argparse.Namespace, connect) -> int:
@@ -1577,7 +1581,8 @@ def run_generation(args: argparse.Namespace, connect) -> int:
         stopped = str(error)
     finally:
         writer.close()
-    missing = print_holdings(args.output, slots, tools) if os.path.exists(args.output) else None
+    print_holdings(args.output, slots, tools)
+    missing = sum(slot.missing for slot in slots)
     print("rejected candidates: " + (", ".join(f"{reason} {count}" for reason, count in rejected.most_common())
                                      or "none"))
     print(f"failed requests and unusable replies: {budget.total}")
@@ -1613,12 +1618,12 @@ def failure(error: Exception, args: argparse.Namespace) -> Exception | None:
         return FatalError(f"{args.base_url} rejected the request (HTTP {status}) for model {args.model}"
                           + (f": {detail[0][:200]}" if detail else ""))
     if isinstance(error, OfflineModeIsEnabled):
-        return FatalError("HF_HUB_OFFLINE is set; unset it to call the server")
+        return FatalError(f"{str(error).splitlines()[0]}")
     if isinstance(error, TimeoutError):  # InferenceTimeoutError
         return TransientError(f"no reply within {args.timeout:g}s")
     if isinstance(error, httpx2.TransportError):
         return TransientError(f"cannot reach {args.base_url} ({type(error).__name__})")
-    if isinstance(error, ValueError):  # a body that is not a chat completion
+    if isinstance(error, json.JSONDecodeError):  # a body that is not a chat completion
         return TransientError(f"unreadable reply from {args.base_url}")
     return None
 
@@ -1629,7 +1634,15 @@ def connect(args: argparse.Namespace):
     if not token:
         raise DataError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
     from huggingface_hub import InferenceClient
-    client = InferenceClient(base_url=args.base_url, api_key=token, timeout=args.timeout)
+    if args.base_url.rstrip("/") == ROUTER_URL:
+        # Without base_url the client sends OpenAI's response_format to the router as is; with it,
+        # the client assumes a TGI server and rewrites it into TGI's {"type": "json_object", "value": ...},
+        # which some providers behind the router reject.
+        if not token.startswith("hf_"):
+            raise DataError("the Hugging Face router needs a Hugging Face token (hf_...) in HF_TOKEN")
+        client = InferenceClient(api_key=token, timeout=args.timeout)
+    else:
+        client = InferenceClient(base_url=args.base_url, api_key=token, timeout=args.timeout)
 
     def ask(messages: list[dict], schema: dict, seed: int) -> str:
         count = schema["properties"]["messages"]["maxItems"]
@@ -1644,7 +1657,7 @@ def connect(args: argparse.Namespace):
             if meaning is None:
                 raise
             raise meaning from None
-        choices = reply.choices or []
+        choices = reply.choices or []  # a JSON body of another shape parses with choices=None
         return (choices[0].message.content or "") if choices else ""
 
     return ask

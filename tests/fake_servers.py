@@ -12,6 +12,7 @@ takes the next behaviour of `script`, then `default`:
     "duplicates"    a seed message from the prompt, then one new message twice
     ("status", code[, headers])   an HTTP error with that protocol's error body
     ("slow", seconds)             wait, then answer "good" (for client timeouts)
+    "garbage"       HTTP 200 with a body that is not JSON (a broken proxy)
 """
 
 import itertools
@@ -138,6 +139,12 @@ class ChatServer:
                 if isinstance(behaviour, tuple) and behaviour[0] == "status":
                     return self.send_json(behaviour[1], server.error_body(behaviour[1]),
                                           behaviour[2] if len(behaviour) > 2 else None)
+                if behaviour == "garbage":
+                    data = b"<html>upstream hiccup</html>"
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    return self.wfile.write(data)
                 if isinstance(behaviour, tuple) and behaviour[0] == "slow":
                     time.sleep(behaviour[1])
                     behaviour = "good"

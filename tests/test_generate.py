@@ -7,6 +7,7 @@ official ollama client); tests/fake_servers.py speaks the wire protocols and is 
 import ast
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -108,7 +109,7 @@ def test_unusable_replies_and_candidates_are_rejected_with_reasons(protocol, tmp
 @protocols
 def test_retries_429_500_and_timeouts_then_finishes(protocol, tmp_path):
     output = tmp_path / "generated.csv"
-    script = [("status", 429, {"Retry-After": "1"}), ("status", 500), ("status", 503), ("slow", 4)]
+    script = [("status", 429, {"Retry-After": "1"}), ("status", 500), ("status", 503), ("slow", 4), "garbage"]
     with ChatServer(protocol, script=script) as server:
         result = run(protocol, server.url, "--output", output, "--per-value", 1, "--styles", "terse",
                      "--retry-delay", "0.01", "--timeout", "1")
@@ -116,9 +117,20 @@ def test_retries_429_500_and_timeouts_then_finishes(protocol, tmp_path):
     assert len(server.requests) == len(PAIRS) + len(script)
     assert pair_counts(output) == {call: 1 for call in PAIRS}
     assert "HTTP 429" in result.stderr and "HTTP 500" in result.stderr and "HTTP 503" in result.stderr
-    assert "no reply within 1s" in result.stderr
+    assert "no reply within 1s" in result.stderr and "unreadable reply" in result.stderr
     if protocol == "openai":  # the ollama client drops response headers, so only here
         assert "retrying in 1.00s (Retry-After)" in result.stderr
+
+
+def test_a_model_that_only_chatters_gives_up_and_says_what_is_missing(tmp_path):
+    output = tmp_path / "generated.csv"
+    with ChatServer("ollama", default="meta") as server:
+        result = run("ollama", server.url, "--output", output, "--per-value", 1, "--styles", "standard", *FAST)
+    assert result.returncode == 1
+    assert len(server.requests) == len(PAIRS) * _generation.MAX_IDLE_REPLIES
+    assert not output.exists() and f"{output}: nothing written" in result.stdout
+    assert "giving up on get_rider_profile=all (standard)" in result.stderr
+    assert last_line(result.stderr).startswith(f"error: {len(PAIRS)} planned rows still missing")
 
 
 @protocols
@@ -256,3 +268,56 @@ def test_generation_names_do_not_shadow_common():
                 names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
         return names
     assert top_level(ROOT / "_generation.py") & top_level(ROOT / "_common.py") == set()
+
+
+def test_default_router_gets_openai_style_requests_and_offline_mode_stops_cleanly(tmp_path):
+    """Without --base-url the client posts to the router's own chat-completions route (checked
+    offline: HF_HUB_OFFLINE makes huggingface_hub refuse the request and name the URL)."""
+    result = run("openai", "https://router.huggingface.co/v1", "--output", tmp_path / "out.csv",
+                 env={"HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 1
+    assert last_line(result.stderr).startswith("error: Cannot reach https://router.huggingface.co/v1/chat/completions")
+    assert "Traceback" not in result.stderr and "retrying" not in result.stderr
+
+
+def test_router_refuses_a_token_that_is_not_a_hugging_face_token(tmp_path):
+    result = run("openai", "https://router.huggingface.co/v1", "--output", tmp_path / "out.csv",
+                 env={"HF_TOKEN": "sk-not-hf"})
+    assert result.returncode == 2 and "sk-not-hf" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "error: the Hugging Face router needs a Hugging Face token (hf_...) in HF_TOKEN"]
+
+
+def test_ctrl_c_keeps_every_accepted_row(tmp_path):
+    output = tmp_path / "generated.csv"
+    with ChatServer("ollama", default=("slow", 0.03)) as server:
+        process = subprocess.Popen(command("ollama", server.url, "--output", output, "--per-value", 1, *FAST),
+                                   cwd=ROOT, env={**os.environ, **ENV}, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (output.exists() and output.read_text().count("\n") > 10):
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130 and last_line(stderr) == "interrupted"
+        interrupted = read_rows(output)
+        assert 10 <= len(interrupted) < len(PAIRS) * len(_generation.STYLES)
+        assert _common.check_dataset(interrupted, TOOLS).errors == []
+        result = run("ollama", server.url, "--output", output, "--per-value", 1, *FAST)
+    assert result.returncode == 0, result.stderr
+    assert pair_counts(output) == {call: len(_generation.STYLES) for call in PAIRS}
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")
+@protocols
+def test_runs_alone_with_uv_from_its_own_header(protocol, tmp_path):
+    """Copied into an empty folder and run with `uv run`: the PEP 723 header brings every dependency."""
+    script, flag = SCRIPTS[protocol]
+    shutil.copy(ROOT / script, tmp_path / script)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("VIRTUAL_ENV", "UV_PROJECT"))}
+    with ChatServer(protocol) as server:
+        result = subprocess.run(["uv", "run", "--no-project", script, flag, server.url, "--output", "out.csv",
+                                 "--per-value", "1", "--styles", "spanish", *FAST], cwd=tmp_path,
+                                capture_output=True, text=True, timeout=900, env={**env, **ENV})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert pair_counts(tmp_path / "out.csv") == {call: 1 for call in PAIRS}
