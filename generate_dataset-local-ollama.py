@@ -1139,7 +1139,7 @@ earlier run gave up on a slot part way (the next slots of that pair then absorb 
 """
 
 if "parse_row" not in globals():  # imported as a module; a vendored copy follows _common's
-    from _common import (BUNDLED, Call, DataError, load_examples, load_tools, normalise_message,
+    from _common import (Call, DataError, load_examples, load_tools, normalise_message,
                          parse_row, read_csv_rows, tools_by_name)
 
 import argparse
@@ -1169,10 +1169,11 @@ EXTRA_PER_REQUEST = 2  # ask for a few more than missing: some candidates get re
 MAX_IDLE_REPLIES = 3  # usable replies in a row that add no row before a slot is given up
 MAX_EXAMPLES_IN_PROMPT = 12  # seeds of the requested value
 MAX_AVOID_IN_PROMPT = 15
-# Model chatter instead of a rider's message: preambles, list markers, self-reference, format words.
+# Model chatter instead of a rider's message: list markers, preambles, labels, self-reference.
 META_TEXT = re.compile(
-    r"^\s*(?:\d+\s*[.):]|[-*•#]|here (?:are|is)\b|sure\b|certainly\b|of course\b|okay,? here\b"
-    r"|(?:example|message|note)\s*\d*\s*:)"
+    r"^\s*(?:\d+[.)]\s|[-*•]\s|#)"
+    r"|^\s*(?:(?:sure|certainly|of course|okay|ok)\W+)?here (?:are|is)\b"
+    r"|^\s*(?:example|message|note)\s*\d*\s*:|:\s*$|^\s*[\"“«].*[\"”»]\s*$"
     r"|\bas an ai\b|\blanguage model\b|\buser_message\b|\btool_calls?\b|\bjson\b",
     re.IGNORECASE)
 
@@ -1550,6 +1551,8 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
 
 def run_generation(args: argparse.Namespace, connect) -> int:
     """The whole run for a client; `connect(args)` returns the client's `ask` function."""
+    if args.max_failures < 1 or args.timeout <= 0 or args.retry_delay < 0:
+        raise DataError("--max-failures must be at least 1, --timeout positive and --retry-delay not negative")
     tools = load_tools(args.tools)
     seeds, _ = load_examples(args.seeds, tools)
     slots = plan_slots(tools, args.styles, args.per_value)

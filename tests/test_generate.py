@@ -238,7 +238,9 @@ def test_existing_rows_are_credited_to_styles_in_plan_order():
 
 @pytest.mark.parametrize("candidate, reason", [
     ("How fast am I going?", None), ("   ", "empty"), ('"…"', "empty"), (42, "not_text"),
-    ("Here are some ideas", "meta_text"), ("2) speed please", "meta_text"), ("- speed", "meta_text"),
+    ("5:30 in and how fast am I now?", None), ("Sure is windy, what's my speed", None),
+    ("Sure! Here are five:", "meta_text"), ("Example 2: speed?", "meta_text"), ("Some options:", "meta_text"),
+    ("Here are some ideas", "meta_text"), ('"How fast am I?"', "meta_text"), ("«¿A qué velocidad voy?»", "meta_text"), ("2) speed please", "meta_text"), ("- speed", "meta_text"),
     ("call get_ride_status now", "meta_text"), ("As an AI I can't ride", "meta_text"),
     ("a\nb", "multi_line"), ("a" * 201, "too_long"), ("<a seed>", "duplicate"), ("<a seed, shouted>", "duplicate"),
 ])
