@@ -1698,7 +1698,8 @@ def compare(examples: list, device_outputs: list[str], torch_outputs: list[str],
     }
 
 
-def verify(path: str, model, tokenizer, tools: list[dict], examples: list, max_new_tokens: int) -> dict:
+def verify(path: str, tools: list[dict], examples: list, torch_outputs: list[str], max_new_tokens: int) -> dict:
+    """Run the file like an app on the rows the PyTorch model answered, and compare."""
     from tqdm.auto import tqdm
 
     device = DeviceRunner(path, tools, max_new_tokens)
@@ -1708,8 +1709,6 @@ def verify(path: str, model, tokenizer, tools: list[dict], examples: list, max_n
                           for example in tqdm(examples, desc="LiteRT-LM (CPU)", unit="row", dynamic_ncols=True)]
     finally:
         device.close()
-    torch_outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
-                                     max_new_tokens=max_new_tokens)
     report = compare(examples, device_outputs, torch_outputs, tools)
     report["rendered_prompt"] = prompt_check
     return report
@@ -1807,14 +1806,19 @@ def main(argv=None) -> int:
     if tokenizer.convert_tokens_to_ids(BOS) != CONTROL_TOKEN_IDS[BOS]:
         raise DataError(f"the tokenizer's {BOS} is not id {CONTROL_TOKEN_IDS[BOS]}: not a Gemma 3 tokenizer")
     fp32_bytes = sum(parameter.numel() for parameter in model.parameters()) * 4
+    # the PyTorch answers first: the model can then be freed before the memory-hungry conversion
+    torch_outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
+                                     max_new_tokens=args.max_new_tokens)
     workspace = tempfile.mkdtemp(prefix="litertlm-export-")
     try:
         # merged checkpoint + the converter's intermediate model, then the file itself
         check_free_space(workspace, 2 * fp32_bytes, "the merged checkpoint and the conversion")
         check_free_space(args.output_dir, fp32_bytes // 2, "the .litertlm file")
         tokenizer_file = save_merged(model, tokenizer, workspace)
+        config = model.config
+        del model
         with contextlib.redirect_stdout(sys.stderr):  # litert-torch prints its progress; stdout is the report
-            path = convert(workspace, model.config, tokenizer_file, args.output_dir, args)
+            path = convert(workspace, config, tokenizer_file, args.output_dir, args)
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
 
@@ -1824,7 +1828,7 @@ def main(argv=None) -> int:
         print_metadata(path, info)
     report = None
     if examples:
-        report = verify(path, model, tokenizer, tools, examples, args.max_new_tokens)
+        report = verify(path, tools, examples, torch_outputs, args.max_new_tokens)
         summary["verification"] = report
         if not args.json:
             print_verification(report, args.min_agreement)
