@@ -1153,7 +1153,6 @@ sliding window of Gemma 3's local layers), so each row attends to exactly what p
 `model.generate` on that row alone attends to and yields the same tokens.
 """
 
-import copy
 import inspect
 import json
 import os
@@ -1298,35 +1297,57 @@ def shared_prefix_length(sequences: list[list[int]]) -> int:
     return length
 
 
-class _Batch:
-    """Per-row key positions and validity of a batch's KV cache, for building attention masks."""
+ATTENTION_NAME = "functiongemma_shared_prefix"
 
-    def __init__(self, model):
+
+class SharedPrefixCache:
+    """Key/value cache of a batch whose rows continue one shared prefix.
+
+    The prefix keys/values stay a batch of one (never copied per row); each layer's `update`
+    returns (prefix, rows) pairs that `shared_prefix_attention` consumes. It also tracks every
+    cached token's true position and whether it is padding, to build the attention masks."""
+
+    def __init__(self, model, prefix=None, prefix_positions=None):
         import torch
         config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
         self.sliding_window = getattr(config, "sliding_window", None)
         self.layer_types = set(getattr(config, "layer_types", None) or ["full_attention"])
-        self.dtype = model.dtype
-        self.device = model.device
-        self.key_positions = torch.zeros((1, 0), dtype=torch.long, device=self.device)
-        self.key_valid = torch.zeros((1, 0), dtype=torch.bool, device=self.device)
-        parameters = inspect.signature(model.forward).parameters
-        # transformers 5 calls it `cache`; earlier versions `past_key_values`
-        self.cache_argument = "cache" if "cache" in parameters else "past_key_values"
+        self.dtype, self.device = model.dtype, model.device
+        self.prefix = prefix or {}  # layer index -> (keys, values), batch of one
+        self.rows = {}  # layer index -> (keys, values), one per row
+        empty = torch.zeros((1, 0), dtype=torch.long, device=self.device)
+        self.prefix_positions = empty if prefix_positions is None else prefix_positions
+        self.row_positions = empty
+        self.row_valid = empty.bool()
+
+    def update(self, keys, values, layer_idx, *args, **kwargs):
+        import torch
+        if layer_idx in self.rows:
+            old_keys, old_values = self.rows[layer_idx]
+            keys, values = torch.cat([old_keys, keys], dim=-2), torch.cat([old_values, values], dim=-2)
+        self.rows[layer_idx] = keys, values
+        prefix_keys, prefix_values = self.prefix.get(layer_idx, (keys[:1, :, :0], values[:1, :, :0]))
+        return (prefix_keys, keys), (prefix_values, values)
+
+    def for_batch(self, model) -> "SharedPrefixCache":
+        """A fresh cache for a batch continuing this one's tokens (which become its shared prefix)."""
+        return SharedPrefixCache(model, dict(self.rows), self.row_positions)
 
     def masks(self, positions, valid) -> dict:
-        """Additive masks for new tokens at `positions` (valid=False: padding) against the whole cache."""
+        """Additive masks of new tokens at `positions` (valid=False: padding) against the whole cache:
+        causal by true position, plus Gemma 3's sliding window on its local layers."""
         import torch
-        self.key_positions = torch.cat([self.key_positions.expand(len(positions), -1), positions], dim=1)
-        self.key_valid = torch.cat([self.key_valid.expand(len(positions), -1), valid], dim=1)
-        query = positions[:, :, None]
-        keys = self.key_positions[:, None, :]
-        visible = self.key_valid[:, None, :] & (keys <= query)
-        # a padding query sees only itself, so no softmax row is empty
-        key_count, query_count = self.key_positions.shape[1], positions.shape[1]
-        itself = torch.eye(query_count, dtype=torch.bool, device=self.device)
-        itself = torch.cat([torch.zeros((query_count, key_count - query_count), dtype=torch.bool,
-                                        device=self.device), itself], dim=1)
+        self.row_positions = torch.cat([self.row_positions.expand(len(positions), -1), positions], dim=1)
+        self.row_valid = torch.cat([self.row_valid.expand(len(positions), -1), valid], dim=1)
+        key_positions = torch.cat([self.prefix_positions.expand(len(positions), -1), self.row_positions], dim=1)
+        key_valid = torch.cat([torch.ones_like(self.prefix_positions, dtype=torch.bool).expand(len(positions), -1),
+                               self.row_valid], dim=1)
+        query, keys = positions[:, :, None], key_positions[:, None, :]
+        visible = key_valid[:, None, :] & (keys <= query)
+        # a padding query sees itself only, so no softmax row is empty
+        new = positions.shape[1]
+        itself = torch.zeros((new, key_positions.shape[1]), dtype=torch.bool, device=self.device)
+        itself[:, -new:] = torch.eye(new, dtype=torch.bool, device=self.device)
         blocked = torch.finfo(self.dtype).min
 
         def additive(allowed):
@@ -1339,23 +1360,77 @@ class _Batch:
         return masks
 
     def select(self, rows):
-        self.key_positions = self.key_positions[rows]
-        self.key_valid = self.key_valid[rows]
+        """Keep only these rows (the others finished)."""
+        self.rows = {layer: (keys[rows], values[rows]) for layer, (keys, values) in self.rows.items()}
+        self.row_positions, self.row_valid = self.row_positions[rows], self.row_valid[rows]
 
 
-def _forward(model, batch: _Batch, cache, input_ids, positions, valid):
+def shared_prefix_attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0,
+                            softcap=None, **kwargs):
+    """Eager attention over (shared prefix, rows) key/value pairs from `SharedPrefixCache`.
+
+    The same arithmetic as transformers' eager attention, without materialising the prefix (or
+    the grouped key/value heads) once per row: the prefix products run as one matrix product
+    over all rows' queries."""
+    import torch
+    (prefix_keys, row_keys), (prefix_values, row_values) = key, value
+    batch, heads, queries, dim = query.shape
+    kv_heads = row_keys.shape[1]
+    grouped = query.reshape(batch, kv_heads, heads // kv_heads * queries, dim)
+    stacked = grouped.transpose(0, 1).reshape(kv_heads, -1, dim)  # every row's queries against the prefix
+
+    def per_row(prefix_part):  # (kv_heads, batch * grouped queries, n) -> (batch, heads, queries, n)
+        size = prefix_part.shape[-1]
+        return prefix_part.reshape(kv_heads, batch, grouped.shape[2], size).transpose(0, 1).reshape(
+            batch, heads, queries, size)
+
+    scores = torch.cat([per_row(torch.matmul(stacked, prefix_keys[0].transpose(1, 2))),
+                        torch.matmul(grouped, row_keys.transpose(2, 3)).reshape(batch, heads, queries, -1)],
+                       dim=-1) * (scaling if scaling is not None else dim ** -0.5)
+    if softcap is not None:
+        scores = torch.tanh(scores / softcap) * softcap
+    if attention_mask is not None:
+        scores = scores + attention_mask
+    weights = torch.softmax(scores, dim=-1, dtype=torch.float32).to(query.dtype)
+    prefix_length = prefix_keys.shape[-2]
+    prefix_weights = weights[..., :prefix_length].reshape(batch, kv_heads, grouped.shape[2], prefix_length)
+    output = per_row(torch.matmul(prefix_weights.transpose(0, 1).reshape(kv_heads, stacked.shape[1], prefix_length),
+                                  prefix_values[0]))
+    row_weights = weights[..., prefix_length:].reshape(batch, kv_heads, grouped.shape[2], row_keys.shape[-2])
+    output = output + torch.matmul(row_weights, row_values).reshape(batch, heads, queries, dim)
+    return output.transpose(1, 2).contiguous(), None
+
+
+class _SharedPrefixAttention:
+    """Within this context the model's attention layers run `shared_prefix_attention`."""
+
+    def __init__(self, model):
+        from transformers import AttentionInterface
+        AttentionInterface.register(ATTENTION_NAME, shared_prefix_attention)
+        self.model = model
+
+    def __enter__(self):
+        self.previous = self.model.config._attn_implementation
+        self.model.config._attn_implementation = ATTENTION_NAME
+
+    def __exit__(self, *exc):
+        self.model.config._attn_implementation = self.previous
+
+
+def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid):
     """Logits of the last column after running `input_ids` at `positions` on top of `cache`."""
-    output = model(input_ids=input_ids, position_ids=positions, attention_mask=batch.masks(positions, valid),
-                   use_cache=True, logits_to_keep=1, **{batch.cache_argument: cache})
+    # transformers 5 names the argument `cache`, earlier versions `past_key_values`
+    cache_argument = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    output = model(input_ids=input_ids, position_ids=positions, attention_mask=cache.masks(positions, valid),
+                   use_cache=True, logits_to_keep=1, **{cache_argument: cache})
     return output.logits[:, -1, :]
 
 
-def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 16,
+def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 64,
                      max_new_tokens: int = 32, progress: bool = True) -> list[str]:
     """Greedy answers (decoded with special tokens, cut after the first stop token), equal token for
     token to `generate_per_row`, computing the shared prompt prefix once."""
     import torch
-    from transformers import DynamicCache
 
     if not messages:
         return []
@@ -1367,13 +1442,12 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
     answers = [""] * len(messages)
     # similar lengths share a batch: less padding
     order = sorted(range(len(messages)), key=lambda index: len(sequences[index]))
-    with torch.inference_mode(), _progress(len(messages), progress, "generate") as bar:
-        prefix_batch = _Batch(model)
-        prefix_cache = DynamicCache()
+    with torch.inference_mode(), _SharedPrefixAttention(model), \
+            _progress(len(messages), progress, "generate") as bar:
+        prefix = SharedPrefixCache(model)
         if prefix_length:
             positions = torch.arange(prefix_length, device=device)[None]
-            _forward(model, prefix_batch, prefix_cache,
-                     torch.tensor([sequences[0][:prefix_length]], device=device),
+            _forward(model, prefix, torch.tensor([sequences[0][:prefix_length]], device=device),
                      positions, torch.ones_like(positions, dtype=torch.bool))
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
@@ -1382,10 +1456,8 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
             input_ids = torch.tensor([[pad] * (width - len(s)) + s for s in suffixes], device=device)
             valid = torch.tensor([[False] * (width - len(s)) + [True] * len(s) for s in suffixes], device=device)
             positions = (torch.cumsum(valid, dim=1) - 1 + prefix_length).clamp(min=0)
-            batch = copy.copy(prefix_batch)
-            cache = copy.deepcopy(prefix_cache)
-            cache.batch_repeat_interleave(len(rows))
-            logits = _forward(model, batch, cache, input_ids, positions, valid)
+            cache = prefix.for_batch(model)
+            logits = _forward(model, cache, input_ids, positions, valid)
             active = list(range(len(rows)))  # indices into `rows` still generating
             generated = [[] for _ in rows]
             last_positions = positions[:, -1:]
@@ -1400,13 +1472,12 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                     break
                 if len(still) < len(active):
                     keep = torch.tensor(still, device=device)
-                    cache.batch_select_indices(keep)
-                    batch.select(keep)
+                    cache.select(keep)
                     last_positions = last_positions[keep]
                     next_tokens = [next_tokens[slot] for slot in still]
                     active = [active[slot] for slot in still]
                 last_positions = last_positions + 1
-                logits = _forward(model, batch, cache, torch.tensor(next_tokens, device=device)[:, None],
+                logits = _forward(model, cache, torch.tensor(next_tokens, device=device)[:, None],
                                   last_positions, torch.ones_like(last_positions, dtype=torch.bool))
             for index, tokens in zip(rows, generated):
                 answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
@@ -1414,7 +1485,7 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
     return answers
 
 
-def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 16,
+def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
              max_new_tokens: int = 32, progress: bool = True, worst: int = 20) -> dict:
     """`score_predictions` of the greedy answers, plus throughput."""
     started = time.perf_counter()
