@@ -1,0 +1,139 @@
+"""evaluate_functiongemma.py: metrics on hand-built answers, and the command line on the tiny model."""
+
+import csv
+import json
+import shutil
+
+import pytest
+
+import _common
+import evaluate_functiongemma as evaluate
+from _common import Call, Example
+
+REPORT_KEYS = {"combined_accuracy", "tool_accuracy", "argument_accuracy", "lenient_argument_accuracy",
+               "valid_format_rate", "failures", "per_tool", "per_value", "confusion", "examples",
+               "examples_per_second"}
+
+
+def hand_built_report(tools):
+    water = Call.make("find_nearby_poi", {"query": "water"})
+    shop = Call.make("find_nearby_poi", {"query": "bike_shop"})
+    wind = Call.make("get_weather_forecast", {"query": "wind"})
+    examples = [Example("a", water), Example("b", shop), Example("c", shop), Example("d", wind),
+                Example("e", wind), Example("f", wind)]
+    outputs = [
+        _common.render_completion(water),  # right
+        _common.render_call(Call.make("find_nearby_poi", {"query": "Bike-Shop"})) + "<end_of_turn>",  # lenient only
+        "<start_function_call>call:find_bike_shop{query:<escape>bike_shop<escape>}<end_function_call>",  # unknown_tool
+        "<start_function_call>call:get_weather_forecast{query:<escape>storm<escape>}<end_function_call>",  # bad_arguments
+        "<start_function_call>call:get_weather_forecast{query:wind<end_function_call>",  # malformed
+        "Windy, stay safe.<end_of_turn>",  # no_call
+    ]
+    report = _common.score_predictions(examples, outputs, tools)
+    report.update(model="hand-built", seconds=2.0, examples_per_second=3.0, seconds_per_example=1 / 3)
+    return report
+
+
+def test_metrics_on_hand_built_answers(tools, capsys):
+    report = hand_built_report(tools)
+    assert report["combined_accuracy"] == pytest.approx(1 / 6)
+    assert report["tool_accuracy"] == pytest.approx(3 / 6)  # right, lenient-only, bad_arguments name
+    assert report["argument_accuracy"] == pytest.approx(2 / 6)  # right, unknown tool with the right value
+    assert report["lenient_argument_accuracy"] == pytest.approx(3 / 6)  # and Bike-Shop
+    assert report["valid_format_rate"] == pytest.approx(1 / 6)  # Bike-Shop is outside the enum
+    assert report["failures"] == {"no_call": 1, "malformed": 1, "unknown_tool": 1, "bad_arguments": 2}
+    assert report["per_tool"]["find_nearby_poi"]["accuracy"] == pytest.approx(1 / 3)
+    assert report["per_tool"]["get_weather_forecast"]["tool_correct"] == 1
+    assert report["per_value"]["find_nearby_poi:bike_shop"] == {"n": 2, "correct": 0, "accuracy": 0.0}
+    expected, predicted, counts = evaluate.confusion_table(report)
+    assert expected == ["find_nearby_poi", "get_weather_forecast"]
+    assert predicted == ["find_bike_shop", "find_nearby_poi", "get_weather_forecast", "(malformed)", "(no_call)"]
+    assert counts == [[1, 2, 0, 0, 0], [0, 0, 1, 1, 1]]
+    evaluate.print_report(report)
+    printed = capsys.readouterr().out
+    assert "combined accuracy     16.7%" in printed and "unknown_tool 1, bad_arguments 2" in printed
+    assert "find_nearby_poi:bike_shop" in printed and "worst examples (first 5 wrong)" in printed
+
+
+def test_deltas_subtract_metric_by_metric(tools):
+    report = hand_built_report(tools)
+    perfect = _common.score_predictions([Example("a", Call.make("find_nearby_poi", {"query": "water"}))] * 6,
+                                        [_common.render_completion(Call.make("find_nearby_poi", {"query": "water"}))] * 6,
+                                        tools)
+    perfect.update(examples_per_second=1.0)
+    difference = evaluate.deltas(perfect, report)
+    assert difference["combined_accuracy"] == pytest.approx(5 / 6)
+    assert difference["failures"]["bad_arguments"] == -2 and difference["examples_per_second"] == -2.0
+
+
+def test_plot_writes_a_png(tools, tmp_path):
+    evaluate.plot_confusion(str(tmp_path / "confusion.png"), hand_built_report(tools))
+    assert (tmp_path / "confusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_path):
+    result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "5",
+                        "--batch-size", "2", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv",
+                        "--plot", tmp_path / "c.png", "--compare", tiny_model_dir, "--min-accuracy", "0.5")
+    assert result.returncode == 1, result.stderr[-3000:]  # a random model scores 0 < 0.5
+    assert "below --min-accuracy 50.0%" in result.stderr
+    assert "combined accuracy" in result.stdout and "rows/s" in result.stdout and "confusion" in result.stdout
+    assert "delta   +0.0 points" in result.stdout  # the same model on the same rows
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert REPORT_KEYS <= set(report) and report["examples"] == 5 and report["split"] == "test"
+    assert REPORT_KEYS <= set(report["compare"]) and report["deltas"]["combined_accuracy"] == 0
+    assert sum(report["failures"].values()) == 5 and report["valid_format_rate"] == 0
+    with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 5 and rows[0]["output"] == rows[0]["compare_output"]
+    assert (tmp_path / "c.png").stat().st_size > 1000
+
+
+def test_scores_the_held_out_split_training_excludes(run_script, tiny_model_dir, tmp_path, tools, seed_examples):
+    result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "3",
+                        "--min-accuracy", "0", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    _, test = _common.split_examples(seed_examples, 0.1, 42)
+    with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
+        assert [row["user_message"] for row in csv.DictReader(handle)] == [e.message for e in test[:3]]
+
+
+def test_adapter_directory(run_script, tiny_model_dir, tmp_path):
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32)
+    get_peft_model(base, LoraConfig(r=4, target_modules=["q_proj", "v_proj"])).save_pretrained(tmp_path / "adapter")
+    result = run_script("evaluate_functiongemma.py", "--model", tmp_path / "adapter", "--split", "all",
+                        "--max-examples", "2", "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads((tmp_path / "r.json").read_text())["examples"] == 2
+
+
+def test_template_mismatch_stops_unless_allowed(run_script, tiny_model_dir, tmp_path):
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model_dir, model)
+    template = (model / "chat_template.jinja").read_text()
+    (model / "chat_template.jinja").write_text(template.replace("<start_of_turn>developer", "<start_of_turn>system"))
+    result = run_script("evaluate_functiongemma.py", "--model", model, "--max-examples", "1")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1].startswith("error:") and "chat template" in result.stderr
+    allowed = run_script("evaluate_functiongemma.py", "--model", model, "--max-examples", "1",
+                         "--allow-template-mismatch")
+    assert allowed.returncode == 0, allowed.stderr[-3000:]
+    assert "warning:" in allowed.stderr
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--model", "/no/such/model"], "no such model directory"),
+    (["--dataset", "{bad}"], "bad.csv line 2"),
+    (["--max-examples", "0"], "--max-examples must be at least 1"),
+    (["--no-such-flag"], "unrecognized arguments"),
+])
+def test_bad_input_is_one_line_and_exit_2(run_script, tmp_path, arguments, message):
+    bad = tmp_path / "bad.csv"
+    bad.write_text('user_message,tool_calls\nhello,"[{""name"": ""nope"", ""args"": {}}]"\n')
+    arguments = [str(bad) if argument == "{bad}" else argument for argument in arguments]
+    result = run_script("evaluate_functiongemma.py", *arguments)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
