@@ -1,6 +1,6 @@
 """Benchmark: the evaluator's shared-prefix batched generation against plain per-row `generate`.
 
-    UV_FIND_LINKS=/opt/wheels uv run python bench/eval_speed.py [--rows 16] [--batch-size 16]
+    UV_FIND_LINKS=/opt/wheels uv run python bench/eval_speed.py [--rows 16] [--batch-size 64]
 
 Loads the real Gemma 3 270M weights (offline stand-in, dev/stand_in.py), generates greedy answers
 for the same rows both ways in one run, checks they are identical token for token, and prints
@@ -34,7 +34,7 @@ def timed(function, *args, **kwargs):
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=16, help="rows to generate both ways (default 16)")
-    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--batch-size", type=int, default=64, help="fast path batch size (default 64, the evaluator's)")
     parser.add_argument("--dataset", default=str(PUBLIC_DATASET) if PUBLIC_DATASET.exists() else None)
     args = parser.parse_args()
 
