@@ -2,10 +2,10 @@
 
 Every training row starts with the same long developer turn (the tool declarations); only the
 user turn and the answer differ. When the rows of a batch share a token prefix, the trainer
-runs that prefix once (batch of one, with gradients, no output logits), repeats its key/value
-cache across the batch, runs the padded suffixes against it, and takes the loss on the
-completion tokens only. Loss and gradients equal the standard path (one full sequence per
-row); the work drops roughly by the batch size on the prompt part.
+runs that prefix once (batch of one, with gradients, no output logits), runs the rows' own
+tokens packed into one sequence against its key/value cache, and scores only the completion
+tokens. Loss and gradients equal the standard path (one full sequence per row); the work on
+the prompt drops by the batch size, and no padding or prompt-position logits are computed.
 
 This file is the single source. Each script carries a copy between the marker lines
 `# --- begin _shared_prefix.py` and `# --- end _shared_prefix.py`; edit this file, then run
@@ -37,65 +37,92 @@ def batch_prefix_length(input_ids, attention_mask, labels) -> int:
 
 
 def causal_lm_parts(model):
-    """(config, decoder, lm_head) of a causal LM, also through PEFT and accelerate wrappers."""
-    inner = getattr(model, "module", model)  # DDP / DataParallel
-    if hasattr(inner, "get_base_model"):  # PEFT: adapters live inside the base model's layers
-        inner = inner.get_base_model()
-    return inner.config, inner.get_decoder(), inner.get_output_embeddings()
+    """(config, decoder, lm_head) of a causal LM, also through a PEFT wrapper."""
+    if hasattr(model, "get_base_model"):  # PEFT: the adapters live inside the base model's layers
+        model = model.get_base_model()
+    return model.config, model.get_decoder(), model.get_output_embeddings()
+
+
+def packed_suffix_masks(config, prefix_length: int, rows, positions) -> dict:
+    """Additive attention masks, per layer type, of the packed suffix tokens against the cache.
+
+    Every suffix token sees the whole shared prefix and the earlier tokens of its own row, by
+    true position; on sliding-window layers, only keys less than the window behind it. Float32
+    masks suit every precision: the attention scores are softmaxed in float32."""
+    import torch
+
+    device = positions.device
+    key_positions = torch.cat([torch.arange(prefix_length, device=device), positions])
+    key_rows = torch.cat([torch.full((prefix_length,), -1, device=device), rows])
+    query_positions, query_rows = positions[:, None], rows[:, None]
+    visible = (key_positions <= query_positions) & ((key_rows == -1) | (key_rows == query_rows))
+
+    def additive(allowed):
+        blocked = torch.finfo(torch.float32).min
+        return torch.zeros(allowed.shape, device=device).masked_fill(~allowed, blocked)[None, None]
+
+    masks = {"full_attention": additive(visible)}
+    if getattr(config, "sliding_window", None):
+        masks["sliding_attention"] = additive(visible & (query_positions - key_positions < config.sliding_window))
+    return masks
 
 
 def shared_prefix_logits(model, input_ids, attention_mask, labels, prefix_length: int):
     """(logits, targets) at the labelled positions only, computing the shared prefix once.
 
-    The prefix's key/value cache keeps its autograd graph, so the gradients of every row flow
-    back into the single prefix computation. Gemma 3's sliding-window cache layers keep the
-    last window-1 prefix keys, exactly what the suffix queries may still attend to."""
+    The prefix runs as a batch of one; the rows' own tokens (no padding) are then packed into one
+    sequence that attends to the prefix's key/value cache through block-diagonal masks. The cache
+    keeps its autograd graph, so every row's gradient flows back into the one prefix computation."""
     import torch
     from transformers import DynamicCache
 
     config, decoder, lm_head = causal_lm_parts(model)
-    batch_size, length = input_ids.shape
-    cache = DynamicCache(config=config)
+    columns = torch.arange(input_ids.shape[1], device=input_ids.device)
+    in_suffix = (columns >= prefix_length) & (columns < attention_mask.sum(dim=1, keepdim=True))  # right padding
+    rows, positions = in_suffix.nonzero(as_tuple=True)
+    cache = DynamicCache()  # keeps every key: the masks apply the sliding windows
     decoder(input_ids=input_ids[:1, :prefix_length], cache=cache, use_cache=True)
-    cache.batch_repeat_interleave(batch_size)
-    positions = torch.arange(prefix_length, length, device=input_ids.device).expand(batch_size, -1)
-    hidden = decoder(input_ids=input_ids[:, prefix_length:], attention_mask=attention_mask,
-                     position_ids=positions, cache=cache, use_cache=True).last_hidden_state
-    # The hidden state at position t predicts the label at t + 1.
-    targets = labels[:, prefix_length + 1:]
-    labelled = targets != -100
-    logits = lm_head(hidden[:, :-1][labelled]).float()
+    masks = packed_suffix_masks(config, prefix_length, rows, positions)
+    hidden = decoder(input_ids=input_ids[rows, positions][None], position_ids=positions[None],
+                     attention_mask=masks, cache=cache, use_cache=True).last_hidden_state[0]
+    # The hidden state at position t predicts the label at t + 1 of the same row.
+    next_labels = torch.nn.functional.pad(labels[:, 1:], (0, 1), value=-100)[rows, positions]
+    labelled = next_labels != -100
+    logits = lm_head(hidden[labelled]).float()
     softcap = getattr(config, "final_logit_softcapping", None)
     if softcap is not None:
         logits = torch.tanh(logits / softcap) * softcap
-    return logits, targets[labelled]
+    return logits, next_labels[labelled]
 
 
 @functools.cache
 def shared_prefix_trainer_class():
     """`SharedPrefixSFTTrainer`: TRL's SFTTrainer whose loss computes a batch's shared prefix once.
 
-    Batches without a shared prefix, and configurations this path does not cover (custom loss
-    functions, label smoothing, packing, MoE auxiliary loss, logits for metrics), take
-    SFTTrainer's own path. Gradient checkpointing is switched off: transformers drops the cache
-    inside checkpointed layers, and the shared prefix already keeps the activations small."""
+    Batches without a shared prefix, and what this path does not cover (custom loss functions,
+    label smoothing, packing, MoE auxiliary loss, logits for metrics, several processes: DDP
+    synchronises gradients inside its own forward), take SFTTrainer's own path. Gradient
+    checkpointing is switched off: transformers drops the cache inside checkpointed layers, and
+    the shared prefix already keeps the activations small."""
     import torch
     from trl import SFTConfig, SFTTrainer
 
     class SharedPrefixSFTTrainer(SFTTrainer):
         def __init__(self, model, args=None, *rest, **kwargs):
             args = args if args is not None else SFTConfig()
-            for name in ("gradient_checkpointing", "activation_checkpointing"):  # the new name since transformers 5.2x
+            for name in ("gradient_checkpointing", "activation_checkpointing"):  # renamed in recent transformers
                 if hasattr(args, name):
                     setattr(args, name, False)
             super().__init__(model, args, *rest, **kwargs)
 
         def shared_prefix_for(self, model, inputs, return_outputs: bool) -> int:
+            """Length of the batch's shared prefix when this path applies to it, else 0."""
             _, decoder, _ = causal_lm_parts(model)
-            if (return_outputs or set(inputs) - PLAIN_BATCH_KEYS or "attention_mask" not in inputs
-                    or self.compute_loss_func is not None or self.label_smoother is not None
-                    or self.args.loss_type != "nll" or self.aux_loss_enabled
-                    or any(getattr(module, "gradient_checkpointing", False) for module in decoder.modules())):
+            unsupported = (return_outputs, self.accelerator.num_processes > 1, set(inputs) - PLAIN_BATCH_KEYS,
+                           "attention_mask" not in inputs, self.compute_loss_func is not None,
+                           self.label_smoother is not None, self.args.loss_type != "nll", self.aux_loss_enabled,
+                           any(getattr(module, "gradient_checkpointing", False) for module in decoder.modules()))
+            if any(unsupported):
                 return 0
             return batch_prefix_length(inputs["input_ids"], inputs["attention_mask"], inputs["labels"])
 
@@ -109,24 +136,17 @@ def shared_prefix_trainer_class():
             num_tokens = targets.numel() if num_items_in_batch is None else num_items_in_batch
             loss = torch.nn.functional.cross_entropy(logits, targets, reduction="sum")
             loss = loss / torch.as_tensor(num_tokens, device=loss.device).clamp(min=1)
-            if self.args.average_tokens_across_devices and num_items_in_batch is not None:
-                loss = loss * (self.accelerator.num_processes // self.get_tp_size())
             self.log_token_metrics(logits.detach(), targets, inputs["attention_mask"])
             return loss
 
         def log_token_metrics(self, logits, targets, attention_mask):
             """The entropy, token accuracy and token count SFTTrainer logs on its own path."""
             mode = "train" if self.model.training else "eval"
-            gather = self.accelerator.gather_for_metrics
             log_probs = logits.log_softmax(dim=-1)
-            num_valid = gather(torch.tensor(targets.numel(), device=logits.device)).sum()
-            entropy_sum = gather(-(log_probs.exp() * log_probs).sum()).sum()
-            num_correct = gather((logits.argmax(dim=-1) == targets).sum()).sum()
-            self._metrics[mode]["entropy"].append((entropy_sum / num_valid).item() if num_valid > 0 else 0.0)
-            self._metrics[mode]["mean_token_accuracy"].append(
-                (num_correct / num_valid).item() if num_valid > 0 else 0.0)
+            self._metrics[mode]["entropy"].append(-(log_probs.exp() * log_probs).sum(dim=-1).mean().item())
+            self._metrics[mode]["mean_token_accuracy"].append((logits.argmax(dim=-1) == targets).float().mean().item())
             if mode == "train":
-                self._total_train_tokens += gather(attention_mask.sum()).sum().item() // self._tp_size
+                self._total_train_tokens += int(attention_mask.sum())
             self._metrics[mode]["num_tokens"] = [self._total_train_tokens]
 
     return SharedPrefixSFTTrainer
