@@ -96,18 +96,19 @@ def shared_prefix_logits(model, input_ids, attention_mask, labels, prefix_length
 
 
 @functools.cache
-def shared_prefix_trainer_class():
-    """`SharedPrefixSFTTrainer`: TRL's SFTTrainer whose loss computes a batch's shared prefix once.
+def shared_prefix_trainer_class(base=None):
+    """`SharedPrefixSFTTrainer`: `base` (default TRL's SFTTrainer) whose loss computes a batch's
+    shared prefix once.
 
     Batches without a shared prefix, and what this path does not cover (custom loss functions,
     label smoothing, packing, MoE auxiliary loss, logits for metrics, several processes: DDP
-    synchronises gradients inside its own forward), take SFTTrainer's own path. Gradient
+    synchronises gradients inside its own forward), take `base`'s own path. Gradient
     checkpointing is switched off: transformers drops the cache inside checkpointed layers, and
     the shared prefix already keeps the activations small."""
     import torch
     from trl import SFTConfig, SFTTrainer
 
-    class SharedPrefixSFTTrainer(SFTTrainer):
+    class SharedPrefixSFTTrainer(base or SFTTrainer):
         def __init__(self, model, args=None, *rest, **kwargs):
             args = args if args is not None else SFTConfig()
             for name in ("gradient_checkpointing", "activation_checkpointing"):  # renamed in recent transformers

@@ -17,6 +17,7 @@ Rows come from the public merged dataset when it is present
 """
 
 import argparse
+import gc
 import os
 import resource
 import sys
@@ -115,6 +116,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as scratch:
         shared = train(_shared_prefix.shared_prefix_trainer_class(), model_dir, dataset, args, f"{scratch}/shared")
+        gc.collect()  # free the first model before TRL's path, which needs ~12 GB for a batch of 8
         standard = train(SFTTrainer, model_dir, dataset, args, f"{scratch}/standard")
 
     timed_rows = len(chosen) * (args.steps - 1) // args.steps
