@@ -1329,6 +1329,11 @@ class SharedPrefixCache:
         prefix_keys, prefix_values = self.prefix.get(layer_idx, (keys[:1, :, :0], values[:1, :, :0]))
         return (prefix_keys, keys), (prefix_values, values)
 
+    def get_seq_length(self, layer_idx: int = 0) -> int:
+        """Cached tokens, padding included (transformers < 5 asks when no cache_position is given)."""
+        rows = self.rows.get(layer_idx)
+        return self.prefix_positions.shape[1] + (rows[0].shape[-2] if rows else 0)
+
     def for_batch(self, model) -> "SharedPrefixCache":
         """A fresh cache for a batch continuing this one's tokens (which become its shared prefix)."""
         return SharedPrefixCache(model, dict(self.rows), self.row_positions)
