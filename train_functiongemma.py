@@ -1967,9 +1967,10 @@ def model_card(args, config: dict, metrics: dict) -> str:
     front.append("---")
     dataset_flags = " ".join(f"--dataset {source}" for source in args.dataset or [])
     rows = config["rows"]
+    base_link = f"`{args.model}`" if os.path.isdir(args.model) else f"[{args.model}](https://huggingface.co/{args.model})"
     lines = front + [
         "", f"# {repo.rstrip('/').split('/')[-1]}", "",
-        f"A LoRA adapter for [{args.model}](https://huggingface.co/{args.model}) that routes requests to "
+        f"A LoRA adapter for {base_link} that routes requests to "
         "one of the tools below, trained in FunctionGemma's native format with completion-only loss "
         "(TRL SFTTrainer + PEFT).", "",
         "## Data", "",
