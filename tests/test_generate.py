@@ -292,7 +292,8 @@ def test_router_refuses_a_token_that_is_not_a_hugging_face_token(tmp_path):
 
 def test_ctrl_c_keeps_every_accepted_row(tmp_path):
     output = tmp_path / "generated.csv"
-    with ChatServer("ollama", default=("slow", 0.03)) as server:
+    # replies slow enough that the run is still going when the test, on a busy machine, sends Ctrl-C
+    with ChatServer("ollama", default=("slow", 0.15)) as server:
         process = subprocess.Popen(command("ollama", server.url, "--output", output, "--per-value", 1, *FAST),
                                    cwd=ROOT, env={**os.environ, **ENV}, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
