@@ -294,9 +294,12 @@ def test_ctrl_c_keeps_every_accepted_row(tmp_path):
     output = tmp_path / "generated.csv"
     # replies slow enough that the run is still going when the test, on a busy machine, sends Ctrl-C
     with ChatServer("ollama", default=("slow", 0.15)) as server:
+        # Like a terminal: Ctrl-C reaches the script even if something earlier in this test
+        # process set SIGINT to "ignore", which children would otherwise inherit.
         process = subprocess.Popen(command("ollama", server.url, "--output", output, "--per-value", 1, *FAST),
                                    cwd=ROOT, env={**os.environ, **ENV}, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, text=True)
+                                   stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (output.exists() and output.read_text().count("\n") > 10):
             time.sleep(0.02)
