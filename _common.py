@@ -276,6 +276,15 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
     return rows
 
 
+def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
+    """Examples in the dataset format (user_message, tool_calls), optionally with where each came from."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(["user_message", "tool_calls"] + (["source"] if with_source else []))
+        for example in examples:
+            writer.writerow([example.message, example.call.to_json()] + ([str(example.origin)] if with_source else []))
+
+
 def normalise_message(text: str) -> str:
     """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()

@@ -44,7 +44,6 @@ the same. In a Hugging Face Job (JOB_ID set) without --output-repo the result go
 """
 
 import argparse
-import csv
 import json
 import os
 import signal
@@ -329,6 +328,15 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
         for index, row in enumerate(splits[split_name]):
             rows.append((Location(f"{source} [{split_name}]", index + 1, "row"), row))
     return rows
+
+
+def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
+    """Examples in the dataset format (user_message, tool_calls), optionally with where each came from."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(["user_message", "tool_calls"] + (["source"] if with_source else []))
+        for example in examples:
+            writer.writerow([example.message, example.call.to_json()] + ([str(example.origin)] if with_source else []))
 
 
 def normalise_message(text: str) -> str:
@@ -1825,15 +1833,6 @@ def checked_max_length(splits: dict[str, list], encoded: dict[str, list], max_le
     return max_length
 
 
-def write_rows(path: str, examples: list) -> None:
-    """A dataset CSV (user_message, tool_calls) plus where each row came from."""
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["user_message", "tool_calls", "source"])
-        for example in examples:
-            writer.writerow([example.message, example.call.to_json(), str(example.origin)])
-
-
 # ----------------------------------------------------------------------------- training
 
 
@@ -2068,7 +2067,7 @@ def main(argv=None) -> int:
     max_length = checked_max_length(splits, encoded, args.max_length)
     os.makedirs(args.output_dir, exist_ok=True)
     for name, rows in splits.items():
-        write_rows(os.path.join(args.output_dir, f"{name}.csv"), rows)
+        write_examples_csv(os.path.join(args.output_dir, f"{name}.csv"), rows, with_source=True)
 
     precision = training_precision()
     config = {**vars(args), "datasets": args.dataset or [BUNDLED], "output_repo": output_repo,

@@ -24,7 +24,6 @@ Exit codes: 0 valid, 1 errors found, 2 bad usage or unreadable input.
 """
 
 import argparse
-import csv
 import json
 import os
 import statistics
@@ -308,6 +307,15 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
         for index, row in enumerate(splits[split_name]):
             rows.append((Location(f"{source} [{split_name}]", index + 1, "row"), row))
     return rows
+
+
+def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
+    """Examples in the dataset format (user_message, tool_calls), optionally with where each came from."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(["user_message", "tool_calls"] + (["source"] if with_source else []))
+        for example in examples:
+            writer.writerow([example.message, example.call.to_json()] + ([str(example.origin)] if with_source else []))
 
 
 def normalise_message(text: str) -> str:
@@ -1152,11 +1160,11 @@ def parse_args(argv):
 
 def coverage_warnings(report: DatasetReport, tools: list[dict], min_per_value: int) -> tuple[dict, dict, dict, list]:
     """Counts per tool and per value over all valid rows, the uncovered values, and warnings."""
+    values = enum_values(tools)
     tool_counts = Counter(example.call.name for example in report.parsed)
-    value_counts = {name: Counter() for name in enum_values(tools)}
+    value_counts = {name: Counter() for name in values}
     for example in report.parsed:
         value_counts[example.call.name].update(str(value) for _, value in example.call.arguments[:1])
-    values = enum_values(tools)
     uncovered = {name: [value for value in allowed if not value_counts[name][value]]
                  for name, allowed in values.items()}
     uncovered = {name: missing for name, missing in uncovered.items() if missing}
@@ -1199,14 +1207,6 @@ def measure_tokens(tokenizer_source: str, tools: list[dict], report: DatasetRepo
             report.errors.append(RowError(example.origin, f"{lengths[-1]} tokens, longer than --max-length "
                                           f"{max_length}: it would be truncated in training"))
     return {"max_tokens": max(lengths, default=0), "min_tokens": min(lengths, default=0)}
-
-
-def write_clean_csv(path: str, examples: list[Example]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(["user_message", "tool_calls"])
-        for example in examples:
-            writer.writerow([example.message, example.call.to_json()])
 
 
 def push_splits(repo: str, examples: list[Example], test_fraction: float, seed: int, private: bool) -> None:
@@ -1264,7 +1264,7 @@ def main(argv=None) -> int:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(result, handle, indent=2, ensure_ascii=False)
     if args.output:
-        write_clean_csv(args.output, report.examples)
+        write_examples_csv(args.output, report.examples)
         print(f"wrote {len(report.examples)} valid, de-duplicated rows to {args.output}")
     if report.errors:
         return 1

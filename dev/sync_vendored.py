@@ -68,15 +68,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report stale copies; exit 1 if any")
     args = parser.parse_args()
-    stale = [path for path, text in expected_files().items() if path.read_text(encoding="utf-8") != text]
+    stale = {path: text for path, text in expected_files().items() if path.read_text(encoding="utf-8") != text}
     if args.check:
         for path in stale:
             print(f"stale: {path.relative_to(ROOT)} (run python dev/sync_vendored.py)")
         return 1 if stale else 0
-    for path, text in expected_files().items():
-        if path in stale:
-            path.write_text(text, encoding="utf-8")
-            print(f"updated {path.relative_to(ROOT)}")
+    for path, text in stale.items():
+        path.write_text(text, encoding="utf-8")
+        print(f"updated {path.relative_to(ROOT)}")
     return 0
 
 
