@@ -1,26 +1,24 @@
 """Balanced, validated, resumable dataset expansion shared by the two dataset generators.
 
-This file is the single source. `generate_dataset.py` (Hugging Face Inference Providers) and
-`generate_dataset-local-ollama.py` (Ollama) carry a copy between the marker lines
-`# --- begin _generation.py` and `# --- end _generation.py`, right after their copy of
-`_common.py` (whose names it uses); edit this file, then run `python dev/sync_vendored.py`.
+Single source: `generate_dataset.py` (Hugging Face Inference Providers) and
+`generate_dataset-local-ollama.py` (Ollama) carry a copy between `# --- begin _generation.py` /
+`# --- end _generation.py` marker lines; edit this file, then run `python dev/sync_vendored.py`.
 A script adds only its client: `connect(args)` returns `ask(messages, schema, seed) -> str`, which
 raises `TransientError` (worth retrying) or `FatalError` (stop at once) for server failures.
 
-Plan: `--per-value` rows for every (tool, enum value, style). One request asks for the messages of
-one (tool, value, style); the label is the script's, the model only writes the user message.
+Plan: `--per-value` rows for every (tool, enum value, style), plus a no-call bucket of
+`--no-call-share` of all rows (tool_calls []: requests none of the tools can serve), spread over
+NO_CALL_STYLES. One request asks for the messages of one (tool, value, style), or of one no-call
+style (the prompt lists the tools as what to avoid); the label is the script's, the model only
+writes the user message.
 
 Resuming: the output CSV is the only state, so nothing can disagree with it after a crash. Rows
 are whole lines written with one `os.write` and fsync'ed; a torn last line (power loss) is cut off
 on the next run. The dataset format has no style column, so a re-run counts the rows per
-(tool, value) and credits them to that pair's styles in plan order, the order the slots are
-filled in. Totals per (tool, value) are therefore exact; the style mix is exact too unless an
-earlier run gave up on a slot part way (the next slots of that pair then absorb its share).
+(tool, value), and the no-call rows, and credits them to that label's styles in plan order, the
+order the slots are filled in. Totals per label are therefore exact; the style mix is exact too
+unless an earlier run gave up on a slot part way (the next slots of that label then absorb its share).
 """
-
-if "parse_row" not in globals():  # imported as a module; a vendored copy follows _common's
-    from _common import (Call, DataError, load_examples, load_tools, normalise_message,
-                         parse_row, read_csv_rows, tools_by_name)
 
 import argparse
 import csv
@@ -35,6 +33,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
+from _cli import DataError, add_json_argument, add_tools_argument, output_file, write_json_report
+from _data import (NO_CALL_LABEL, Call, decode_text, load_examples, load_tools, normalise_message, parse_row,
+                   read_csv_rows, read_local_bytes, routing_argument, suspect_reason, tool_calls_json, tools_by_name)
+
 STYLES = {
     "standard": "a plain, natural request or question in English, the way most riders would say it",
     "terse": "a terse voice command in English, one to four words, as if spoken mid-effort",
@@ -43,12 +45,31 @@ STYLES = {
     "spanish": "natural, colloquial Spanish, as a rider from Spain or Latin America would say it",
     "chatty": "chatty, informal English: one or two relaxed sentences with some filler words",
 }
+# The kinds of out-of-scope input a voice router on a bike hears (the bundled seeds' no-call rows).
+NO_CALL_STYLES = {
+    "chit_chat": "chit-chat and acknowledgements in English: thanks, ok, greetings, praise, small talk",
+    "other_apps": ("another app's job, in English: music, phone calls, messages, navigation to a street "
+                   "address, timers, alarms, photos, volume"),
+    "near_tool": ("a question in English close to the functions' topics but outside what their values "
+                  "cover (calories burned, heart rate, cadence, tyre pressure), or general knowledge"),
+    "fragment": ("a fragment or speech-recognition noise in English: a filler word, the wake word alone, "
+                 "half a sentence cut off"),
+    "near_miss": ("a near-miss in English: it mentions a function's topic but asks for nothing "
+                  "(\"I already had water\", \"no need to reroute\", \"forget the forecast\")"),
+    "spanish": ("any of these kinds (chit-chat, another app's job, a near question, a fragment, a "
+                "near-miss) in natural, colloquial Spanish"),
+}
 MAX_MESSAGE_CHARS = 200
+GENERATION_EXIT_CODES = {0: "the plan is filled",
+                         1: "stopped by server failures, or planned rows still missing (re-run to resume)"}
 MAX_PER_REQUEST = 10
 EXTRA_PER_REQUEST = 2  # ask for a few more than missing: some candidates get rejected
 MAX_IDLE_REPLIES = 3  # usable replies in a row that add no row before a slot is given up
 MAX_EXAMPLES_IN_PROMPT = 12  # seeds of the requested value
 MAX_AVOID_IN_PROMPT = 15
+SYSTEM_PROMPT = ("You write training data for the voice and chat assistant of a bike computer. Each "
+                 "message is one thing a cyclist might say or type to it during a ride. Answer with "
+                 'JSON only, shaped {"messages": ["...", "..."]}: no commentary, no numbering.')
 # Model chatter instead of a rider's message: list markers, preambles, labels, self-reference.
 META_TEXT = re.compile(
     r"^\s*(?:\d+[.)]\s|[-*•]\s|#)"
@@ -97,10 +118,10 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 @dataclass
 class Slot:
-    """Target rows of one (tool, value, style) and how many the output holds."""
-    tool: str
-    argument: str
-    value: str
+    """Target rows of one (tool, value, style), or of one no-call style (tool None), and how many the output holds."""
+    tool: str | None
+    argument: str | None
+    value: str | None
     style: str
     target: int
     done: int = 0
@@ -110,32 +131,43 @@ class Slot:
         return max(0, self.target - self.done)
 
     @property
-    def call(self) -> Call:
-        return Call.make(self.tool, {self.argument: self.value})
+    def call(self) -> Call | None:
+        return Call.make(self.tool, {self.argument: self.value}) if self.tool else None
+
+    @property
+    def name(self) -> str:
+        return f"{self.tool}={self.value}" if self.tool else NO_CALL_LABEL
 
 
-def routing_argument(function: dict) -> str:
-    """The enum parameter the plan balances over; the generator fills no other argument."""
-    parameters = function.get("parameters", {})
-    for key, schema in parameters.get("properties", {}).items():
-        if "enum" in schema:
-            others = [name for name in parameters.get("required", []) if name != key]
-            if others:
-                raise DataError(f"tool {function['name']}: required argument {others[0]!r} has no enum; "
-                                "the generator only fills one enum argument per tool")
-            return key
-    raise DataError(f"tool {function['name']} has no enum argument to balance the dataset over")
+def planned_argument(function: dict) -> str:
+    """The routing argument the plan balances over; the generator fills no other argument."""
+    key = routing_argument(function)
+    if key is None:
+        raise DataError(f"tool {function['name']} has no enum argument to balance the dataset over")
+    others = [name for name in function["parameters"].get("required", []) if name != key]
+    if others:
+        raise DataError(f"tool {function['name']}: required argument {others[0]!r} has no enum; "
+                        "the generator only fills one enum argument per tool")
+    return key
 
 
-def plan_slots(tools: list[dict], styles: list[str], per_value: int) -> list[Slot]:
-    """Slots in fill order: tools and values as declared, styles as given."""
+def plan_slots(tools: list[dict], styles: list[str], per_value: int, no_call_share: float = 0.0) -> list[Slot]:
+    """Slots in fill order: tools and values as declared, styles as given, then the no-call bucket:
+    `no_call_share` of all planned rows, spread evenly over NO_CALL_STYLES."""
     if per_value < 1:
         raise DataError(f"--per-value must be at least 1, got {per_value}")
+    if not 0 <= no_call_share < 1:
+        raise DataError(f"--no-call-share must be at least 0 and below 1, got {no_call_share}")
     slots = []
     for name, function in tools_by_name(tools).items():
-        argument = routing_argument(function)
+        argument = planned_argument(function)
         for value in function["parameters"]["properties"][argument]["enum"]:
             slots.extend(Slot(name, argument, value, style, per_value) for style in styles)
+    no_call_rows = round(len(slots) * per_value * no_call_share / (1 - no_call_share))
+    for index, style in enumerate(NO_CALL_STYLES):
+        target = no_call_rows // len(NO_CALL_STYLES) + (index < no_call_rows % len(NO_CALL_STYLES))
+        if target:
+            slots.append(Slot(None, None, None, style, target))
     return slots
 
 
@@ -153,17 +185,16 @@ def read_output(path: str, tools: list[dict]) -> OutputState:
     """Rows already in the output; DataError names the line of a row that is not valid."""
     if not os.path.exists(path):
         return OutputState([])
-    with open(path, "rb") as handle:
-        data = handle.read()
+    data = read_local_bytes(path)
     complete = data[:data.rfind(b"\n") + 1]
     state = OutputState([], torn_bytes=len(data) - len(complete))
     if not complete.strip():
+        # Nothing but a torn first line may be cut off: anything else is not ours to truncate.
+        if data.strip() and not b'"user_message","tool_calls"'.startswith(data):
+            decode_text(data, path)  # says what the file is, if it is not text
+            raise DataError(f"{path}: not a dataset CSV written by this generator; choose another --output")
         return state
-    try:
-        text = complete.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DataError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    for origin, row in read_csv_rows(text, path):
+    for origin, row in read_csv_rows(decode_text(complete, path), path):
         try:
             state.examples.append(parse_row(row, tools, origin))
         except DataError as error:
@@ -202,10 +233,10 @@ class RowWriter:
             data = data[os.write(self.descriptor, data):]
         os.fsync(self.descriptor)
 
-    def write(self, message: str, call: Call) -> None:
+    def write(self, message: str, call: Call | None) -> None:
         if self.descriptor is None:
             self._open()
-        self._write_line([message, call.to_json()])
+        self._write_line([message, tool_calls_json(call)])
 
     def close(self) -> None:
         if self.descriptor is not None:
@@ -237,9 +268,6 @@ def build_request(slot: Slot, function: dict, count: int, seeds: list, avoid: li
     example_lines = [f'- {json.dumps(seed.message, ensure_ascii=False)} [{seed.call.args[slot.argument]}]'
                      for seed in examples]
     avoid_lines = [f"- {json.dumps(message, ensure_ascii=False)}" for message in avoid]
-    system = ("You write training data for the voice and chat assistant of a bike computer. Each "
-              "message is one thing a cyclist might say or type to it during a ride. Answer with "
-              'JSON only, shaped {"messages": ["...", "..."]}: no commentary, no numbering.')
     lines = [
         f"Function: {slot.tool}",
         f"What it does: {function.get('description', '')}",
@@ -259,7 +287,47 @@ def build_request(slot: Slot, function: dict, count: int, seeds: list, avoid: li
         f"line under {MAX_MESSAGE_CHARS} characters, has no quotes around it, no numbering, and never "
         "names the function.",
     ]
-    return [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(lines)}]
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
+
+
+def build_no_call_request(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str]) -> list[dict]:
+    """Chat messages asking for `count` user messages of one no-call style: the tools are shown as what to avoid."""
+    function_lines = []
+    for name, function in tools_by_name(tools).items():
+        values = [value for schema in function.get("parameters", {}).get("properties", {}).values()
+                  for value in schema.get("enum", [])]
+        function_lines.append(f"- {name}: {function.get('description', '')}"
+                              + (f" (values: {', '.join(values)})" if values else ""))
+    no_call_seeds = [seed for seed in seeds if seed.call is None]
+    # spread over the seeds: they are written kind by kind
+    examples = no_call_seeds[::max(1, len(no_call_seeds) // MAX_EXAMPLES_IN_PROMPT)][:MAX_EXAMPLES_IN_PROMPT]
+    lines = [
+        "Kind: messages that none of the functions below can serve; the assistant answers them in words "
+        "and calls nothing",
+        f"Style: {slot.style}: {NO_CALL_STYLES[slot.style]}",
+        "",
+        "The assistant's functions, which the messages must NOT ask for (nor any of their values):",
+        *function_lines,
+        "",
+        "Real messages of this kind (of every style):",
+        *([f"- {json.dumps(seed.message, ensure_ascii=False)} [no call]" for seed in examples] or ["- (none yet)"]),
+    ]
+    if avoid:
+        lines += ["", "Already written (do not repeat or closely paraphrase):",
+                  *(f"- {json.dumps(message, ensure_ascii=False)}" for message in avoid)]
+    lines += [
+        "",
+        f"Write {count} different messages in that style that a cyclist might say to the assistant and that "
+        "none of these functions can serve. Vary the wording and the situation. Each message is a single line "
+        f"under {MAX_MESSAGE_CHARS} characters, has no quotes around it, no numbering, and never names a function.",
+    ]
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
+
+
+def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str]) -> list[dict]:
+    if slot.call is None:
+        return build_no_call_request(slot, tools, count, seeds, avoid)
+    return build_request(slot, tools_by_name(tools)[slot.tool], count, seeds, avoid)
 
 
 def parse_reply(text: str) -> list:
@@ -284,10 +352,10 @@ def rejection(candidate, slot: Slot, tools: list[dict], seen: set[str]) -> str |
         return "multi_line"
     if len(message) > MAX_MESSAGE_CHARS:
         return "too_long"
-    if META_TEXT.search(message) or slot.tool.casefold() in message.casefold():
+    if META_TEXT.search(message) or suspect_reason(message, tools):
         return "meta_text"
     try:
-        parse_row({"user_message": message, "tool_calls": slot.call.to_json()}, tools)
+        parse_row({"user_message": message, "tool_calls": tool_calls_json(slot.call)}, tools)
     except DataError:
         return "invalid_row"
     if normalise_message(message) in seen:
@@ -337,32 +405,48 @@ def log(line: str) -> None:
 # ----------------------------------------------------------------------------- run
 
 
-def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str) -> None:
-    parser.add_argument("--seeds", action="append",
-                        help="seed CSV path, CSV URL or Hub dataset id; repeat to merge (default: bundled seeds)")
-    parser.add_argument("--tools", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
-    parser.add_argument("--output", default="generated-dataset.csv",
-                        help="CSV to append to (user_message,tool_calls); re-run to resume (default %(default)s)")
-    parser.add_argument("--per-value", type=int, default=3,
-                        help="rows per (tool, value, style) (default %(default)s)")
-    parser.add_argument("--styles", nargs="+", choices=list(STYLES), default=list(STYLES),
-                        help="message styles (default: all)")
-    parser.add_argument("--model", default=default_model, help="generator model (default %(default)s)")
-    parser.add_argument("--seed", type=int, default=42, help="sampling seed sent with each request (default 42)")
-    parser.add_argument("--dry-run", action="store_true", help="print the plan and one prompt; call no server")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one reply (default 120)")
-    parser.add_argument("--max-failures", type=int, default=20,
+def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str):
+    """The flags both generators share; returns the "server" group for the client's own flag."""
+    data = parser.add_argument_group("data")
+    data.add_argument("--seeds", action="append", metavar="CSV_OR_HUB_ID",
+                      help="seed CSV path, CSV URL or Hub dataset id; repeat to merge (default: bundled seeds)")
+    add_tools_argument(data)
+    plan = parser.add_argument_group("plan")
+    plan.add_argument("--per-value", type=int, default=3, metavar="N",
+                      help="rows per (tool, value, style) (default %(default)s)")
+    plan.add_argument("--styles", nargs="+", choices=list(STYLES), default=list(STYLES), metavar="STYLE",
+                      help=f"message styles, any of {', '.join(STYLES)} (default: all)")
+    plan.add_argument("--no-call-share", type=float, default=0.2, metavar="FRACTION",
+                      help="fraction of all planned rows that no tool can serve (tool_calls []), in the styles "
+                           f"{', '.join(NO_CALL_STYLES)} (default %(default)s; 0: none)")
+    plan.add_argument("--dry-run", action="store_true",
+                      help="print the plan and the first call and no-call prompts; call no server")
+    server = parser.add_argument_group("server")
+    server.add_argument("--model", default=default_model, help="generator model (default %(default)s)")
+    server.add_argument("--sampling-seed", type=int, default=42, metavar="N",
+                        help="sampling seed sent with each request (default 42)")
+    server.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                        help="seconds to wait for one reply (default 120)")
+    server.add_argument("--max-failures", type=int, default=20, metavar="N",
                         help="stop after this many failed requests or unusable replies in total (default 20)")
-    parser.add_argument("--retry-delay", type=float, default=1.0,
+    server.add_argument("--retry-delay", type=float, default=1.0, metavar="SECONDS",
                         help="first back-off delay in seconds, doubled per failure in a row (default 1)")
+    output = parser.add_argument_group("output")
+    output.add_argument("--output", type=output_file, default="generated-dataset.csv", metavar="CSV",
+                        help="CSV to append to (user_message,tool_calls); re-run to resume (default %(default)s)")
+    add_json_argument(output, "the plan, what the output holds and what was rejected")
+    return server
 
 
 def print_plan(slots: list[Slot], styles: list[str]) -> None:
-    pairs = Counter((slot.tool, slot.value) for slot in slots)
+    pairs = Counter((slot.tool, slot.value) for slot in slots if slot.call)
+    no_call = [slot for slot in slots if slot.call is None]
+    no_call_target = sum(slot.target for slot in no_call)
     target = sum(slot.target for slot in slots)
     missing = sum(slot.missing for slot in slots)
     print(f"plan: {len(pairs)} (tool, value) pairs x {len(styles)} styles ({', '.join(styles)}) "
-          f"x {slots[0].target} = {target} rows; the output holds {target - missing}, {missing} to generate")
+          f"x {slots[0].target} = {target - no_call_target} call rows + {no_call_target} no-call rows "
+          f"({len(no_call)} styles) = {target} rows; the output holds {target - missing}, {missing} to generate")
 
 
 def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
@@ -373,7 +457,7 @@ def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
     held = Counter(example.call for example in read_output(path, tools).examples)
     targets = Counter()
     for slot in slots:
-        targets[(slot.tool, slot.value, slot.call)] += slot.target
+        targets[(slot.tool or NO_CALL_LABEL, slot.value or "", slot.call)] += slot.target
     print(f"\n{path}: {sum(held.values())} rows")
     print(f"  {'tool':<26}{'value':<20}{'rows':>6}{'target':>8}")
     for (tool, value, call), target in targets.items():
@@ -384,7 +468,6 @@ def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
 def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, seed) -> None:
     """Ask for each slot's missing rows until it is full or the model stops adding new ones."""
     from tqdm.auto import tqdm
-    functions = tools_by_name(tools)
     rng = random.Random(seed)
     requests = 0
     with tqdm(total=sum(slot.missing for slot in slots), unit="row", desc="generating") as progress:
@@ -394,7 +477,7 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                 count = min(MAX_PER_REQUEST, slot.missing + EXTRA_PER_REQUEST)
                 earlier = written.setdefault(slot.call, [])
                 avoid = rng.sample(earlier, min(MAX_AVOID_IN_PROMPT, len(earlier)))
-                request = build_request(slot, functions[slot.tool], count, seeds, avoid)
+                request = request_for(slot, tools, count, seeds, avoid)
                 requests += 1
                 try:
                     candidates = parse_reply(ask(request, reply_schema(count), seed + requests))
@@ -405,7 +488,7 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     raise GenerationStopped(str(error)) from None
                 except BadReply as error:
                     rejected[str(error)] += 1
-                    budget.failed(f"unusable reply ({error}) for {slot.tool}={slot.value}", wait=False)
+                    budget.failed(f"unusable reply ({error}) for {slot.name}", wait=False)
                     continue
                 budget.succeeded()
                 added = 0
@@ -425,8 +508,17 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     progress.update(1)
                 idle = 0 if added else idle + 1
             if slot.missing:
-                log(f"giving up on {slot.tool}={slot.value} ({slot.style}) after {MAX_IDLE_REPLIES} replies "
+                log(f"giving up on {slot.name} ({slot.style}) after {MAX_IDLE_REPLIES} replies "
                     f"without a new row; {slot.missing} missing")
+
+
+def run_summary(args, slots: list[Slot], rejected: Counter, failures: int, stopped: str | None) -> dict:
+    """The --json report: the plan against the output, the rejections, the failures."""
+    return {"output": args.output, "planned_rows": sum(slot.target for slot in slots),
+            "missing_rows": sum(slot.missing for slot in slots),
+            "missing": [{"tool": slot.tool, "value": slot.value, "style": slot.style, "rows": slot.missing}
+                        for slot in slots if slot.missing],
+            "rejected": dict(rejected.most_common()), "failures": failures, "stopped": stopped}
 
 
 def run_generation(args: argparse.Namespace, connect) -> int:
@@ -435,17 +527,23 @@ def run_generation(args: argparse.Namespace, connect) -> int:
         raise DataError("--max-failures must be at least 1, --timeout positive and --retry-delay not negative")
     tools = load_tools(args.tools)
     seeds, _ = load_examples(args.seeds, tools)
-    slots = plan_slots(tools, args.styles, args.per_value)
+    slots = plan_slots(tools, args.styles, args.per_value, args.no_call_share)
     state = read_output(args.output, tools)
     credit_existing(slots, state.examples)
     print_plan(slots, args.styles)
     if args.dry_run:
-        first = next((slot for slot in slots if slot.missing), slots[0])
-        count = min(MAX_PER_REQUEST, first.missing + EXTRA_PER_REQUEST)
-        print(f"\nfirst request ({first.tool}={first.value}, {first.style}), no server called:")
-        for message in build_request(first, tools_by_name(tools)[first.tool], count, seeds, []):
-            print(f"--- {message['role']}\n{message['content']}")
-        print(f"--- response schema\n{json.dumps(reply_schema(count))}")
+        for kind, bucket in (("call", [slot for slot in slots if slot.call]),
+                             ("no-call", [slot for slot in slots if slot.call is None])):
+            if not bucket:
+                continue
+            first = next((slot for slot in bucket if slot.missing), bucket[0])
+            count = min(MAX_PER_REQUEST, first.missing + EXTRA_PER_REQUEST)
+            print(f"\nfirst {kind} request ({first.name}, {first.style}), no server called:")
+            for message in request_for(first, tools, count, seeds, []):
+                print(f"--- {message['role']}\n{message['content']}")
+            print(f"--- response schema\n{json.dumps(reply_schema(count))}")
+        if args.json:
+            write_json_report(args.json, run_summary(args, slots, Counter(), 0, None))
         return 0
     if state.torn_bytes:
         log(f"{args.output}: cutting off an incomplete last line ({state.torn_bytes} bytes)")
@@ -455,11 +553,11 @@ def run_generation(args: argparse.Namespace, connect) -> int:
     for example in state.examples:
         written.setdefault(example.call, []).append(example.message)
     writer = RowWriter(args.output, state.torn_bytes)
-    budget = FailureBudget(args.max_failures, args.retry_delay, random.Random(args.seed))
+    budget = FailureBudget(args.max_failures, args.retry_delay, random.Random(args.sampling_seed))
     rejected = Counter()
     stopped = None
     try:
-        fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, args.seed)
+        fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, args.sampling_seed)
     except GenerationStopped as error:
         stopped = str(error)
     finally:
@@ -469,6 +567,8 @@ def run_generation(args: argparse.Namespace, connect) -> int:
     print("rejected candidates: " + (", ".join(f"{reason} {count}" for reason, count in rejected.most_common())
                                      or "none"))
     print(f"failed requests and unusable replies: {budget.total}")
+    if args.json:
+        write_json_report(args.json, run_summary(args, slots, rejected, budget.total, stopped))
     if stopped:
         print(f"error: {stopped}", file=sys.stderr)
         return 1

@@ -1,26 +1,27 @@
 """Model loading and greedy generation shared by the evaluate, train and export scripts.
 
-This file is the single source. Scripts carry a copy between the marker lines
-`# --- begin _inference.py` and `# --- end _inference.py`, right after their copy of
-`_common.py` (whose names it uses); edit this file, then run `python dev/sync_vendored.py`.
-torch, transformers and peft are imported inside the functions that need them.
+Single source: scripts carry a copy between `# --- begin _inference.py` / `# --- end
+_inference.py` marker lines; edit this file, then run `python dev/sync_vendored.py`. torch,
+transformers and peft are imported inside the functions that need them.
 
 Fast path of `generate_answers`: every prompt starts with the same developer turn (the tool
 declarations, ~700 tokens), so it runs once; each batch then copies its KV cache, prefills only
 the rows' own tokens and decodes greedily. Rows are left-padded *between* the shared prefix and
 their own tokens, and the attention masks are built from true token positions (causal, plus the
 sliding window of Gemma 3's local layers), so each row attends to exactly what plain
-`model.generate` on that row alone attends to and yields the same tokens.
+`model.generate` on that row alone attends to and yields the same tokens. A policy picks the
+tokens each row appends (`GreedyPolicy`, or a constrained one that may append several forced
+tokens in one forward pass: rows are then left-padded inside the appended block as well).
 """
 
-import inspect
 import json
 import os
 import re
 import time
 
-if "render_prompt" not in globals():  # imported as a module; a vendored copy follows _common's
-    from _common import STOP_TOKENS, DataError, hf_token, render_prompt, score_predictions
+from _cli import DataError, _one_line, hf_token
+from _format import DEFAULT_NO_CALL_REPLY, STOP_TOKENS, check_no_call_reply, render_prompt
+from _scoring import score_predictions
 
 
 def training_precision():
@@ -31,20 +32,15 @@ def training_precision():
     return torch.float32
 
 
-def _one_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else ''}"
-
-
-def _adapter_config(model: str) -> dict | None:
-    """adapter_config.json of a LoRA adapter (local dir or Hub repo); None for a full model."""
+def _model_json(model: str, filename: str) -> dict | None:
+    """A JSON file of a model (local dir or Hub repo); None when the model has no such file."""
     if os.path.isdir(model):
-        path = os.path.join(model, "adapter_config.json")
+        path = os.path.join(model, filename)
     else:
         try:
             from huggingface_hub import hf_hub_download
-            path = hf_hub_download(model, "adapter_config.json", token=hf_token())
-        except Exception:  # no such file (a full model), or no network: from_pretrained will say
+            path = hf_hub_download(model, filename, token=hf_token())
+        except Exception:  # no such file, or no network: from_pretrained will say
             return None
     if not os.path.exists(path):
         return None
@@ -52,7 +48,21 @@ def _adapter_config(model: str) -> dict | None:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, json.JSONDecodeError) as error:
-        raise DataError(f"{model}: unreadable adapter_config.json ({_one_line(error)})") from None
+        raise DataError(f"{model}: unreadable {filename} ({_one_line(error)})") from None
+
+
+def _adapter_config(model: str) -> dict | None:
+    """adapter_config.json of a LoRA adapter (local dir or Hub repo); None for a full model."""
+    return _model_json(model, "adapter_config.json")
+
+
+def no_call_reply_of(model: str, override: str | None = None) -> str:
+    """The prose reply a model gives when no tool applies: `override` (--no-call-reply), else the
+    one its training_config.json records (a model trained by train_functiongemma.py), else the default."""
+    if override is not None:
+        return check_no_call_reply(override)
+    config = _model_json(model, "training_config.json") or {}
+    return check_no_call_reply(config.get("no_call_reply") or DEFAULT_NO_CALL_REPLY)
 
 
 def _from_pretrained(loader, source: str, what: str, **kwargs):
@@ -60,6 +70,11 @@ def _from_pretrained(loader, source: str, what: str, **kwargs):
         return loader.from_pretrained(source, token=hf_token(), **kwargs)
     except Exception as error:  # missing files, no network, gated repo: one clear line
         raise DataError(f"{source}: cannot load {what} ({_one_line(error)})") from None
+
+
+def public_model_name(model: str) -> str:
+    """How a model is named in published files: its Hub id, or only the base name of a local folder."""
+    return os.path.basename(os.path.abspath(model)) if os.path.isdir(model) else model
 
 
 def load_model(model: str, base_model: str | None = None, dtype=None, device: str | None = None):
@@ -283,22 +298,55 @@ class _SharedPrefixAttention:
 
 
 def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid):
-    """Logits of the last column after running `input_ids` at `positions` on top of `cache`."""
-    # transformers 5 names the argument `cache`, earlier versions `past_key_values`
-    cache_argument = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
-    output = model(input_ids=input_ids, position_ids=positions, attention_mask=cache.masks(positions, valid),
-                   use_cache=True, logits_to_keep=1, **{cache_argument: cache})
-    return output.logits[:, -1, :]
+    """Final hidden state of the last column after running `input_ids` at `positions` on top of
+    `cache` (the output projection is the policy's business: see `output_logits`)."""
+    output = model.get_decoder()(input_ids=input_ids, position_ids=positions,
+                                 attention_mask=cache.masks(positions, valid), cache=cache, use_cache=True)
+    return output.last_hidden_state[:, -1, :]
+
+
+def output_logits(model, hidden, token_ids=None):
+    """The model's next-token logits from final hidden states, as its forward computes them (output
+    projection, then Gemma's final soft-capping when configured); with `token_ids`, only those
+    columns: the projection onto 262k vocabulary rows dominates a 270M model's decode step."""
+    import torch
+    head = model.get_output_embeddings()
+    if token_ids is None:
+        logits = head(hidden)
+    else:
+        bias = head.bias[token_ids] if getattr(head, "bias", None) is not None else None
+        logits = torch.nn.functional.linear(hidden, head.weight[token_ids], bias)
+    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    cap = getattr(config, "final_logit_softcapping", None)
+    return torch.tanh(logits / cap) * cap if cap else logits
+
+
+class GreedyPolicy:
+    """Plain greedy decoding: the argmax of the full logits. A policy tells `generate_answers`
+    which tokens each row of a batch appends: `begin` before the first forward pass (nothing
+    here), `choose` after each one (one token here; a constrained policy may append several forced
+    tokens); `max_new_tokens` is the answer budget."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def begin(self, rows: int, max_new_tokens: int) -> list[list[int]]:
+        return [[] for _ in range(rows)]
+
+    def choose(self, hidden, rows: list[int]) -> list[list[int]]:
+        return [[token] for token in output_logits(self.model, hidden).argmax(dim=-1).tolist()]
 
 
 def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 64,
-                     max_new_tokens: int = 32, progress: bool = True) -> list[str]:
+                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> list[str]:
     """Greedy answers (decoded with special tokens, cut after the first stop token), equal token for
-    token to `generate_per_row`, computing the shared prompt prefix once."""
+    token to `generate_per_row`, computing the shared prompt prefix once. `policy` (default
+    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`."""
     import torch
 
     if not messages:
         return []
+    policy = policy or GreedyPolicy(model)
     stops = stop_token_ids(tokenizer)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     sequences = prompt_ids(tokenizer, tools, messages)
@@ -307,6 +355,15 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
     answers = [""] * len(messages)
     # similar lengths share a batch: less padding
     order = sorted(range(len(messages)), key=lambda index: len(sequences[index]))
+
+    def left_padded(chunks: list[list[int]]):
+        """Rows of different lengths as one block, padding first (masked out as keys, so a row
+        attends to exactly its own tokens)."""
+        width = max(len(chunk) for chunk in chunks)
+        ids = torch.tensor([[pad] * (width - len(c)) + c for c in chunks], device=device)
+        valid = torch.tensor([[False] * (width - len(c)) + [True] * len(c) for c in chunks], device=device)
+        return ids, valid
+
     with torch.inference_mode(), _SharedPrefixAttention(model), \
             _progress(len(messages), progress, "generate") as bar:
         prefix = SharedPrefixCache(model)
@@ -316,34 +373,43 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                      positions, torch.ones_like(positions, dtype=torch.bool))
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
-            suffixes = [sequences[index][prefix_length:] for index in rows]
-            width = max(len(suffix) for suffix in suffixes)
-            input_ids = torch.tensor([[pad] * (width - len(s)) + s for s in suffixes], device=device)
-            valid = torch.tensor([[False] * (width - len(s)) + [True] * len(s) for s in suffixes], device=device)
+            generated = [_cut_at_stop(forced, stops)[:max_new_tokens]
+                         for forced in policy.begin(len(rows), max_new_tokens)]
+            input_ids, valid = left_padded([sequences[index][prefix_length:] + tokens
+                                            for index, tokens in zip(rows, generated)])
             positions = (torch.cumsum(valid, dim=1) - 1 + prefix_length).clamp(min=0)
             cache = prefix.for_batch(model)
-            logits = _forward(model, cache, input_ids, positions, valid)
-            active = list(range(len(rows)))  # indices into `rows` still generating
-            generated = [[] for _ in rows]
+            hidden = _forward(model, cache, input_ids, positions, valid)
             last_positions = positions[:, -1:]
-            for step in range(max_new_tokens):
-                next_tokens = logits.argmax(dim=-1).tolist()
-                still = []
-                for slot, token in enumerate(next_tokens):
-                    generated[active[slot]].append(token)
-                    if token not in stops:
-                        still.append(slot)
-                if not still or step == max_new_tokens - 1:
+
+            def finished(tokens: list[int]) -> bool:
+                return len(tokens) >= max_new_tokens or (bool(tokens) and tokens[-1] in stops)
+
+            active = [slot for slot, tokens in enumerate(generated) if not finished(tokens)]  # indices into `rows`
+            if len(active) < len(rows):
+                keep = torch.tensor(active, device=device, dtype=torch.long)
+                cache.select(keep)
+                hidden, last_positions = hidden[keep], last_positions[keep]
+            while active:
+                chunks = policy.choose(hidden, active)
+                still, appended = [], []
+                for position, (slot, chunk) in enumerate(zip(active, chunks)):
+                    chunk = _cut_at_stop(chunk, stops)[:max_new_tokens - len(generated[slot])]
+                    generated[slot].extend(chunk)
+                    if not finished(generated[slot]):
+                        still.append(position)
+                        appended.append(chunk)
+                if not still:
                     break
                 if len(still) < len(active):
                     keep = torch.tensor(still, device=device)
                     cache.select(keep)
                     last_positions = last_positions[keep]
-                    next_tokens = [next_tokens[slot] for slot in still]
-                    active = [active[slot] for slot in still]
-                last_positions = last_positions + 1
-                logits = _forward(model, cache, torch.tensor(next_tokens, device=device)[:, None],
-                                  last_positions, torch.ones_like(last_positions, dtype=torch.bool))
+                    active = [active[position] for position in still]
+                input_ids, valid = left_padded(appended)
+                positions = last_positions + torch.cumsum(valid, dim=1)
+                last_positions = positions[:, -1:]
+                hidden = _forward(model, cache, input_ids, positions, valid)
             for index, tokens in zip(rows, generated):
                 answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
             bar.update(len(rows))
@@ -351,13 +417,15 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
 
 
 def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
-             max_new_tokens: int = 32, progress: bool = True, worst: int = 20) -> dict:
-    """`score_predictions` of the greedy answers, plus throughput."""
+             max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
+             no_call_reply: str | None = None, policy=None) -> dict:
+    """`score_predictions` of the greedy answers (under `policy`, see `generate_answers`), plus throughput."""
     started = time.perf_counter()
     outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
-                               batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress)
+                               batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress,
+                               policy=policy)
     seconds = time.perf_counter() - started
-    report = score_predictions(examples, outputs, tools, worst=worst)
+    report = score_predictions(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
     report.update(seconds=seconds,
                   examples_per_second=len(examples) / seconds if seconds else 0.0,
                   seconds_per_example=seconds / len(examples) if examples else 0.0)

@@ -6,10 +6,11 @@ runs that prefix once (batch of one, with gradients, no output logits), runs the
 tokens packed into one sequence against its key/value cache, and scores only the completion
 tokens. Loss and gradients equal the standard path (one full sequence per row); the work on
 the prompt drops by the batch size, and no padding or prompt-position logits are computed.
+Dropout is the exception: the prefix runs once, so all rows would share its dropout mask; a model
+with active dropout therefore takes the standard path.
 
-This file is the single source. Each script carries a copy between the marker lines
-`# --- begin _shared_prefix.py` and `# --- end _shared_prefix.py`; edit this file, then run
-`python dev/sync_vendored.py`. torch, transformers and TRL are imported inside the functions.
+Single source: train_functiongemma.py carries a copy between `# --- begin _shared_prefix.py` /
+`# --- end _shared_prefix.py` marker lines; edit this file, then run `python dev/sync_vendored.py`. torch, transformers and TRL are imported inside the functions.
 """
 
 import functools
@@ -101,8 +102,8 @@ def shared_prefix_trainer_class(base=None):
     shared prefix once.
 
     Batches without a shared prefix, and what this path does not cover (custom loss functions,
-    label smoothing, packing, MoE auxiliary loss, logits for metrics, several processes: DDP
-    synchronises gradients inside its own forward), take `base`'s own path. Gradient
+    label smoothing, packing, MoE auxiliary loss, logits for metrics, dropout in training mode,
+    several processes: DDP synchronises gradients inside its own forward), take `base`'s own path. Gradient
     checkpointing is switched off: transformers drops the cache inside checkpointed layers, and
     the shared prefix already keeps the activations small."""
     import torch
@@ -122,7 +123,9 @@ def shared_prefix_trainer_class(base=None):
             unsupported = (return_outputs, self.accelerator.num_processes > 1, set(inputs) - PLAIN_BATCH_KEYS,
                            "attention_mask" not in inputs, self.compute_loss_func is not None,
                            self.label_smoother is not None, self.args.loss_type != "nll", self.aux_loss_enabled,
-                           any(getattr(module, "gradient_checkpointing", False) for module in decoder.modules()))
+                           any(getattr(module, "gradient_checkpointing", False) for module in decoder.modules()),
+                           model.training and any(isinstance(module, torch.nn.Dropout) and module.p > 0
+                                                  for module in decoder.modules()))
             if any(unsupported):
                 return 0
             return batch_prefix_length(inputs["input_ids"], inputs["attention_mask"], inputs["labels"])

@@ -1,23 +1,24 @@
 # /// script
-# requires-python = ">=3.10,<3.14"
+# requires-python = ">=3.11,<3.14"
 # dependencies = [
 #     "litert-torch>=0.10,<0.11",
 #     "tensorflow-cpu>=2.21",  # litert-torch's generative layers import it; its metadata does not say so
 #     "litert-lm-api>=0.18",
 #     "litert-lm-builder>=0.18",
-#     "torch>=2.4,<2.15",  # litert-torch 0.10 needs torch < 2.15
-#     "transformers>=4.57",
-#     "peft>=0.17",
+#     "torch>=2.6,<2.15",  # litert-torch 0.10 needs torch < 2.15
+#     "transformers>=5.24",
+#     "peft>=0.19",
 #     "safetensors",
 #     "protobuf",
-#     "huggingface_hub>=0.34",
-#     "datasets>=3.0",
-#     "tqdm>=4.66",
+#     "huggingface_hub>=2.0",
+#     "datasets>=5.1",
+#     "tqdm>=4.66.3",
 # ]
 # ///
 """Export a FunctionGemma model to a `.litertlm` file for LiteRT-LM (Android), and prove it
 still answers like the PyTorch model.
 
+Usage:
     uv run export_litertlm.py --model ./functiongemma-lora            # LoRA adapter (merged into its base)
     uv run export_litertlm.py --model google/functiongemma-270m-it    # or any full checkpoint
     uv run export_litertlm.py --model ADAPTER --base-model BASE --output-dir out \\
@@ -32,782 +33,881 @@ prompt the model was trained on). The metadata is read back from the written fil
 
 `--verify N` (default 50, 0 skips) runs the file with LiteRT-LM on the CPU, the way an app does
 (tools + developer prompt, the embedded template, LiteRT-LM's FunctionGemma parser), and the
-PyTorch model on the same N held-out rows (`--dataset`, `--split test`, `--seed`, `--test-split`
-select them exactly like training and evaluation do), then reports how often their calls agree
-and each side's accuracy. It exits 1 when the agreement is below `--min-agreement`.
+PyTorch model on the same N held-out rows, then reports how often their calls agree (no call on
+both sides agrees), each side's accuracy, and for the rows no tool serves (tool_calls [], included
+in their share of the N, at least one when there are any) how often each answered in text without
+a call. It exits 1 when the agreement is below `--min-agreement`. The rows are chosen like
+evaluate_functiongemma.py does: a training output (split.json beside the adapter) is verified on
+its own heldout.csv with its tools.json; other --dataset rows it was trained on are refused
+(exit 2) unless --allow-train-rows; a model without a training record uses the split of
+--dataset / --seed / --test-split (a Hub dataset's own test split unless --resplit).
+
+A no-call answer is plain text (the model's --no-call-reply, read from its training_config.json):
+the app shows or speaks it and calls nothing.
+--verify runs both sides once more constrained (`--constrained`, default calls): LiteRT-LM with
+its LL_GUIDANCE constraint and a regex of the declared calls, PyTorch with the evaluator's
+token-level grammar. LiteRT-LM's built-in FunctionGemma tool constraint cannot run on these
+files: it needs the official SentencePiece `tokenizer.model`, and the file carries the Hugging
+Face tokenizer.
+
+`--bench N` times N held-out requests on LiteRT-LM's CPU backend, each configuration in its own
+process: time to the first token and to the complete call (median, p90), prefill and decode
+tokens/s and peak RSS, for a fresh conversation per request, for a session that keeps the
+developer turn prefilled (checkpoint and rewind), and constrained. LiteRT-LM's XNNPACK weight
+cache goes to a temporary directory, never beside the file.
+`--output-repo` uploads the file and a model card section to a private repo unless `--public`.
 
 The app must pass the tools and this developer prompt as the system message:
 "You are a model that can do function calling with the following functions".
 """
 
-import argparse
+from __future__ import annotations
+
 import contextlib
-import json
 import os
 import shutil
 import sys
 import tempfile
+import time
 
-# --- begin _common.py (vendored from _common.py; edit that file, then run python dev/sync_vendored.py) ---
-"""FunctionGemma format and dataset contract shared by every script of this toolkit.
 
-This file is the single source. Each script carries a copy between two marker comment lines
-(begin/end _common.py); edit this file, then run
-`python dev/sync_vendored.py` to refresh every copy (tests fail on any drift).
-Standard library only: heavy libraries are imported inside the functions that need them.
+
+# The header's dependencies, checked first thing in main(): a notebook or another environment's
+# python ignores the header (tests/test_versions.py keeps the two equal).
+REQUIREMENTS = {
+    "litert-torch": ">=0.10,<0.11",
+    "litert-lm-api": ">=0.18",
+    "litert-lm-builder": ">=0.18",
+    "torch": ">=2.6,<2.15",
+    "transformers": ">=5.24",
+    "peft": ">=0.19",
+    "safetensors": "",
+    "protobuf": "",
+    "huggingface_hub": ">=2.0",
+    "datasets": ">=5.1",
+    "tqdm": ">=4.66.3",
+}
+QUANTIZATIONS = ("dynamic_int8", "none", "fp16", "weight_only_int8", "dynamic_int4_block32",
+                 "dynamic_int4_block128")
+FILE_PREFIX = "functiongemma"
+CARD_BEGIN, CARD_END = "<!-- begin litertlm export -->", "<!-- end litertlm export -->"
+
+
+def check_settings(args) -> None:
+    if args.quantize not in QUANTIZATIONS:
+        raise DataError(f"--quantize {args.quantize!r} is not supported; choose one of {', '.join(QUANTIZATIONS)}")
+    if args.prefill_seq_len < 1 or args.kv_cache_max_len <= args.prefill_seq_len:
+        raise DataError("--kv-cache-max-len must be larger than --prefill-seq-len (both positive)")
+    if args.verify < 0 or args.bench < 0 or not 0 <= args.min_agreement <= 1:
+        raise DataError("--verify and --bench must be >= 0 and --min-agreement in [0, 1]")
+
+
+def check_free_space(directory: str, needed: int, what: str) -> None:
+    """Fail before a long conversion rather than in the middle of it."""
+    os.makedirs(directory, exist_ok=True)
+    free = shutil.disk_usage(directory).free
+    if free < needed:
+        raise DataError(f"out of disk space: {what} needs about {needed / 1e9:.1f} GB in {directory}, "
+                        f"only {free / 1e9:.1f} GB free")
+
+
+def save_merged(model, tokenizer, directory: str) -> str:
+    """fp32 safetensors + tokenizer for the litert-torch builder; returns the tokenizer file to bundle.
+
+    The HF `tokenizer.json` is preferred: it is what the PyTorch side tokenizes with."""
+    model.save_pretrained(directory, safe_serialization=True)
+    tokenizer.save_pretrained(directory)
+    for name in ("tokenizer.json", "tokenizer.model"):
+        if os.path.exists(os.path.join(directory, name)):
+            return os.path.join(directory, name)
+    raise DataError("the tokenizer has no tokenizer.json or tokenizer.model file to bundle "
+                    "(a fast Hugging Face tokenizer or a SentencePiece model is needed)")
+
+
+def litert_config(config):
+    """litert-torch's Gemma 3 decoder config equal to a Hugging Face Gemma 3 text config."""
+    from litert_torch.generative.layers import model_config as cfg
+
+    config = config.get_text_config() if hasattr(config, "get_text_config") else config
+    if getattr(config, "model_type", "") not in ("gemma3_text", "gemma3"):
+        raise DataError(f"only Gemma 3 models can be exported, this one is {config.model_type!r}")
+    # litert-torch scales attention by 1/sqrt(head_dim) and has no soft-capping: refuse what it would get wrong
+    if getattr(config, "query_pre_attn_scalar", config.head_dim) != config.head_dim:
+        raise DataError(f"query_pre_attn_scalar {config.query_pre_attn_scalar} != head_dim {config.head_dim}: "
+                        "litert-torch's Gemma 3 builder cannot express it")
+    if config.attn_logit_softcapping or config.final_logit_softcapping:
+        raise DataError("logit soft-capping is not supported by litert-torch's Gemma 3 builder")
+    rope = getattr(config, "rope_parameters", None) or {
+        "full_attention": {"rope_theta": config.rope_theta},
+        "sliding_attention": {"rope_theta": config.rope_local_base_freq}}
+    norm = cfg.NormalizationConfig(type=cfg.NormalizationType.RMS_NORM, epsilon=config.rms_norm_eps,
+                                   zero_centered=True)
+    feed_forward = cfg.FeedForwardConfig(
+        type=cfg.FeedForwardType.GATED, activation=cfg.ActivationConfig(cfg.ActivationType.GELU_TANH),
+        intermediate_size=config.intermediate_size, pre_ff_norm_config=norm, post_ff_norm_config=norm)
+
+    def block(layer_type: str):
+        if rope[layer_type].get("rope_type", "default") != "default":
+            raise DataError(f"rope scaling {rope[layer_type]['rope_type']!r} is not supported by the exporter")
+        attention = cfg.AttentionConfig(
+            num_heads=config.num_attention_heads, head_dim=config.head_dim,
+            num_query_groups=config.num_key_value_heads, rotary_base=int(rope[layer_type]["rope_theta"]),
+            rotary_percentage=1.0, qkv_transpose_before_split=True, query_norm_config=norm,
+            key_norm_config=norm, logit_softcap=None, sliding_window_size=config.sliding_window,
+            attn_type=(cfg.AttentionType.GLOBAL if layer_type == "full_attention"
+                       else cfg.AttentionType.LOCAL_SLIDING))
+        return cfg.TransformerBlockConfig(attn_config=attention, ff_config=feed_forward,
+                                          pre_attention_norm_config=norm, post_attention_norm_config=norm)
+
+    return cfg.ModelConfig(
+        vocab_size=config.vocab_size, num_layers=config.num_hidden_layers,
+        max_seq_len=config.max_position_embeddings, embedding_dim=config.hidden_size,
+        embedding_scale=config.hidden_size ** 0.5, block_configs=[block(t) for t in config.layer_types],
+        final_norm_config=norm, lm_head_use_bias=False, final_logit_softcap=None)
+
+
+def function_gemma_metadata(directory: str) -> str:
+    """Base LiteRT-LM metadata selecting the FunctionGemma parser with the embedded template."""
+    from litert_lm_builder.runtime.proto import llm_metadata_pb2
+
+    metadata = llm_metadata_pb2.LlmMetadata()
+    metadata.llm_model_type.function_gemma.use_template_for_fc_format = True
+    path = os.path.join(directory, "function_gemma_metadata.pb")
+    with open(path, "wb") as handle:
+        handle.write(metadata.SerializeToString())
+    return path
+
+
+def convert(checkpoint_dir: str, hf_config, tokenizer_file: str, output_dir: str, args) -> str:
+    """Build the litert-torch model from the merged checkpoint and write the .litertlm; returns its path."""
+    from litert_torch.generative.examples.gemma3 import decoder
+    from litert_torch.generative.layers import kv_cache
+    from litert_torch.generative.utilities import converter, export_config, model_builder
+
+    config = litert_config(hf_config)
+    model = model_builder.build_decoder_only_model(
+        checkpoint_path=checkpoint_dir, config=config, tensor_names=decoder.TENSOR_NAMES_SEP_QKV,
+        model_class=decoder.Decoder)
+    tokenizer_argument = ("hf_tokenizer_model_path" if tokenizer_file.endswith(".json")
+                          else "tokenizer_model_path")
+    # LiteRT-LM's CPU runtime expects the mask as an input and a transposed KV cache (as Google's Gemma 3 exports)
+    settings = export_config.ExportConfig(mask_as_input=True, kvcache_layout=kv_cache.KV_LAYOUT_TRANSPOSED)
+    converter.convert_to_litert(
+        model, output_path=output_dir, output_name_prefix=FILE_PREFIX, prefill_seq_len=args.prefill_seq_len,
+        kv_cache_max_len=args.kv_cache_max_len, quantize=args.quantize, export_config=settings,
+        output_format="litertlm", **{tokenizer_argument: tokenizer_file},
+        start_token_id=CONTROL_TOKEN_IDS[BOS], stop_tokens=list(STOP_TOKENS),
+        jinja_prompt_template=CHAT_TEMPLATE, base_llm_metadata_path=function_gemma_metadata(checkpoint_dir))
+    suffix = converter.create_quantize_suffix(args.quantize)
+    return os.path.join(output_dir, f"{FILE_PREFIX}_{suffix}_ekv{args.kv_cache_max_len}.litertlm")
+
+
+def read_metadata(path: str):
+    """The LlmMetadata stored in a .litertlm file, and the names of its sections."""
+    import io
+    from litert_lm_builder import litertlm_core, litertlm_peek
+    from litert_lm_builder import litertlm_header_schema_py_generated as schema
+    from litert_lm_builder.runtime.proto import llm_metadata_pb2
+
+    header = litertlm_peek.read_litertlm_header(path, io.StringIO())
+    sections = header.SectionMetadata()
+    metadata, kinds = None, []
+    with open(path, "rb") as handle:
+        for index in range(sections.ObjectsLength()):
+            section = sections.Objects(index)
+            kinds.append(litertlm_core.any_section_data_type_to_string(section.DataType()))
+            if section.DataType() == schema.AnySectionDataType.LlmMetadataProto:
+                handle.seek(section.BeginOffset())
+                metadata = llm_metadata_pb2.LlmMetadata.FromString(
+                    handle.read(section.EndOffset() - section.BeginOffset()))
+    if metadata is None:
+        raise DataError(f"{path}: no LiteRT-LM metadata section")
+    return metadata, kinds
+
+
+def describe_metadata(metadata, kinds: list[str]) -> dict:
+    def token(union) -> str | int:
+        return union.token_str if union.HasField("token_str") else list(union.token_ids.ids)
+
+    model_type = metadata.llm_model_type.WhichOneof("model_type")
+    options = getattr(metadata.llm_model_type, model_type) if model_type else None
+    return {
+        "sections": kinds,
+        "start_token": token(metadata.start_token),
+        "stop_tokens": [token(stop) for stop in metadata.stop_tokens],
+        "llm_model_type": model_type,
+        "use_template_for_fc_format": bool(getattr(options, "use_template_for_fc_format", False)),
+        "max_num_tokens": metadata.max_num_tokens,
+        "jinja_prompt_template_chars": len(metadata.jinja_prompt_template),
+        "template_is_chat_template": metadata.jinja_prompt_template == CHAT_TEMPLATE,
+    }
+
+
+def print_metadata(path: str, info: dict) -> None:
+    print(f"\n{path}: {os.path.getsize(path) / 1e6:.1f} MB")
+    print(f"  sections: {', '.join(info['sections'])}")
+    print(f"  start token: {info['start_token']}   stop tokens: {info['stop_tokens']}")
+    print(f"  llm_model_type: {info['llm_model_type']} (use_template_for_fc_format: "
+          f"{str(info['use_template_for_fc_format']).lower()})   max_num_tokens: {info['max_num_tokens']}")
+    same = "equal to the training chat template" if info["template_is_chat_template"] else "DIFFERENT from the training chat template"
+    print(f"  jinja_prompt_template: {info['jinja_prompt_template_chars']} chars, {same}")
+
+
+# ----------------------------------------------------------------------------- verification
+
+
+def device_answer(response) -> str:
+    """A LiteRT-LM reply as FunctionGemma text: its plain text, then its parsed calls re-rendered."""
+    calls = "".join(render_call(Call.make(call.name, dict(call.arguments))) for call in response.tool_calls)
+    return str(response.contents) + calls
+
+
+class DeviceRunner:
+    """The exported file on LiteRT-LM's CPU backend, driven like an app: tools, developer prompt, greedy.
+
+    `cache_dir` receives LiteRT-LM's XNNPACK weight cache (about the size of the file), which it
+    otherwise writes beside the model: keep it out of the output directory."""
+
+    def __init__(self, path: str, tools: list[dict], max_new_tokens: int, cache_dir: str,
+                 threads: int | None = None, benchmark: bool = False):
+        import litert_lm
+
+        litert_lm.set_min_log_severity(litert_lm.LogSeverity.ERROR)
+
+        class DeclaredTool(litert_lm.Tool):
+            def __init__(self, declaration: dict):
+                self.declaration = declaration
+
+            def get_tool_description(self) -> dict:
+                return self.declaration
+
+            def execute(self, param):  # never called: automatic tool calling is off
+                raise NotImplementedError
+
+        self.litert_lm = litert_lm
+        self.tool_list = tools
+        self.tools = [DeclaredTool(tool) for tool in tools]
+        self.max_new_tokens = max_new_tokens
+        self.benchmark = benchmark
+        self.engine = litert_lm.Engine(path, backend=litert_lm.Backend.CPU(thread_count=threads),
+                                       cache_dir=cache_dir, enable_benchmark=benchmark)
+
+    def conversation(self, constrained: bool = False):
+        # LiteRT-LM's own FunctionGemma constraint needs a SentencePiece tokenizer (see constraint_note);
+        # the one that works with any file is LL_GUIDANCE with a regex response format per message
+        config = (self.litert_lm.ConstrainedDecodingConfig(
+            enable=True, provider=self.litert_lm.LiteRtLmConstraintProviderType.LL_GUIDANCE) if constrained else None)
+        return self.engine.create_conversation(
+            tools=self.tools, messages=[{"role": "developer", "content": DEVELOPER_PROMPT}],
+            automatic_tool_calling=False, sampler_config=self.litert_lm.SamplerConfig(top_k=1),
+            constrained_decoding_config=config)
+
+    def rendered_prompt(self, message: str) -> str | None:
+        """The prompt LiteRT-LM renders for one user message, or None if its API does not expose it."""
+        conversation = self.conversation()
+        try:
+            render = getattr(conversation, "render_message_to_string", None)
+            return render({"role": "user", "content": message}) if render else None
+        finally:
+            conversation.close()
+
+    def answer(self, message: str, regex: str | None = None) -> tuple[str, dict]:
+        """(answer as FunctionGemma text, timings) of one request on a fresh conversation;
+        `regex`: LL_GUIDANCE-constrained to it. Timings need benchmark=True (else empty)."""
+        conversation = self.conversation(constrained=regex is not None)
+        response_format = self.litert_lm.ResponseFormat.regex(regex) if regex else None
+        try:
+            started = time.perf_counter()
+            response = conversation.send_message(message, max_output_tokens=self.max_new_tokens,
+                                                 response_format=response_format)
+            seconds = time.perf_counter() - started
+            return device_answer(response), self._timings(conversation, seconds)
+        except RuntimeError as error:  # LiteRT-LM rejects a malformed call as a whole
+            return f"(LiteRT-LM error: {str(error).splitlines()[0]})", {}
+        finally:
+            conversation.close()
+
+    def _timings(self, runner, seconds: float) -> dict:
+        """Per request, from LiteRT-LM's counters of its last prefill and decode turns (its own
+        time to first token counts the first turn of a conversation only)."""
+        if not self.benchmark:
+            return {}
+        info = runner.get_benchmark_info()
+        prefill_seconds = info.last_prefill_token_count / info.last_prefill_tokens_per_second
+        return {"seconds": seconds, "first_token_seconds": prefill_seconds + 1 / info.last_decode_tokens_per_second,
+                "prefill_tokens": info.last_prefill_token_count, "prefill_per_second": info.last_prefill_tokens_per_second,
+                "decode_tokens": info.last_decode_token_count, "decode_per_second": info.last_decode_tokens_per_second}
+
+    def answers_reusing_the_developer_turn(self, messages: list[str]) -> tuple[list[str], list[dict], float]:
+        """(raw answers, timings, seconds of the one developer-turn prefill): a session prefills the
+        developer turn once and saves a checkpoint; each request prefills only its user turn,
+        decodes, and rewinds. Python's API (0.18) wraps neither checkpoints nor clones: the C
+        functions are called directly."""
+        import ctypes
+        library = self.litert_lm._ffi._get_lib()
+        for name in ("litert_lm_session_save_checkpoint", "litert_lm_session_rewind_to_checkpoint"):
+            getattr(library, name).argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+            getattr(library, name).restype = ctypes.c_int
+        prompts = [render_prompt(self.tool_list, message) for message in messages]
+        cut = prompts[0].index(f"{START_OF_TURN}user")
+        session = self.engine.create_session(apply_prompt_template=False, max_output_tokens=self.max_new_tokens,
+                                             sampler_config=self.litert_lm.SamplerConfig(top_k=1))
+        try:
+            started = time.perf_counter()
+            session.run_prefill([prompts[0][len(BOS):cut]])  # the session inserts the start token itself
+            developer_seconds = time.perf_counter() - started
+            if library.litert_lm_session_save_checkpoint(session._ptr, b"developer") != 0:
+                raise RuntimeError("litert_lm_session_save_checkpoint failed")
+            answers, timings = [], []
+            for prompt in prompts:
+                started = time.perf_counter()
+                session.run_prefill([prompt[cut:]])
+                answers.append(session.run_decode().texts[0])
+                timings.append(self._timings(session, time.perf_counter() - started))
+                if library.litert_lm_session_rewind_to_checkpoint(session._ptr, b"developer") != 0:
+                    raise RuntimeError("litert_lm_session_rewind_to_checkpoint failed")
+            return answers, timings, developer_seconds
+        finally:
+            session.close()
+
+    def close(self) -> None:
+        self.engine.close()
+
+
+def constraint_note(sections: list[str]) -> str:
+    """Whether LiteRT-LM's built-in FunctionGemma tool constraint can run on this file."""
+    if "SP_Tokenizer" in sections:
+        return "available (the file carries a SentencePiece tokenizer)"
+    return ("unavailable: it needs the official SentencePiece tokenizer.model and this file carries a Hugging Face "
+            "tokenizer (LiteRT-LM logs 'Constrained decoding is only supported for SentencePiece tokenizer' "
+            "and decodes unconstrained); the LL_GUIDANCE regex constraint is what an app can use")
+
+
+def check_rendered_prompt(device: DeviceRunner, tools: list[dict], example) -> str:
+    """'match' / 'mismatch: ...' / 'not exposed': LiteRT-LM's prompt (after its start token) vs ours."""
+    rendered = device.rendered_prompt(example.message)
+    if rendered is None:
+        return "not exposed by this litert-lm-api version"
+    device_prompt = BOS + rendered  # LiteRT-LM inserts the start token (id 2) itself
+    ours = render_prompt(tools, example.message)
+    if device_prompt == ours:
+        return "match"
+    at = next((i for i, (a, b) in enumerate(zip(ours, device_prompt)) if a != b), min(len(ours), len(device_prompt)))
+    return f"mismatch at char {at}: device {device_prompt[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}"
+
+
+def verification_rows(rows: list, count: int) -> list:
+    """`count` of the selected rows: no-call rows in their share of them (at least one when there are any)."""
+    no_call = [row for row in rows if row.call is None]
+    wanted = min(len(no_call), count, max(1, round(count * len(no_call) / len(rows)))) if no_call else 0
+    return [row for row in rows if row.call is not None][:count - wanted] + no_call[:wanted]
+
+
+def answered_in_text(output: str, tools: list[dict]) -> bool:
+    """The answer an app can show: some text and no call."""
+    return parse_output(output, tools).failure == "no_call" and bool(prose_text(output))
+
+
+def compare(examples: list, device_outputs: list[str], torch_outputs: list[str], tools: list[dict],
+            no_call_reply: str | None = None) -> dict:
+    """Agreement of the parsed calls (both without a call counts as agreeing), each side's accuracy,
+    and on the no-call rows how often each side answered in text without a call."""
+    rows = []
+    for example, device, reference in zip(examples, device_outputs, torch_outputs):
+        parsed_device, parsed_torch = parse_output(device, tools), parse_output(reference, tools)
+        rows.append({"user_message": example.message, "expected": tool_calls_json(example.call),
+                     "litertlm": device, "pytorch": reference,
+                     "calls_agree": parsed_device.call == parsed_torch.call,
+                     "both_without_call": parsed_device.call is None and parsed_torch.call is None,
+                     "texts_agree": prose_text(device) == prose_text(reference)})
+    total = len(rows) or 1
+    device_report = score_predictions(examples, device_outputs, tools, no_call_reply=no_call_reply)
+    torch_report = score_predictions(examples, torch_outputs, tools, no_call_reply=no_call_reply)
+
+    def text_on_no_call_rows(outputs: list[str]) -> int:
+        return sum(example.call is None and answered_in_text(output, tools) for example, output in zip(examples, outputs))
+
+    return {
+        "rows": len(rows),
+        "agreement": sum(row["calls_agree"] for row in rows) / total,
+        "text_agreement": sum(row["texts_agree"] for row in rows) / total,
+        "both_without_call": sum(row["both_without_call"] for row in rows),
+        "litertlm_accuracy": device_report["combined_accuracy"],
+        "pytorch_accuracy": torch_report["combined_accuracy"],
+        "litertlm_valid_format": device_report["valid_format_rate"],
+        "pytorch_valid_format": torch_report["valid_format_rate"],
+        "no_call_rows": device_report["no_call_rows"],
+        "litertlm_text_on_no_call_rows": text_on_no_call_rows(device_outputs),
+        "pytorch_text_on_no_call_rows": text_on_no_call_rows(torch_outputs),
+        "litertlm_false_call_rate": device_report["false_call_rate"],
+        "pytorch_false_call_rate": torch_report["false_call_rate"],
+        "litertlm_no_call_reply_rate": device_report["no_call_reply_rate"],
+        "pytorch_no_call_reply_rate": torch_report["no_call_reply_rate"],
+        "disagreements": [row for row in rows if not row["calls_agree"]],
+        "per_row": rows,
+    }
+
+
+def verify(path: str, tools: list[dict], examples: list, torch_outputs: dict[str, list[str]], max_new_tokens: int,
+           mode: str, no_call_reply: str) -> dict:
+    """Run the file like an app on the rows the PyTorch model answered, unconstrained and, unless
+    `mode` is none, constrained by LiteRT-LM's LL_GUIDANCE with the regex of that mode; compare
+    each with PyTorch decoding the same way (`_constrained` for the constrained side)."""
+    from tqdm.auto import tqdm
+
+    with tempfile.TemporaryDirectory(prefix="litertlm-cache-") as cache:
+        device = DeviceRunner(path, tools, max_new_tokens, cache)
+        try:
+            prompt_check = check_rendered_prompt(device, tools, examples[0])
+            outputs = {}
+            for name in ["none"] + ([mode] if mode != "none" else []):
+                regex = call_regex(tools, name) if name != "none" else None
+                label = "LiteRT-LM (CPU)" + (f", constrained {name}" if regex else "")
+                outputs[name] = [device.answer(example.message, regex)[0]
+                                 for example in tqdm(examples, desc=label, unit="row", dynamic_ncols=True)]
+        finally:
+            device.close()
+    report = compare(examples, outputs["none"], torch_outputs["none"], tools, no_call_reply)
+    report["rendered_prompt"] = prompt_check
+    if mode != "none":
+        report["constrained"] = {"mode": mode, **compare(examples, outputs[mode], torch_outputs[mode], tools, no_call_reply)}
+    return report
+
+
+def print_verification(report: dict, min_agreement: float, builtin_constraint: str) -> None:
+    print(f"\nverification on {report['rows']} held-out rows (LiteRT-LM CPU vs PyTorch, greedy):")
+    print(f"  rows: {report['held_out_source']}; tools from {report['tools']}")
+    print(f"  LiteRT-LM prompt vs training prompt: {report['rendered_prompt']}")
+    print(f"  calls agree: {report['agreement']:.1%} (minimum {min_agreement:.0%}; "
+          f"{report['both_without_call']} rows without a call on both sides)   "
+          f"answer texts identical: {report['text_agreement']:.1%}")
+    print(f"  accuracy: LiteRT-LM {report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%}   "
+          f"valid format: LiteRT-LM {report['litertlm_valid_format']:.1%}, PyTorch {report['pytorch_valid_format']:.1%}")
+    if report["no_call_rows"]:
+        print(f"  {report['no_call_rows']} no-call rows answered in text without a call: LiteRT-LM "
+              f"{report['litertlm_text_on_no_call_rows']}, PyTorch {report['pytorch_text_on_no_call_rows']}   "
+              f"false calls: LiteRT-LM {percent(report['litertlm_false_call_rate'])}, "
+              f"PyTorch {percent(report['pytorch_false_call_rate'])}")
+    else:
+        print("  no no-call rows (tool_calls []) among them: text answers were not checked")
+    for row in report["disagreements"][:5]:
+        print(f"  differs: {row['user_message']!r}\n    LiteRT-LM {row['litertlm']!r}\n    PyTorch   {row['pytorch']!r}")
+    constrained = report.get("constrained")
+    if constrained:
+        print(f"  constrained decoding ({constrained['mode']}; LiteRT-LM: LL_GUIDANCE regex response format, "
+              f"PyTorch: evaluate's --constrained {constrained['mode']}):")
+        print(f"    calls agree: {constrained['agreement']:.1%}   accuracy: LiteRT-LM {constrained['litertlm_accuracy']:.1%}, "
+              f"PyTorch {constrained['pytorch_accuracy']:.1%}   valid format: LiteRT-LM "
+              f"{constrained['litertlm_valid_format']:.1%}, PyTorch {constrained['pytorch_valid_format']:.1%}")
+        for row in constrained["disagreements"][:3]:
+            print(f"    differs: {row['user_message']!r}\n      LiteRT-LM {row['litertlm']!r}\n      PyTorch   {row['pytorch']!r}")
+    print(f"  LiteRT-LM's built-in FunctionGemma constraint: {builtin_constraint}")
+
+
+# ----------------------------------------------------------------------------- device benchmark
+
+
+def _benchmark_child(path: str, tools: list[dict], messages: list[str], reuse_rows: int, max_new_tokens: int,
+                     regex: str | None, threads: int | None, cache_dir: str) -> dict:
+    """Runs in a fresh process: engine start, then each message on a fresh conversation, the first
+    `reuse_rows` with the developer turn reused from a checkpoint, and (with `regex`) each
+    LL_GUIDANCE-constrained; its peak RSS."""
+    started = time.perf_counter()
+    device = DeviceRunner(path, tools, max_new_tokens, cache_dir, threads, benchmark=True)
+    result = {"start_seconds": time.perf_counter() - started}
+    try:
+        if messages:
+            answers, timings = zip(*(device.answer(message) for message in messages))
+            result["fresh"] = {"answers": list(answers), "timings": list(timings)}
+            answers, timings, developer_seconds = device.answers_reusing_the_developer_turn(messages[:reuse_rows])
+            result["reuse"] = {"answers": answers, "timings": timings, "developer_seconds": developer_seconds}
+            if regex:
+                answers, timings = zip(*(device.answer(message, regex) for message in messages))
+                result["constrained"] = {"answers": list(answers), "timings": list(timings)}
+    finally:
+        device.close()
+    result["peak_rss_bytes"] = peak_rss_bytes()
+    return result
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory. Linux's VmHWM starts afresh with the process image,
+    unlike getrusage's ru_maxrss, which a spawned child inherits from its parent's fork."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+    except OSError:  # not Linux: ru_maxrss is in bytes on macOS
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def measure_on_device(path: str, tools: list[dict], messages: list[str], max_new_tokens: int,
+                      regex: str | None = None, threads: int | None = None, reuse_rows: int | None = None) -> dict:
+    """Latency and memory of the file on LiteRT-LM's CPU backend (see `_benchmark_child`), each run
+    in its own spawned process so its peak RSS is LiteRT-LM's alone: a first start that builds the
+    XNNPACK weight cache (an app's first launch; in a temporary directory, never beside the file),
+    then the requests with the cache in place (every later launch)."""
+    reuse_rows = len(messages) if reuse_rows is None else reuse_rows
+    import multiprocessing
+    context = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="litertlm-cache-") as cache:
+        with context.Pool(1) as pool:
+            first = pool.apply(_benchmark_child, (path, tools, [], 0, max_new_tokens, None, threads, cache))
+        cache_bytes = sum(os.path.getsize(os.path.join(cache, name)) for name in os.listdir(cache))
+        with context.Pool(1) as pool:
+            result = pool.apply(_benchmark_child, (path, tools, messages, reuse_rows, max_new_tokens, regex, threads,
+                                                   cache))
+    result.update(first_start_seconds=first["start_seconds"], first_start_peak_rss_bytes=first["peak_rss_bytes"],
+                  weight_cache_bytes=cache_bytes, file_bytes=os.path.getsize(path), rows=len(messages))
+    return result
+
+
+def latency_summary(result: dict, tools: list[dict]) -> dict:
+    """Median and 90th percentile per request of each measured way, and the engine's figures."""
+    import statistics
+
+    def spread(values: list[float]) -> dict:
+        values = sorted(values)
+        return {"median": statistics.median(values),
+                "p90": values[min(len(values) - 1, round(0.9 * (len(values) - 1)))]}
+
+    summary = {key: result[key] for key in ("rows", "file_bytes", "weight_cache_bytes", "start_seconds",
+                                             "first_start_seconds", "first_start_peak_rss_bytes", "peak_rss_bytes")}
+    for way in ("fresh", "reuse", "constrained"):
+        timings = [timing for timing in result.get(way, {}).get("timings", []) if timing]
+        if timings:
+            summary[way] = {name: spread([timing[name] for timing in timings]) for name in timings[0]}
+    if "reuse" in result:
+        summary["developer_turn_seconds"] = result["reuse"]["developer_seconds"]
+        summary["reuse_rows"] = len(result["reuse"]["answers"])
+        summary["reuse_same_calls"] = sum(parse_output(reused, tools).call == parse_output(fresh, tools).call
+                                          for reused, fresh in zip(result["reuse"]["answers"], result["fresh"]["answers"]))
+    return summary
+
+
+BENCH_WAYS = {"fresh": "fresh conversation", "reuse": "developer turn reused", "constrained": "constrained (regex)"}
+
+
+def print_benchmark(summary: dict, threads: int | None) -> None:
+    mb = 1e6
+    print(f"\ndevice benchmark: LiteRT-LM CPU ({threads or 'default'} threads), {summary['rows']} held-out rows, "
+          f"{summary['file_bytes'] / mb:.0f} MB file")
+    print(f"  engine start: {summary['first_start_seconds']:.1f}s the first time (builds the "
+          f"{summary['weight_cache_bytes'] / mb:.0f} MB XNNPACK weight cache, kept in a temporary directory), "
+          f"then {summary['start_seconds']:.1f}s")
+    print(f"  peak RSS: {summary['peak_rss_bytes'] / mb:.0f} MB (first start {summary['first_start_peak_rss_bytes'] / mb:.0f} MB)")
+    print(f"  {'per request (median / p90)':28}{'first token':>16}{'complete':>16}{'prefill tok/s':>15}"
+          f"{'decode tok/s':>14}{'prefill tok':>13}")
+    for way, label in BENCH_WAYS.items():
+        if way in summary:
+            row = summary[way]
+            print(f"  {label:28}{row['first_token_seconds']['median']:>8.2f} /{row['first_token_seconds']['p90']:>5.2f}s"
+                  f"{row['seconds']['median']:>8.2f} /{row['seconds']['p90']:>5.2f}s"
+                  f"{row['prefill_per_second']['median']:>15.0f}{row['decode_per_second']['median']:>14.1f}"
+                  f"{row['prefill_tokens']['median']:>13.0f}")
+    if "developer_turn_seconds" in summary:
+        print(f"  (reuse: the developer turn is prefilled once per session, {summary['developer_turn_seconds']:.2f}s; "
+              f"same calls as a fresh conversation on {summary['reuse_same_calls']} of {summary['reuse_rows']} rows)")
+
+
+# ----------------------------------------------------------------------------- upload
+
+
+def card_note(path: str, args, report: dict | None, no_call_reply: str) -> str:
+    agreement = (f"{report['agreement']:.1%} of {report['rows']} held-out rows agree with the PyTorch model "
+                 f"(accuracy: LiteRT-LM {report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%})"
+                 if report else "not verified")
+    return "\n".join([
+        CARD_BEGIN,
+        "## LiteRT-LM export",
+        "",
+        f"- file: `{os.path.basename(path)}`, {os.path.getsize(path) / 1e6:.1f} MB, exported from "
+        f"`{public_model_name(args.model)}`",
+        f"- uploaded by this export: `{os.path.basename(path)}` and this card section",
+        f"- settings: quantization `{args.quantize}`, prefill length {args.prefill_seq_len}, "
+        f"KV cache {args.kv_cache_max_len} tokens",
+        "- metadata: start token id 2, stop tokens " + ", ".join(f"`{token}`" for token in STOP_TOKENS)
+        + ", `llm_model_type: function_gemma` with the training chat template embedded",
+        f"- agreement: {agreement}",
+        *([f"- constrained decoding (`{report['constrained']['mode']}`, LiteRT-LM's LL_GUIDANCE with a regex of the "
+           f"declared calls): {report['constrained']['agreement']:.1%} of the calls agree with PyTorch under the same "
+           "grammar; LiteRT-LM's built-in FunctionGemma constraint needs a SentencePiece tokenizer, which this file "
+           "does not carry"] if report and "constrained" in report else []),
+        f"- use: pass the tools and the system message \"{DEVELOPER_PROMPT}\"",
+        f"- no call: when no tool fits, the model answers in text (\"{no_call_reply}\") and LiteRT-LM returns no "
+        "tool call; show or speak the text (or the app's own \"I can't do that\") and never act on it",
+        CARD_END,
+    ])
+
+
+def upload(path: str, repo: str, note: str, public: bool) -> str:
+    """Upload the file and the repo's card with this export's section added or replaced."""
+    import re
+    from huggingface_hub import ModelCard
+
+    try:
+        card = str(ModelCard.load(repo, token=hf_token()))
+    except Exception:  # no repo or no card yet
+        card = ""
+    pattern = re.compile(re.escape(CARD_BEGIN) + ".*?" + re.escape(CARD_END), re.S)
+    card = pattern.sub(lambda _: note, card) if pattern.search(card) else (card.rstrip() + "\n\n" + note).lstrip()
+    readme = os.path.join(os.path.dirname(os.path.abspath(path)), "README.md")
+    ModelCard(card + "\n").save(readme)
+    return push_to_hub({os.path.basename(path): path, "README.md": readme}, repo,
+                       "export_litertlm.py: .litertlm and card", private=not public)
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def build_parser():
+    parser = script_parser("export_litertlm.py", __doc__,
+                           exit_codes={1: "LiteRT-LM and PyTorch agree on fewer calls than --min-agreement"},
+                           job="--flavor cpu-upgrade --secrets HF_TOKEN -- --model USER/MODEL --output-repo USER/MODEL")
+    model = parser.add_argument_group("model")
+    model.add_argument("--model", default=DEFAULT_MODEL,
+                       help=f"full checkpoint or LoRA adapter, local dir or Hub id (default {DEFAULT_MODEL})")
+    model.add_argument("--base-model", help="base model of a LoRA adapter (default: the one its config names)")
+    conversion = parser.add_argument_group("conversion")
+    conversion.add_argument("--quantize", default="dynamic_int8", help=f"one of {', '.join(QUANTIZATIONS)} (default %(default)s)")
+    conversion.add_argument("--prefill-seq-len", type=int, default=256, metavar="N",
+                            help="longest prompt chunk the device prefills at once, in tokens (default 256)")
+    conversion.add_argument("--kv-cache-max-len", type=int, default=1024, metavar="N",
+                            help="context length on the device, in tokens (default 1024)")
+    model.add_argument("--no-call-reply",
+                       help="the prose answer the model was trained to give when no tool applies "
+                            f"(default: from its training_config.json, else {DEFAULT_NO_CALL_REPLY!r})")
+    verification = add_data_arguments(parser, split=True, from_model=True)
+    verification.add_argument("--verify", type=int, default=50, metavar="N",
+                              help="rows of the split to answer with both LiteRT-LM and PyTorch (default 50; 0: skip)")
+    verification.add_argument("--constrained", choices=MODES, default="calls",
+                              help="--verify also decodes under this grammar on both sides (default calls; none: skip)")
+    verification.add_argument("--bench", type=int, default=0, metavar="N",
+                              help="also time N held-out requests on LiteRT-LM's CPU backend (latency, tokens/s, peak RSS)")
+    verification.add_argument("--threads", type=positive_int, metavar="N",
+                              help="CPU threads for LiteRT-LM in --bench (default: its own)")
+    verification.add_argument("--min-agreement", type=float, default=0.95, metavar="FRACTION",
+                              help="exit 1 when fewer of their calls agree (default 0.95)")
+    verification.add_argument("--max-new-tokens", type=positive_int, default=32, metavar="N",
+                              help="answer length limit (default 32)")
+    output = parser.add_argument_group("output")
+    output.add_argument("--output-dir", default="litertlm", metavar="DIR", help="folder the .litertlm is written to (default %(default)s)")
+    output.add_argument("--output-repo", metavar="REPO", help="also upload the .litertlm and a model card section to this Hub repo")
+    add_public_argument(output)
+    add_json_argument(output, "the file's metadata and the verification")
+    return parser
+
+
+def main(argv=None) -> int:
+    require(REQUIREMENTS)
+    args = build_parser().parse_args(argv)
+    check_settings(args)
+    if args.output_repo:
+        check_push_target(args.output_repo, private=not args.public)
+
+    trained = read_trained_split(args.model)
+    tools, tools_source = choose_tools(args.tools, trained)
+    no_call_reply = no_call_reply_of(args.model, args.no_call_reply)
+    selection = None
+    if args.verify or args.bench:
+        selection = choose_rows(trained, tools, args.dataset, args.split, args.test_split, args.seed, args.resplit,
+                                None, args.allow_train_rows)
+    verified = verification_rows(selection.rows, args.verify) if args.verify else []
+    benched = selection.rows[:args.bench] if args.bench else []
+    regex = call_regex(tools, args.constrained) if args.constrained != "none" else None
+
+    import torch
+    model, tokenizer = load_model(args.model, args.base_model, dtype=torch.float32, device="cpu")
+    if tokenizer.convert_tokens_to_ids(BOS) != CONTROL_TOKEN_IDS[BOS]:
+        raise DataError(f"the tokenizer's {BOS} is not id {CONTROL_TOKEN_IDS[BOS]}: not a Gemma 3 tokenizer")
+    fp32_bytes = sum(parameter.numel() for parameter in model.parameters()) * 4
+    # the PyTorch answers first: the model can then be freed before the memory-hungry conversion
+    torch_outputs = {mode: generate_answers(model, tokenizer, tools, [example.message for example in verified],
+                                            max_new_tokens=args.max_new_tokens,
+                                            policy=constrained_policy(model, tokenizer, tools, mode))
+                     for mode in dict.fromkeys(["none", args.constrained]) if verified}
+    workspace = tempfile.mkdtemp(prefix="litertlm-export-")
+    try:
+        # merged checkpoint + the converter's intermediate model, then the file itself
+        check_free_space(workspace, 2 * fp32_bytes, "the merged checkpoint and the conversion")
+        check_free_space(args.output_dir, fp32_bytes // 2, "the .litertlm file")
+        tokenizer_file = save_merged(model, tokenizer, workspace)
+        config = model.config
+        del model
+        with contextlib.redirect_stdout(sys.stderr):  # litert-torch prints its progress; stdout is the report
+            path = convert(workspace, config, tokenizer_file, args.output_dir, args)
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
+
+    info = describe_metadata(*read_metadata(path))
+    summary = {"file": path, "bytes": os.path.getsize(path), "metadata": info}
+    print_metadata(path, info)
+    report = None
+    if verified:
+        report = verify(path, tools, verified, torch_outputs, args.max_new_tokens, args.constrained, no_call_reply)
+        report.update(selection.to_json(), tools=tools_source)
+        summary["verification"] = report
+        summary["builtin_constraint"] = constraint_note(info["sections"])
+        print_verification(report, args.min_agreement, summary["builtin_constraint"])
+    if regex:
+        summary["constraint_regex"] = regex
+        print(f"\nregex of the declared calls ({args.constrained}) for an app's LL_GUIDANCE constraint "
+              f"(ResponseFormat.regex):\n{regex}")
+    if args.bench:
+        measured = measure_on_device(path, tools, [example.message for example in benched],
+                                     args.max_new_tokens, regex, args.threads)
+        summary["benchmark"] = latency_summary(measured, tools)
+        print_benchmark(summary["benchmark"], args.threads)
+    if args.output_repo:
+        summary["uploaded"] = upload(path, args.output_repo, card_note(path, args, report, no_call_reply), args.public)
+    if args.json:
+        write_json_report(args.json, summary)
+    if report and report["agreement"] < args.min_agreement:
+        print(f"error: LiteRT-LM agrees with PyTorch on {report['agreement']:.1%} of the calls, "
+              f"below --min-agreement {args.min_agreement:.0%}", file=sys.stderr)
+        return 1
+    return 0
+
+
+# --- begin _cli.py (vendored copy; edit _cli.py, then run python dev/sync_vendored.py) ---
+"""The command line every script shares: one parser, the shared flags, one-line errors, exit codes,
+JSON reports, installed versions, the Hub token and the one Hub upload.
+
+Single source: scripts carry a copy between `# --- begin _cli.py` / `# --- end _cli.py` marker
+lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
 """
 
-import csv
-import hashlib
-import io
+import argparse
 import json
+import operator
 import os
-import random
 import re
 import sys
-import urllib.request
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
-DEFAULT_MODEL = "google/functiongemma-270m-it"
-DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
-BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
-
-BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
-START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
-START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
-START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
-START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
-ESCAPE = "<escape>"
-# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
-CONTROL_TOKEN_IDS = {
-    PAD: 0, EOS: 1, BOS: 2,
-    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
-    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
-    START_OF_TURN: 105, END_OF_TURN: 106,
-}
-# A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
-STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
-FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
-JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
-              "array": list, "object": dict}
-RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nullable"}
+EXIT_CODES = {0: "done", 2: "bad usage or unreadable input (one line on stderr)", 130: "interrupted (Ctrl-C)"}
+# Said above every `hf jobs uv run` line: what a Job writes to its own disk is gone when it ends.
+JOB_NOTE = "In a Hugging Face Job (cloud hardware; its disk vanishes when it ends):"
 
 
 class DataError(ValueError):
     """Bad user input (tools file, dataset, flags). Scripts print it as one line and exit 2."""
 
 
-# ----------------------------------------------------------------------------- tools
+class OneLineParser(argparse.ArgumentParser):
+    """Flag errors become a DataError: one line on stderr, exit 2, no usage dump."""
+
+    def error(self, message):
+        raise DataError(f"{message} (see --help)")
 
 
-def read_text(source: str) -> str:
-    """Text of a local file or an https:// URL."""
-    if source.startswith(("https://", "http://")):
-        try:
-            with urllib.request.urlopen(source, timeout=30) as response:
-                return response.read().decode("utf-8")
-        except OSError as error:
-            raise DataError(f"{source}: cannot download ({error})") from None
+def script_parser(script: str, doc: str, *, exit_codes: dict[int, str], job: str) -> OneLineParser:
+    """The parser every script starts from. --help shows the docstring's first paragraph, then
+    the rest of it, the exit codes and a ready `hf jobs uv run` line (`job`: its flags and
+    arguments, e.g. "--flavor t4-small --secrets HF_TOKEN -- --dataset USER/DATA")."""
+    summary, _, details = doc.strip().partition("\n\n")
+    codes = dict(sorted({**EXIT_CODES, **exit_codes}.items()))
+    job_flags, _, job_arguments = job.partition("-- ")
+    epilog = "\n".join([
+        details.rstrip(), "",
+        "Exit codes:", *(f"  {code:<4} {meaning}" for code, meaning in codes.items()), "",
+        JOB_NOTE, f"  hf jobs uv run {job_flags}{script} -- {job_arguments}",
+    ])
+    # allow_abbrev=False: an abbreviation could silently mean another flag (--seed for --seeds)
+    return OneLineParser(prog=script, description=summary, epilog=epilog, allow_abbrev=False,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def output_file(path: str) -> str:
+    """argparse type of a file a script writes: its folder must exist, so a long run never fails at the end."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{path} is a folder, expected a file name")
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"{path}: the folder {folder} does not exist")
+    return path
+
+
+def positive_int(text: str) -> int:
     try:
-        with open(source, encoding="utf-8") as handle:
-            return handle.read()
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_tools_argument(group) -> None:
+    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
+
+
+def add_data_arguments(parser, *, max_examples: str | None = None, split: bool = False, from_model: bool = False,
+                       resplit: bool = True):
+    """The data flags every script spells and means the same way; returns the group for more.
+
+    --seed and --test-split select the shared held-out split, identical in every script given
+    the same datasets; `max_examples` is the help of --max-examples (None: no such flag); `split`
+    adds --split (which side of that split to use); `from_model` is for scripts reading a trained
+    model (evaluate, export): the data, tools, seed and test fraction default to the model's
+    training record, and --allow-train-rows is offered; `resplit` adds --resplit."""
+    model_default = "the model's {}, else " if from_model else ""
+    group = parser.add_argument_group("data")
+    group.add_argument("--dataset", action="append", metavar="CSV_OR_HUB_ID",
+                       help="CSV path, CSV URL or Hub dataset id; repeat to merge "
+                            f"(default: {model_default.format('heldout.csv')}bundled seeds)")
+    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL "
+                       f"(default: {model_default.format('tools.json')}bundled cycling-copilot tools)")
+    if split:
+        group.add_argument("--split", choices=("test", "train", "all"), default="test",
+                           help="rows to use (default test: the held-out split training never sees)")
+    group.add_argument("--test-split", type=float, default=None if from_model else 0.1, metavar="FRACTION",
+                       help="held-out fraction of the shared split, the same in every script "
+                            f"(default {model_default.format('one')}0.1)")
+    group.add_argument("--seed", type=int, default=None if from_model else 42, metavar="N",
+                       help="seed of the shared held-out split, the same in every script "
+                            f"(default {model_default.format('one')}42)")
+    if resplit:
+        group.add_argument("--resplit", action="store_true",
+                           help="split a Hub dataset that has its own test split by --seed/--test-split instead")
+    if from_model:
+        group.add_argument("--allow-train-rows", action="store_true",
+                           help="use --dataset rows even if the model was trained on them")
+    if max_examples:
+        group.add_argument("--max-examples", type=positive_int, metavar="N", help=max_examples)
+    return group
+
+
+def add_json_argument(parser, what: str) -> None:
+    parser.add_argument("--json", type=output_file, metavar="PATH", help=f"write {what} as JSON to this file")
+
+
+def add_public_argument(parser) -> None:
+    parser.add_argument("--public", action="store_true",
+                        help="push to a public Hub repo (default: a new repo is private, an existing public one is refused)")
+
+
+def write_json_report(path: str, data) -> None:
+    """Every JSON file the scripts write (the --json reports, training's config and metrics):
+    indented UTF-8; an unwritable path is one line."""
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
     except OSError as error:
-        raise DataError(f"{source}: cannot read ({error.strerror or error})") from None
+        raise DataError(f"{path}: cannot write ({error.strerror or error})") from None
 
 
-def parse_tools(text: str, origin: str) -> list[dict]:
-    """Check a tools list in the standard {"type":"function","function":{...}} form."""
+def require_package(module: str, flag: str, script: str) -> None:
+    """An optional dependency, checked when its flag is given (not at the end of a long run)."""
     try:
-        tools = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(f"{origin}: invalid JSON ({error})") from None
-    if not isinstance(tools, list) or not tools:
-        raise DataError(f"{origin}: expected a non-empty JSON list of tools")
-    seen = set()
-    for index, tool in enumerate(tools):
-        where = f"{origin}: tool {index + 1}"
-        function = tool.get("function") if isinstance(tool, dict) else None
-        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
-            raise DataError(f'{where}: expected {{"type": "function", "function": {{...}}}}')
-        name = function.get("name")
-        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_.-]*", name):
-            raise DataError(f"{where}: missing or invalid function name {name!r}")
-        if name in seen:
-            raise DataError(f"{where}: duplicate function name {name!r}")
-        seen.add(name)
-        if not isinstance(function.get("description", ""), str):
-            raise DataError(f"{where} ({name}): description must be a string")
-        parameters = function.get("parameters", {"type": "object"})
-        if not isinstance(parameters, dict) or str(parameters.get("type", "object")).lower() != "object":
-            raise DataError(f"{where} ({name}): parameters must be a JSON schema of type object")
-        properties = parameters.get("properties", {})
-        if not isinstance(properties, dict):
-            raise DataError(f"{where} ({name}): parameters.properties must be an object")
-        for key, schema in properties.items():
-            if key in RESERVED_PARAMETER_NAMES:
-                raise DataError(f"{where} ({name}): parameter name {key!r} is reserved by the FunctionGemma template")
-            if not isinstance(schema, dict) or str(schema.get("type", "")).lower() not in JSON_TYPES:
-                raise DataError(f"{where} ({name}): parameter {key!r} needs a type out of {sorted(JSON_TYPES)}")
-            enum = schema.get("enum")
-            if enum is not None and (not isinstance(enum, list) or not enum
-                                     or not all(isinstance(value, str) for value in enum)):
-                raise DataError(f"{where} ({name}): enum of {key!r} must be a non-empty list of strings")
-        required = parameters.get("required", [])
-        if not isinstance(required, list) or any(key not in properties for key in required):
-            raise DataError(f"{where} ({name}): required lists a parameter that is not declared")
-    return tools
-
-
-def load_tools(source: str | None = None) -> list[dict]:
-    """Tools from a JSON file or URL; None or "bundled" means the cycling-copilot tools."""
-    if source in (None, BUNDLED):
-        return parse_tools(BUNDLED_TOOLS_JSON, "bundled tools")
-    return parse_tools(read_text(source), source)
-
-
-def tools_by_name(tools: list[dict]) -> dict[str, dict]:
-    return {tool["function"]["name"]: tool["function"] for tool in tools}
-
-
-def enum_values(tools: list[dict]) -> dict[str, list[str]]:
-    """tool name -> allowed values of its first enum parameter (the routing label)."""
-    values = {}
-    for name, function in tools_by_name(tools).items():
-        properties = function.get("parameters", {}).get("properties", {})
-        values[name] = next((schema["enum"] for schema in properties.values() if "enum" in schema), [])
-    return values
-
-
-# ----------------------------------------------------------------------------- calls
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    arguments: tuple  # sorted (key, value) pairs, so calls compare and hash
-
-    @classmethod
-    def make(cls, name: str, arguments: dict) -> "Call":
-        return cls(name, tuple(sorted(arguments.items())))
-
-    @property
-    def args(self) -> dict:
-        return dict(self.arguments)
-
-    @property
-    def label(self) -> str:
-        """`tool` or `tool:value` of the first argument: the stratum of the split."""
-        return f"{self.name}:{self.arguments[0][1]}" if self.arguments else self.name
-
-    def to_json(self) -> str:
-        return json.dumps([{"name": self.name, "args": self.args}], ensure_ascii=False)
-
-
-def check_arguments(function: dict, arguments: dict) -> str | None:
-    """Why `arguments` do not fit the function's schema, or None."""
-    parameters = function.get("parameters", {})
-    properties = parameters.get("properties", {})
-    missing = [key for key in parameters.get("required", []) if key not in arguments]
-    if missing:
-        return f"missing argument {missing[0]!r} for {function['name']}"
-    for key, value in arguments.items():
-        if key not in properties:
-            return f"unexpected argument {key!r} for {function['name']}"
-        schema = properties[key]
-        expected = JSON_TYPES[str(schema["type"]).lower()]
-        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
-            return f"argument {key!r} of {function['name']} must be a {str(schema['type']).lower()}, got {value!r}"
-        if "enum" in schema and value not in schema["enum"]:
-            return f"value {value!r} of {key!r} is not one of {function['name']}'s {schema['enum']}"
-    return None
-
-
-# ----------------------------------------------------------------------------- dataset rows
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a row came from: a CSV's 1-based line (header is line 1) or a Hub split's row."""
-    source: str
-    line: int
-    unit: str = "line"  # "row" for Hub datasets
-
-    def __str__(self) -> str:
-        return f"{self.source} {self.unit} {self.line}"
-
-
-@dataclass(frozen=True)
-class Example:
-    message: str
-    call: Call
-    origin: Location | None = None
-
-
-@dataclass
-class RowError:
-    origin: Location
-    message: str
-
-    def to_json(self) -> dict:
-        return {"source": self.origin.source, "line": self.origin.line, "message": self.message}
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.message}"
-
-
-def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> Example:
-    """One dataset row (user_message, tool_calls JSON) -> Example; DataError says what is wrong."""
-    message = row.get("user_message")
-    if not isinstance(message, str) or not message.strip():
-        raise DataError("empty user_message")
-    raw_calls = row.get("tool_calls")
-    if isinstance(raw_calls, str):
-        try:
-            calls = json.loads(raw_calls)
-        except json.JSONDecodeError as error:
-            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
-    else:
-        calls = raw_calls
-    if not isinstance(calls, list) or len(calls) != 1:
-        count = len(calls) if isinstance(calls, list) else "no list of"
-        raise DataError(f"tool_calls must be a JSON list with exactly one call, got {count} calls")
-    call = calls[0]
-    if not isinstance(call, dict) or not isinstance(call.get("name"), str):
-        raise DataError('the call must be an object like {"name": ..., "args": {...}}')
-    functions = tools_by_name(tools)
-    if call["name"] not in functions:
-        raise DataError(f"unknown tool {call['name']!r}")
-    arguments = call.get("args", call.get("arguments", {}))
-    if not isinstance(arguments, dict):
-        raise DataError(f"args of {call['name']} must be an object")
-    problem = check_arguments(functions[call["name"]], arguments)
-    if problem:
-        raise DataError(problem)
-    return Example(message.strip(), Call.make(call["name"], arguments), origin)
-
-
-def read_csv_rows(text: str, origin: str) -> list[tuple[Location, dict]]:
-    """(location, row) pairs; locations use 1-based CSV line numbers (header is line 1)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = {"user_message", "tool_calls"} - set(reader.fieldnames or [])
-    if missing:
-        raise DataError(f"{origin}: missing column(s) {', '.join(sorted(missing))}; "
-                        "expected a CSV with columns user_message,tool_calls")
-    rows, line = [], reader.line_num
-    try:
-        for row in reader:
-            rows.append((Location(origin, line + 1), row))
-            line = reader.line_num
-    except csv.Error as error:
-        raise DataError(f"{origin} line {reader.line_num}: unreadable CSV ({error})") from None
-    return rows
-
-
-def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
-    """Raw rows of a local CSV, a CSV URL, a Hub dataset id (all splits), or the bundled seeds."""
-    if source in (None, BUNDLED):
-        return read_csv_rows(BUNDLED_SEEDS_CSV, "bundled seeds")
-    if os.path.exists(source) or source.lower().endswith(".csv"):
-        return read_csv_rows(read_text(source), source)
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+", source):
-        raise DataError(f"{source}: no such file, and not a Hub dataset id (user/name)")
-    try:
-        import datasets
+        __import__(module)
     except ImportError:
-        raise DataError(f"{source}: loading a Hub dataset needs the `datasets` package") from None
-    try:
-        splits = datasets.load_dataset(source)
-    except Exception as error:  # network, auth, missing repo: all become one clear line
-        raise DataError(f"{source}: cannot load Hub dataset ({type(error).__name__}: {error})".splitlines()[0]) from None
-    rows = []
-    for split_name in sorted(splits):
-        for index, row in enumerate(splits[split_name]):
-            rows.append((Location(f"{source} [{split_name}]", index + 1, "row"), row))
-    return rows
+        raise DataError(f"{flag} needs the {module} package: uv run --with {module} {script} ...") from None
 
 
-def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
-    """Examples in the dataset format (user_message, tool_calls), optionally with where each came from."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(["user_message", "tool_calls"] + (["source"] if with_source else []))
-        for example in examples:
-            writer.writerow([example.message, example.call.to_json()] + ([str(example.origin)] if with_source else []))
-
-
-def normalise_message(text: str) -> str:
-    """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
-
-
-@dataclass
-class DatasetReport:
-    """What validation found. `parsed` holds every valid row, `examples` the de-duplicated ones
-    without conflicts (what training and evaluation use)."""
-    rows: int = 0
-    parsed: list = field(default_factory=list)  # Example
-    examples: list = field(default_factory=list)  # Example
-    errors: list = field(default_factory=list)  # RowError
-    duplicates: list = field(default_factory=list)  # {"line", "duplicate_of", "kind", "message"}
-    conflicts: list = field(default_factory=list)  # {"message", "lines", "calls"}
-
-
-def check_dataset(rows: list[tuple[Location, dict]], tools: list[dict]) -> DatasetReport:
-    """Validate rows; keep the first of each normalised duplicate; a message labelled with two
-    different calls is an error on the later row and neither row is kept."""
-    report = DatasetReport(rows=len(rows))
-    first_seen: dict[str, Example] = {}
-    for origin, row in rows:
-        try:
-            example = parse_row(row, tools, origin)
-        except DataError as error:
-            report.errors.append(RowError(origin, str(error)))
-            continue
-        report.parsed.append(example)
-        key = normalise_message(example.message)
-        earlier = first_seen.setdefault(key, example)
-        if earlier is example:
-            continue
-        if earlier.call != example.call:
-            report.conflicts.append({"message": example.message, "lines": [str(earlier.origin), str(origin)],
-                                     "calls": [earlier.call.to_json(), example.call.to_json()]})
-            report.errors.append(RowError(origin, f"same message as {earlier.origin} but labelled "
-                                          f"{example.call.to_json()} instead of {earlier.call.to_json()}"))
-        else:
-            kind = "exact" if earlier.message == example.message else "normalised"
-            report.duplicates.append({"line": str(origin), "duplicate_of": str(earlier.origin), "kind": kind,
-                                      "message": example.message})
-    conflicted = {normalise_message(conflict["message"]) for conflict in report.conflicts}
-    report.examples = [example for key, example in first_seen.items() if key not in conflicted]
-    return report
-
-
-def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
-    """Merge datasets (bundled seeds when none), validate, de-duplicate; DataError on any error row."""
-    rows = []
-    for source in sources or [BUNDLED]:
-        rows.extend(read_dataset_rows(source))
-    report = check_dataset(rows, tools)
-    if report.errors:
-        shown = "; ".join(str(error) for error in report.errors[:3])
-        more = f" (and {len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
-        raise DataError(f"{len(report.errors)} invalid row(s): {shown}{more}. "
-                        "Run validate_functiongemma_dataset.py for the full list")
-    if not report.examples:
-        raise DataError("the dataset has no rows")
-    return report.examples, report
-
-
-# ----------------------------------------------------------------------------- split
-
-
-def split_examples(examples: list[Example], test_fraction: float = 0.1,
-                   seed: int = 42) -> tuple[list[Example], list[Example]]:
-    """Deterministic train/test split, stratified by (tool, first argument value).
-
-    Depends only on the set of messages, the seed and the fraction, never on row order, so
-    training and evaluation derive the same held-out rows from the same datasets. Each stratum
-    gets its proportional share of the test rows (largest remainders first); a stratum with a
-    single row stays in training."""
-    if not 0 <= test_fraction < 1:
-        raise DataError(f"--test-split must be in [0, 1), got {test_fraction}")
-
-    def rank(example: Example) -> str:
-        return hashlib.sha256(f"{seed}\0{normalise_message(example.message)}".encode()).hexdigest()
-
-    strata = defaultdict(list)
-    for example in examples:
-        strata[example.call.label].append(example)
-    for members in strata.values():
-        members.sort(key=rank)
-    total_test = round(len(examples) * test_fraction)
-    shares = {label: len(members) * test_fraction for label, members in strata.items()}
-    quota = {label: int(share) for label, share in shares.items()}
-    by_remainder = sorted(strata, key=lambda label: (-(shares[label] - quota[label]), rank_label(label, seed)))
-    for label in by_remainder:
-        if sum(quota.values()) >= total_test:
-            break
-        if quota[label] + 1 < len(strata[label]):
-            quota[label] += 1
-    test = [example for label in sorted(strata) for example in strata[label][:quota[label]]]
-    train = [example for label in sorted(strata) for example in strata[label][quota[label]:]]
-    random.Random(seed).shuffle(train)
-    random.Random(seed + 1).shuffle(test)
-    return train, test
-
-
-def rank_label(label: str, seed: int) -> str:
-    return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
-
-
-def select_split(examples: list[Example], split: str, test_fraction: float, seed: int,
-                 max_examples: int | None = None) -> list[Example]:
-    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
-    train, test = split_examples(examples, test_fraction, seed)
-    chosen = {"train": train, "test": test, "all": test + train}[split]
-    return chosen[:max_examples] if max_examples else chosen
-
-
-# ----------------------------------------------------------------------------- rendering
-
-
-def format_value(value) -> str:
-    """A value in FunctionGemma's call syntax: strings escaped, keys sorted, literals bare."""
-    if isinstance(value, str):
-        return f"{ESCAPE}{value}{ESCAPE}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{key}:{format_value(value[key])}" for key in sorted(value)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(format_value(item) for item in value) + "]"
-    return str(value)
-
-
-def render_schema(schema: dict) -> str:
-    """A parameter schema: description, enum, type (upper-cased), in that order."""
-    parts = []
-    if "description" in schema:
-        parts.append(f"description:{ESCAPE}{schema['description']}{ESCAPE}")
-    if "enum" in schema:
-        parts.append("enum:[" + ",".join(f"{ESCAPE}{value}{ESCAPE}" for value in schema["enum"]) + "]")
-    parts.append(f"type:{ESCAPE}{str(schema['type']).upper()}{ESCAPE}")
-    return "{" + ",".join(parts) + "}"
-
-
-def render_declaration(tool: dict) -> str:
-    function = tool["function"]
-    parameters = function.get("parameters") or {}
-    parts = []
-    if parameters.get("properties"):
-        properties = parameters["properties"]
-        parts.append("properties:{" + ",".join(f"{key}:{render_schema(properties[key])}"
-                                               for key in sorted(properties)) + "}")
-    if parameters.get("required"):
-        parts.append("required:[" + ",".join(f"{ESCAPE}{key}{ESCAPE}" for key in parameters["required"]) + "]")
-    parts.append(f"type:{ESCAPE}{str(parameters.get('type', 'object')).upper()}{ESCAPE}")
-    return (f"{START_DECLARATION}declaration:{function['name']}"
-            f"{{description:{ESCAPE}{function.get('description', '')}{ESCAPE},"
-            f"parameters:{{{','.join(parts)}}}}}{END_DECLARATION}")
-
-
-def render_prompt(tools: list[dict], message: str) -> str:
-    """The prompt up to the model's turn, starting with the single <bos>."""
-    declarations = "".join(render_declaration(tool) for tool in tools)
-    return (f"{BOS}{START_OF_TURN}developer\n{DEVELOPER_PROMPT.strip()}{declarations}{END_OF_TURN}\n"
-            f"{START_OF_TURN}user\n{message.strip()}{END_OF_TURN}\n"
-            f"{START_OF_TURN}model\n")
-
-
-def render_call(call: Call) -> str:
-    arguments = ",".join(f"{key}:{format_value(value)}" for key, value in call.arguments)
-    return f"{START_CALL}call:{call.name}{{{arguments}}}{END_CALL}"
-
-
-def render_completion(call: Call) -> str:
-    """The training target: the call, closed by <start_function_response> like the model does."""
-    return render_call(call) + START_RESPONSE
-
-
-def chat_messages(message: str, call: Call | None = None) -> list[dict]:
-    """The same conversation in Hugging Face chat form, for tokenizer chat templates."""
-    messages = [{"role": "developer", "content": DEVELOPER_PROMPT},
-                {"role": "user", "content": message}]
-    if call is not None:
-        messages.append({"role": "assistant", "tool_calls": [
-            {"type": "function", "function": {"name": call.name, "arguments": call.args}}]})
-    return messages
-
-
-# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
-# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly.
-# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
-# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
-# the start token itself), so `text()` accepts a string or such a list.
-CHAT_TEMPLATE = (
-    "{%- macro text(c) -%}"
-    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
-    "{%- endmacro -%}"
-    "{%- macro value(v) -%}"
-    "{%- if v is string -%}<escape>{{ v }}<escape>"
-    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
-    "{%- elif v is none -%}null"
-    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
-    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
-    "{%- else -%}{{ v }}{%- endif -%}"
-    "{%- endmacro -%}"
-    "{%- macro schema(s) -%}{{ '{' }}"
-    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
-    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
-    "{%- endmacro -%}"
-    "{{ bos_token }}"
-    "{%- set first = messages[0] if messages else none -%}"
-    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
-    "<start_of_turn>developer{{ '\\n' }}"
-    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
-    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
-    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
-    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
-    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
-    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
-    "{%- endfor -%}"
-    "<end_of_turn>{{ '\\n' }}"
-    "{%- endif -%}"
-    "{%- for m in messages -%}"
-    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
-    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
-    "<start_of_turn>{{ role }}{{ '\\n' }}"
-    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
-    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
-    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
-    "{%- endfor -%}"
-    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
-    "{%- endif -%}"
-    "{%- endfor -%}"
-    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
-)
-
-
-class TemplateMismatch(RuntimeError):
-    """The tokenizer's own chat template renders a different text than this toolkit."""
-
-
-def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: bool = True) -> str:
-    """Compare the tokenizer's chat template (if any) with our rendering of one example.
-
-    Returns "ours" when the tokenizer has no template, "match" when both agree; on mismatch
-    raises TemplateMismatch (strict) or prints a warning and returns "mismatch"."""
-    if not getattr(tokenizer, "chat_template", None):
-        return "ours"
-    ours = render_prompt(tools, example.message)
-    try:
-        theirs = tokenizer.apply_chat_template(chat_messages(example.message), tools=tools,
-                                               add_generation_prompt=True, tokenize=False)
-    except Exception as error:
-        theirs = f"<template error: {error}>"
-    if theirs == ours:
-        return "match"
-    at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
-    problem = (f"the tokenizer's chat template renders a different prompt from this toolkit at char {at}: "
-               f"template {theirs[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}")
-    if strict:
-        raise TemplateMismatch(problem + " (pass --allow-template-mismatch to continue anyway)")
-    print(f"warning: {problem}", file=sys.stderr)
-    return "mismatch"
-
-
-def tokenize_example(tokenizer, tools: list[dict], example: Example) -> tuple[list[int], list[int]]:
-    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
-    are added and the sequence has exactly one <bos>."""
-    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
-    completion = tokenizer(render_completion(example.call), add_special_tokens=False)["input_ids"]
-    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
-    if bos_count != 1:
-        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
-    return prompt, completion
-
-
-# ----------------------------------------------------------------------------- parsing model output
-
-
-@dataclass(frozen=True)
-class Parsed:
-    call: Call | None
-    failure: str | None = None  # one of FAILURE_CLASSES
-    detail: str = ""
-
-
-class _CallSyntaxError(Exception):
-    pass
-
-
-class _CallReader:
-    """Strict reader of `call:NAME{key:value,...}`, the grammar LiteRT-LM accepts."""
-
-    NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_.-]*")
-    NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-
-    def __init__(self, text: str):
-        self.text, self.pos = text, 0
-
-    def expect(self, literal: str):
-        if not self.text.startswith(literal, self.pos):
-            raise _CallSyntaxError(f"expected {literal!r} at char {self.pos}")
-        self.pos += len(literal)
-
-    def name(self) -> str:
-        match = self.NAME.match(self.text, self.pos)
-        if not match:
-            raise _CallSyntaxError(f"expected a name at char {self.pos}")
-        self.pos = match.end()
-        return match.group()
-
-    def call(self) -> tuple[str, dict]:
-        self.expect("call:")
-        name = self.name()
-        arguments = self.object()
-        if self.pos != len(self.text):
-            raise _CallSyntaxError(f"unexpected text after the arguments: {self.text[self.pos:self.pos + 20]!r}")
-        return name, arguments
-
-    def object(self) -> dict:
-        self.expect("{")
-        result = {}
-        while not self.text.startswith("}", self.pos):
-            if result:
-                self.expect(",")
-            key = self.name()
-            self.expect(":")
-            if key in result:
-                raise _CallSyntaxError(f"duplicate argument {key!r}")
-            result[key] = self.value()
-        self.expect("}")
-        return result
-
-    def array(self) -> list:
-        self.expect("[")
-        result = []
-        while not self.text.startswith("]", self.pos):
-            if result:
-                self.expect(",")
-            result.append(self.value())
-        self.expect("]")
-        return result
-
-    def value(self):
-        if self.text.startswith(ESCAPE, self.pos):
-            end = self.text.find(ESCAPE, self.pos + len(ESCAPE))
-            if end < 0:
-                raise _CallSyntaxError("unterminated <escape> string")
-            value = self.text[self.pos + len(ESCAPE):end]
-            self.pos = end + len(ESCAPE)
-            return value
-        if self.text.startswith("{", self.pos):
-            return self.object()
-        if self.text.startswith("[", self.pos):
-            return self.array()
-        for literal, value in (("true", True), ("false", False), ("null", None)):
-            if self.text.startswith(literal, self.pos):
-                self.pos += len(literal)
-                return value
-        match = self.NUMBER.match(self.text, self.pos)
-        if not match:
-            raise _CallSyntaxError(f"expected a value at char {self.pos} (strings need <escape> quotes)")
-        self.pos = match.end()
-        number = match.group()
-        return float(number) if any(c in number for c in ".eE") else int(number)
-
-
-def parse_output(text: str, tools: list[dict]) -> Parsed:
-    """Parse generated text like LiteRT-LM's FunctionGemma parser; never raises.
-
-    Text outside <start_function_call>…<end_function_call> is plain content; a response with no
-    call is `no_call`; a broken call (or more than one: the router wants exactly one) is
-    `malformed`; then the call is checked against the tools."""
-    try:
-        if not isinstance(text, str):
-            return Parsed(None, "malformed", f"not text: {type(text).__name__}")
-        starts = text.count(START_CALL)
-        if starts == 0:
-            return Parsed(None, "no_call", "no <start_function_call> in the answer")
-        spans = re.findall(re.escape(START_CALL) + r"(.*?)" + re.escape(END_CALL), text, flags=re.S)
-        if len(spans) != starts:
-            return Parsed(None, "malformed", "<start_function_call> without <end_function_call>")
-        if len(spans) > 1:
-            return Parsed(None, "malformed", f"{len(spans)} calls, expected exactly one")
-        try:
-            name, arguments = _CallReader(spans[0]).call()
-        except _CallSyntaxError as error:
-            return Parsed(None, "malformed", str(error))
-        call = Call.make(name, arguments)
-        functions = tools_by_name(tools)
-        if name not in functions:
-            return Parsed(call, "unknown_tool", f"unknown tool {name!r}")
-        problem = check_arguments(functions[name], arguments)
-        if problem:
-            return Parsed(call, "bad_arguments", problem)
-        return Parsed(call)
-    except Exception as error:  # the contract is "never raises": report instead
-        return Parsed(None, "malformed", f"unparseable: {type(error).__name__}")
-
-
-# ----------------------------------------------------------------------------- scoring
-
-
-def lenient(value) -> str:
-    """BFCL-style lenient string form: lower-case, no spaces or , . / - _ * ^."""
-    return re.sub(r"[ ,./\-_*^]", "", str(value).lower())
-
-
-def score_predictions(examples: list[Example], outputs: list[str], tools: list[dict],
-                      worst: int = 20) -> dict:
-    """Accuracy report for generated `outputs` against the labelled `examples`."""
-    if len(examples) != len(outputs):
-        raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
-    total = len(examples)
-    failures = Counter({name: 0 for name in FAILURE_CLASSES})
-    per_tool = defaultdict(lambda: {"n": 0, "correct": 0, "tool_correct": 0})
-    per_value = defaultdict(lambda: {"n": 0, "correct": 0})
-    confusion = defaultdict(Counter)
-    counts = Counter()
-    mistakes = []
-    predictions = []
-    for example, output in zip(examples, outputs):
-        parsed = parse_output(output, tools)
-        predicted = parsed.call
-        expected = example.call
-        tool_ok = predicted is not None and predicted.name == expected.name
-        args_ok = predicted is not None and predicted.arguments == expected.arguments
-        lenient_ok = predicted is not None and (
-            {key: lenient(value) for key, value in predicted.arguments}
-            == {key: lenient(value) for key, value in expected.arguments})
-        correct = tool_ok and args_ok and parsed.failure is None
-        counts.update(tool=tool_ok, arguments=args_ok, lenient=lenient_ok, correct=correct,
-                      valid=parsed.failure is None)
-        if parsed.failure:
-            failures[parsed.failure] += 1
-        tool_stats = per_tool[expected.name]
-        tool_stats["n"] += 1
-        tool_stats["correct"] += correct
-        tool_stats["tool_correct"] += tool_ok
-        value_stats = per_value[expected.label]
-        value_stats["n"] += 1
-        value_stats["correct"] += correct
-        confusion[expected.name][predicted.name if predicted else f"({parsed.failure})"] += 1
-        prediction = {"user_message": example.message, "expected": expected.to_json(),
-                      "predicted": predicted.to_json() if predicted else "", "output": output,
-                      "correct": correct, "failure": parsed.failure or "", "detail": parsed.detail}
-        predictions.append(prediction)
-        if not correct:
-            mistakes.append(prediction)
-
-    def rate(n: int) -> float:
-        return n / total if total else 0.0
-
-    for stats in list(per_tool.values()) + list(per_value.values()):
-        stats["accuracy"] = stats["correct"] / stats["n"]
-    return {
-        "examples": total,
-        "combined_accuracy": rate(counts["correct"]),
-        "tool_accuracy": rate(counts["tool"]),
-        "argument_accuracy": rate(counts["arguments"]),
-        "lenient_argument_accuracy": rate(counts["lenient"]),
-        "valid_format_rate": rate(counts["valid"]),
-        "failures": dict(failures),
-        "per_tool": dict(sorted(per_tool.items())),
-        "per_value": dict(sorted(per_value.items())),
-        "confusion": {name: dict(row) for name, row in sorted(confusion.items())},
-        "worst_examples": mistakes[:worst],
-        "predictions": predictions,
-    }
-
-
-# ----------------------------------------------------------------------------- command line
+def percent(value: float | None) -> str:
+    """A rate as a percentage; "n/a" when it was not measured (e.g. no rows of that kind)."""
+    return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
 def run_main(main, argv=None) -> int:
@@ -831,6 +931,57 @@ def run_main(main, argv=None) -> int:
     sys.exit(code)
 
 
+# Two-character operators first: ">=" must not be read as ">".
+_COMPARISONS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
+                ">": operator.gt, "<": operator.lt}
+
+
+def release(version: str) -> tuple[int, ...]:
+    """The numeric release of a version string: "5.24.0.dev0" and "2.13.0+cpu" give (5, 24, 0) and
+    (2, 13, 0). Pre-release and local tags are ignored, so a development build counts as its release."""
+    match = re.match(r"\d+(\.\d+)*", version.strip())
+    if not match:
+        raise ValueError(f"not a version: {version!r}")
+    return tuple(int(part) for part in match.group().split("."))
+
+
+def version_allowed(installed: str, specifier: str) -> bool:
+    """Whether `installed` satisfies a PEP 440-style specifier such as ">=0.10,<0.11" ("" allows any)."""
+    have = release(installed)
+    for clause in filter(None, (part.strip() for part in specifier.split(","))):
+        symbol = next((symbol for symbol in _COMPARISONS if clause.startswith(symbol)), None)
+        if symbol is None:
+            raise ValueError(f"unsupported version specifier {clause!r}")
+        want = release(clause[len(symbol):])
+        width = max(len(have), len(want))  # 5.24 == 5.24.0
+        if not _COMPARISONS[symbol](have + (0,) * (width - len(have)), want + (0,) * (width - len(want))):
+            return False
+    return True
+
+
+def require(requirements: dict[str, str]) -> None:
+    """Stop with one line unless every distribution is installed in a version its specifier allows.
+
+    `uv run` installs what a script's PEP 723 header declares; a script pasted into a notebook
+    or run by another environment's python gets whatever is there, and an older library can
+    fail deep inside or, worse, silently compute something else. Each script calls this first
+    with its header's requirements ({"transformers": ">=5.24", ...})."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    problems, needed = [], []
+    for name, specifier in requirements.items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            installed = None
+        if installed is None or not version_allowed(installed, specifier):
+            problems.append(f"{name} {installed} is installed" if installed else f"{name} is not installed")
+            needed.append(f"{name}{specifier}")
+    if problems:
+        raise DataError(f"{', '.join(problems)}; this script needs {', '.join(needed)}: "
+                        "pip install -U " + " ".join(f"'{item}'" for item in needed))
+
+
 def hf_token() -> str | None:
     """HF_TOKEN from the environment or the cached `hf auth login`; never printed."""
     token = os.environ.get("HF_TOKEN")
@@ -843,7 +994,74 @@ def hf_token() -> str | None:
     return get_token()
 
 
-# --- begin bundled data (generated from cycling-copilot-tools.json and cycling-copilot-seeds.csv by dev/sync_vendored.py) ---
+def _one_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
+def read_local_bytes(path: str) -> bytes:
+    """A local file's bytes; missing or unreadable is one line."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise DataError(f"{path}: cannot read ({error.strerror or error})") from None
+
+
+def check_push_target(repo: str, *, repo_type: str = "model", private: bool = True) -> bool:
+    """Before a long run: a token, and a repo that is new, or private, or public with --public.
+    Returns whether it exists; one line otherwise."""
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import RepositoryNotFoundError
+    token = hf_token()
+    if not token:
+        raise DataError(f"pushing to {repo} needs a Hugging Face token (HF_TOKEN or `hf auth login`)")
+    try:
+        info = HfApi(token=token).repo_info(repo, repo_type=repo_type)
+    except RepositoryNotFoundError:
+        return False
+    except Exception as error:  # network, auth: before any work is done
+        raise DataError(f"cannot check the Hub repo {repo} ({_one_line(error)})") from None
+    if private and not info.private:
+        raise DataError(f"{repo} is a public repo: pass --public to push to it, or make it private first")
+    return True
+
+
+def push_to_hub(files: dict, repo: str, message: str, *, repo_type: str = "model", private: bool = True,
+                replace: str | None = None) -> str:
+    """Upload exactly `files` (path in the repo -> local file path or bytes) to `repo` in one commit.
+
+    The one Hub upload of the toolkit: a missing repo is created private unless private=False,
+    an existing public repo is refused unless private=False, the files under `replace` (a folder of
+    the repo) that `files` does not list are deleted in the same commit, and a file holding the
+    token is never sent. Any failure is one line."""
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+    token = hf_token()
+    for path_in_repo, source in files.items():
+        if token and token.encode() in (source if isinstance(source, bytes) else read_local_bytes(source)):
+            raise DataError(f"refusing to upload {path_in_repo}: it contains the Hugging Face token")
+    api = HfApi(token=token)
+    try:
+        url = api.create_repo(repo, repo_type=repo_type, private=private, exist_ok=True)
+        check_push_target(repo, repo_type=repo_type, private=private)
+        stale = [path for path in (api.list_repo_files(repo, repo_type=repo_type) if replace else [])
+                 if path.startswith(replace.rstrip("/") + "/") and path not in files]
+        operations = [CommitOperationDelete(path) for path in stale]
+        operations += [CommitOperationAdd(path, source) for path, source in files.items()]
+        api.create_commit(repo, operations, commit_message=message, repo_type=repo_type)
+    except DataError:
+        raise
+    except Exception as error:  # network, auth, quota: one line, the local copy stays
+        raise DataError(f"push to {repo} failed ({_one_line(error)})") from None
+    print(f"pushed {len(files)} file(s) to {url}", file=sys.stderr)
+    return str(url)
+# --- end _cli.py ---
+
+
+# --- begin _bundled.py (vendored copy; edit _bundled.py, then run python dev/sync_vendored.py) ---
+"""The bundled cycling-copilot tools and seeds, generated from cycling-copilot-tools.json and
+cycling-copilot-seeds.csv by dev/sync_vendored.py: edit those files, never this one."""
+
 BUNDLED_TOOLS_JSON = r'''[
   {
     "type": "function",
@@ -1142,34 +1360,1493 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls"
 "Who am I as a rider? Fitness, likes, everything","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
 "Resumen de mi perfil: forma física y gustos","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
 "Load my whole profile","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"thanks","[]"
+"ok","[]"
+"cool","[]"
+"never mind","[]"
+"you're the best","[]"
+"Good morning!","[]"
+"got it","[]"
+"perfect thank you","[]"
+"nice one","[]"
+"alright cheers mate","[]"
+"haha love it","[]"
+"tell me a joke","[]"
+"gracias","[]"
+"vale","[]"
+"buenos días","[]"
+"genial, gracias","[]"
+"perfecto","[]"
+"eres un crack","[]"
+"de acuerdo","[]"
+"olvídalo","[]"
+"play some music","[]"
+"skip this song","[]"
+"call Ana","[]"
+"text Mark I'm late","[]"
+"navigate to 221 Baker Street","[]"
+"set a timer for ten minutes","[]"
+"wake me up at six tomorrow","[]"
+"take a photo","[]"
+"play the next episode of my podcast","[]"
+"turn the volume up","[]"
+"read me my last message","[]"
+"pon algo de rock","[]"
+"llama a mamá","[]"
+"manda un mensaje a Pedro que llego tarde","[]"
+"pon un temporizador de cinco minutos","[]"
+"haz una foto","[]"
+"siguiente canción","[]"
+"llévame a la calle Mayor 12","[]"
+"pon mi podcast de historia","[]"
+"how many calories have I burned","[]"
+"what's my heart rate","[]"
+"what's my cadence right now","[]"
+"how many watts am I pushing","[]"
+"what's the capital of France","[]"
+"what pressure should I run my tyres at","[]"
+"any news today","[]"
+"what's the score of the match","[]"
+"how many calories in a banana","[]"
+"who won the tour de france last year","[]"
+"what's today's date","[]"
+"cuántas calorías he quemado","[]"
+"a cuántas pulsaciones voy","[]"
+"qué cadencia llevo","[]"
+"cuántos vatios estoy moviendo","[]"
+"cuál es la capital de Francia","[]"
+"a qué presión inflo las ruedas","[]"
+"cómo va el partido","[]"
+"cuántas calorías tiene un plátano","[]"
+"uh","[]"
+"um so","[]"
+"the the","[]"
+"hey copilot","[]"
+"can you","[]"
+"eh","[]"
+"mmm","[]"
+"what was I","[]"
+"hhh shh","[]"
+"hold on","[]"
+"so uh yeah","[]"
+"is it the","[]"
+"oye","[]"
+"a ver","[]"
+"oye copiloto","[]"
+"puedes","[]"
+"qué era lo que","[]"
+"ehh pues","[]"
+"espera espera","[]"
+"y el el","[]"
+"I already had water","[]"
+"no need to reroute","[]"
+"the café was great","[]"
+"don't tell me the weather","[]"
+"I don't need a bike shop anymore","[]"
+"forget the forecast","[]"
+"we already stopped for coffee","[]"
+"no thanks I'll stay on this road","[]"
+"I'm not hungry yet","[]"
+"I love this route","[]"
+"ya he comido","[]"
+"no hace falta cambiar la ruta","[]"
+"ya tengo agua","[]"
+"el café estaba buenísimo","[]"
+"no me digas el tiempo","[]"
+"ya no necesito un taller","[]"
+"olvida la previsión","[]"
+"no quiero saber la distancia","[]"
 '''
-# --- end bundled data ---
-# --- end _common.py ---
+# --- end _bundled.py ---
 
-# --- begin _inference.py (vendored from _inference.py; edit that file, then run python dev/sync_vendored.py) ---
+
+# --- begin _data.py (vendored copy; edit _data.py, then run python dev/sync_vendored.py) ---
+"""The dataset contract: tools files, rows, loading, de-duplication and the held-out split.
+
+Single source: scripts carry a copy between `# --- begin _data.py` / `# --- end _data.py` marker
+lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only (`datasets`
+is imported only to read a Hub dataset).
+"""
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import re
+import unicodedata
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
+# A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
+# This label stands for "no call" wherever a call's label would (split strata, per-value tables,
+# the confusion matrix).
+NO_CALL_LABEL = "(no call)"
+JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+              "array": list, "object": dict}
+RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nullable"}
+# What FunctionGemma's declaration format renders (_format.render_declaration): anything else in
+# a schema would silently never reach the model, so parse_tools refuses it.
+RENDERED_PARAMETERS_KEYS = {"type", "properties", "required"}
+RENDERED_SCHEMA_KEYS = {"type", "description", "enum"}
+COLUMNS = ("user_message", "tool_calls")
+MAX_USER_MESSAGE_CHARS = 500  # a spoken or typed request; far longer is a broken row (a CSV field gone astray)
+# What a spreadsheet or archive saved under a .csv/.json name starts with.
+BINARY_SIGNATURES = {b"PK\x03\x04": "a ZIP archive: an .xlsx/.ods spreadsheet? export it as CSV UTF-8",
+                     b"\xd0\xcf\x11\xe0": "an old Office document (.xls)? export it as CSV UTF-8",
+                     b"\x1f\x8b": "gzip-compressed", b"%PDF": "a PDF", b"PAR1": "Parquet", b"\x89PNG": "a PNG image",
+                     b"SQLite format 3\x00": "an SQLite database"}
+
+
+# ----------------------------------------------------------------------------- reading inputs
+
+
+def read_bytes(source: str) -> bytes:
+    """Bytes of a local file or an http(s) URL; missing or unreadable is one line."""
+    if source.startswith(("https://", "http://")):
+        try:
+            with urllib.request.urlopen(source, timeout=30) as response:
+                return response.read()
+        except OSError as error:
+            raise DataError(f"{source}: cannot download ({error})") from None
+    return read_local_bytes(source)
+
+
+def looks_binary(head: bytes) -> bool:
+    """Text has almost no control bytes; one stray NUL in a message is left to the row checks."""
+    controls = sum(byte < 32 and byte not in b"\t\n\r\f" or byte == 127 for byte in head)
+    return controls > max(2, len(head) // 20)
+
+
+def utf16_without_bom(head: bytes) -> bool:
+    """Mostly-ASCII UTF-16 has a NUL in every other byte."""
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 4 and (odd.count(0) > 0.3 * len(odd) > even.count(0) * 10
+                               or even.count(0) > 0.3 * len(even) > odd.count(0) * 10)
+
+
+def decode_text(data: bytes, origin: str) -> str:
+    """UTF-8 text of an input (a UTF-8 byte-order mark is dropped), else one line saying what the
+    bytes look like and how to fix them."""
+    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            raise DataError(f"{origin}: the file is {name} (it starts with a {name} byte-order mark): "
+                            "re-save it as UTF-8")
+    head = data[:4096]
+    if utf16_without_bom(head):
+        raise DataError(f"{origin}: the file looks like UTF-16 (a NUL byte in every other byte): re-save it as UTF-8")
+    for signature, kind in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise DataError(f"{origin}: a binary file ({kind}), not UTF-8 text")
+    if looks_binary(head):
+        raise DataError(f"{origin}: a binary file (control bytes), not UTF-8 text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise DataError(f"{origin}: not UTF-8 (byte 0x{data[error.start]:02X} on line {line}); it looks like "
+                        "Latin-1 / Windows-1252: re-save it as UTF-8") from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise DataError(f"{origin}: the file is empty")
+    return text
+
+
+def read_text(source: str) -> str:
+    """UTF-8 text of a local file or an https:// URL, or one line saying why it is unusable."""
+    return decode_text(read_bytes(source), source)
+
+
+def public_file_name(source: str) -> str:
+    """A local file's or URL's base name: no folders, no query string."""
+    return os.path.basename(urllib.parse.urlsplit(source).path.rstrip("/")) or "data"
+
+
+def public_name(source: str, data: bytes) -> str:
+    """How a local file or URL is named in anything that may be published: its base name and a
+    content hash, never its path."""
+    return f"{public_file_name(source)} (sha256 {hashlib.sha256(data).hexdigest()[:12]})"
+
+
+# ----------------------------------------------------------------------------- tools
+
+
+def parse_tools(text: str, origin: str) -> list[dict]:
+    """Check a tools list in the standard {"type":"function","function":{...}} form."""
+    try:
+        tools = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{origin}: invalid JSON ({error})") from None
+    if not isinstance(tools, list) or not tools:
+        raise DataError(f"{origin}: expected a non-empty JSON list of tools")
+    seen = set()
+    for index, tool in enumerate(tools):
+        where = f"{origin}: tool {index + 1}"
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
+            raise DataError(f'{where}: expected {{"type": "function", "function": {{...}}}}')
+        name = function.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_.-]*", name):
+            raise DataError(f"{where}: missing or invalid function name {name!r}")
+        if name in seen:
+            raise DataError(f"{where}: duplicate function name {name!r}")
+        seen.add(name)
+        if not isinstance(function.get("description", ""), str):
+            raise DataError(f"{where} ({name}): description must be a string")
+        parameters = function.get("parameters", {"type": "object"})
+        if not isinstance(parameters, dict) or str(parameters.get("type", "object")).lower() != "object":
+            raise DataError(f"{where} ({name}): parameters must be a JSON schema of type object")
+        properties = parameters.get("properties", {})
+        if not isinstance(properties, dict):
+            raise DataError(f"{where} ({name}): parameters.properties must be an object")
+        unrendered(where, name, "parameters", parameters, RENDERED_PARAMETERS_KEYS)
+        for key, schema in properties.items():
+            if key in RESERVED_PARAMETER_NAMES:
+                raise DataError(f"{where} ({name}): parameter name {key!r} is reserved by the FunctionGemma template")
+            if not isinstance(schema, dict) or str(schema.get("type", "")).lower() not in JSON_TYPES:
+                raise DataError(f"{where} ({name}): parameter {key!r} needs a type out of {sorted(JSON_TYPES)}")
+            unrendered(where, name, f"parameter {key!r}", schema, RENDERED_SCHEMA_KEYS)
+            enum = schema.get("enum")
+            if enum is not None and (not isinstance(enum, list) or not enum
+                                     or not all(isinstance(value, str) for value in enum)):
+                raise DataError(f"{where} ({name}): enum of {key!r} must be a non-empty list of strings")
+        required = parameters.get("required", [])
+        if not isinstance(required, list) or any(key not in properties for key in required):
+            raise DataError(f"{where} ({name}): required lists a parameter that is not declared")
+    return tools
+
+
+def unrendered(where: str, name: str, part: str, schema: dict, rendered: set[str]) -> None:
+    """DataError naming a schema key the declaration format would drop (array items, nested
+    properties, nullable, defaults, ...): the model would be trained on a tool it never sees whole."""
+    dropped = sorted(set(schema) - rendered)
+    if dropped:
+        raise DataError(f"{where} ({name}): {part} uses {', '.join(dropped)}, which FunctionGemma's declaration "
+                        f"format cannot express (it renders only {', '.join(sorted(rendered))}); "
+                        "remove it or describe it in the description")
+
+
+def load_tools(source: str | None = None) -> list[dict]:
+    """Tools from a JSON file or URL; None or "bundled" means the cycling-copilot tools."""
+    if source in (None, BUNDLED):
+        return parse_tools(BUNDLED_TOOLS_JSON, "bundled tools")
+    return parse_tools(read_text(source), source)
+
+
+def tools_by_name(tools: list[dict]) -> dict[str, dict]:
+    return {tool["function"]["name"]: tool["function"] for tool in tools}
+
+
+def routing_argument(function: dict) -> str | None:
+    """The parameter that routes a request: the function's first enum parameter, if any."""
+    properties = function.get("parameters", {}).get("properties", {})
+    return next((key for key, schema in properties.items() if "enum" in schema), None)
+
+
+def enum_values(tools: list[dict]) -> dict[str, list[str]]:
+    """tool name -> allowed values of its routing argument (empty without one)."""
+    values = {}
+    for name, function in tools_by_name(tools).items():
+        argument = routing_argument(function)
+        values[name] = function["parameters"]["properties"][argument]["enum"] if argument else []
+    return values
+
+
+# ----------------------------------------------------------------------------- calls
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    arguments: tuple  # sorted (key, value) pairs, so calls compare and hash
+
+    @classmethod
+    def make(cls, name: str, arguments: dict) -> "Call":
+        return cls(name, tuple(sorted(arguments.items())))
+
+    @property
+    def args(self) -> dict:
+        return dict(self.arguments)
+
+    def to_json(self) -> str:
+        return json.dumps([{"name": self.name, "args": self.args}], ensure_ascii=False)
+
+
+def routing_label(call: Call | None, tools: list[dict]) -> str:
+    """`tool:value` of the call's routing argument (`tool` alone without one, NO_CALL_LABEL for a
+    no-call row): the unit the split stratifies by, coverage counts and per-value accuracy is keyed
+    by, so `get_ride_status:all` and `get_rider_profile:all` never mix."""
+    if call is None:
+        return NO_CALL_LABEL
+    function = tools_by_name(tools).get(call.name, {})
+    argument = routing_argument(function)
+    return f"{call.name}:{call.args[argument]}" if argument in call.args else call.name
+
+
+def tool_calls_json(call: "Call | None") -> str:
+    """The dataset's tool_calls cell: the call as a one-element list, or [] for no call."""
+    return call.to_json() if call is not None else "[]"
+
+
+def check_arguments(function: dict, arguments: dict) -> str | None:
+    """Why `arguments` do not fit the function's schema, or None."""
+    parameters = function.get("parameters", {})
+    properties = parameters.get("properties", {})
+    missing = [key for key in parameters.get("required", []) if key not in arguments]
+    if missing:
+        return f"missing argument {missing[0]!r} for {function['name']}"
+    for key, value in arguments.items():
+        if key not in properties:
+            return f"unexpected argument {key!r} for {function['name']}"
+        schema = properties[key]
+        expected = JSON_TYPES[str(schema["type"]).lower()]
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            return f"argument {key!r} of {function['name']} must be a {str(schema['type']).lower()}, got {value!r}"
+        if "enum" in schema and value not in schema["enum"]:
+            return f"value {value!r} of {key!r} is not one of {function['name']}'s {schema['enum']}"
+    return None
+
+
+# ----------------------------------------------------------------------------- dataset rows
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a row came from: a CSV's 1-based line (header is line 1) or a Hub split's row."""
+    source: str
+    line: int
+    unit: str = "line"  # "row" for Hub datasets
+    split: str | None = None  # a Hub dataset's split ("train", "test", ...)
+    public: str = ""  # the source's name where it may be published (see public_name), if not `source`
+
+    def __str__(self) -> str:
+        split = f" [{self.split}]" if self.split else ""
+        return f"{self.source}{split} {self.unit} {self.line}"
+
+    def published(self) -> str:
+        """The location without any local path: what written and uploaded files record."""
+        split = f" [{self.split}]" if self.split else ""
+        return f"{self.public or self.source}{split} {self.unit} {self.line}"
+
+
+@dataclass(frozen=True)
+class Example:
+    message: str
+    call: Call | None  # None: no tool applies (tool_calls [])
+    origin: Location | None = None
+
+
+@dataclass
+class RowError:
+    origin: Location
+    message: str
+
+    def to_json(self) -> dict:
+        split = {"split": self.origin.split} if self.origin.split else {}
+        return {"source": self.origin.source, **split, "line": self.origin.line, "message": self.message}
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+def message_problem(message: str) -> str | None:
+    """Why a user message cannot be a row, beyond being empty: control characters, length."""
+    for position, character in enumerate(message, 1):
+        if unicodedata.category(character) == "Cc" and character not in "\t\n\r":
+            name = " (NUL)" if character == "\0" else ""
+            return f"control character U+{ord(character):04X}{name} at character {position} of user_message"
+    if len(message) > MAX_USER_MESSAGE_CHARS:
+        return f"user_message is {len(message)} characters, longer than the limit of {MAX_USER_MESSAGE_CHARS}"
+    return None
+
+
+def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> Example:
+    """One dataset row (user_message, tool_calls JSON) -> Example; DataError says what is wrong.
+
+    tool_calls holds exactly one call, or is [] when no tool applies (Example.call is then None)."""
+    message = row.get("user_message")
+    if not isinstance(message, str) or not message.strip():
+        raise DataError("empty user_message")
+    problem = message_problem(message)
+    if problem:
+        raise DataError(problem)
+    raw_calls = row.get("tool_calls")
+    if isinstance(raw_calls, str):
+        try:
+            calls = json.loads(raw_calls)
+        except json.JSONDecodeError as error:
+            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
+    else:
+        calls = raw_calls
+    if calls == []:
+        return Example(message.strip(), None, origin)
+    if not isinstance(calls, list) or len(calls) != 1:
+        count = len(calls) if isinstance(calls, list) else "no list of"
+        raise DataError(f"tool_calls must be a JSON list with exactly one call, or [] when no tool applies; "
+                        f"got {count} calls")
+    call = calls[0]
+    if not isinstance(call, dict) or not isinstance(call.get("name"), str):
+        raise DataError('the call must be an object like {"name": ..., "args": {...}}')
+    functions = tools_by_name(tools)
+    if call["name"] not in functions:
+        raise DataError(f"unknown tool {call['name']!r}")
+    arguments = call.get("args", call.get("arguments", {}))
+    if not isinstance(arguments, dict):
+        raise DataError(f"args of {call['name']} must be an object")
+    problem = check_arguments(functions[call["name"]], arguments)
+    if problem:
+        raise DataError(problem)
+    return Example(message.strip(), Call.make(call["name"], arguments), origin)
+
+
+def read_csv_rows(text: str, origin: str, public: str = "") -> list[tuple[Location, dict]]:
+    """(location, row) pairs of a dataset CSV (maybe none); locations use 1-based CSV line numbers
+    (header is line 1). A wrong header or broken quoting is one line naming where."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise DataError(f"{origin} line 1: broken CSV header ({error})") from None
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise DataError(f"{origin}: wrong header, missing column(s) {', '.join(missing)}; expected a CSV with "
+                        f"columns {','.join(COLUMNS)}, found {','.join(header)[:80]!r}")
+    rows, line = [], reader.line_num
+    try:
+        for row in reader:
+            if None in row:
+                raise DataError(f"{origin} line {line + 1}: {len(header) + len(row[None])} fields, the header has "
+                                f"{len(header)} (a comma in an unquoted field?)")
+            rows.append((Location(origin, line + 1, public=public), row))
+            line = reader.line_num
+    except csv.Error as error:
+        raise DataError(f"{origin} line {line + 1}: broken CSV quoting ({error}); "
+                        'quote fields holding commas or quotes, and double the quotes inside them ("")') from None
+    return rows
+
+
+def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
+    """Raw rows of a local CSV, a CSV URL, a Hub dataset id (all splits), or the bundled seeds."""
+    if source in (None, BUNDLED):
+        return read_csv_rows(BUNDLED_SEEDS_CSV, "bundled seeds")
+    if os.path.exists(source) or source.lower().endswith(".csv"):
+        data = read_bytes(source)
+        rows = read_csv_rows(decode_text(data, source), source, public_name(source, data))
+        if not rows:
+            raise DataError(f"{source}: no data rows, only the header")
+        return rows
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", source):
+        raise DataError(f"{source}: no such file, and not a Hub dataset id (user/name)")
+    try:
+        import datasets
+    except ImportError:
+        raise DataError(f"{source}: loading a Hub dataset needs the `datasets` package") from None
+    try:
+        splits = datasets.load_dataset(source)
+    except Exception as error:  # network, auth, missing repo: all become one clear line
+        raise DataError(f"{source}: cannot load Hub dataset ({type(error).__name__}: {error})".splitlines()[0]) from None
+    rows = []
+    for split_name in sorted(splits):
+        missing = [column for column in COLUMNS if column not in splits[split_name].column_names]
+        if missing:
+            raise DataError(f"{source} [{split_name}]: missing column(s) {', '.join(missing)}; "
+                            f"expected columns {','.join(COLUMNS)}")
+        for index, row in enumerate(splits[split_name]):
+            rows.append((Location(source, index + 1, "row", split_name), row))
+    if not rows:
+        raise DataError(f"{source}: the Hub dataset has no rows")
+    return rows
+
+
+def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
+    """Examples in the dataset format (user_message, tool_calls), optionally with where each came
+    from (named without local paths: these files may be published)."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(list(COLUMNS) + (["source"] if with_source else []))
+        for example in examples:
+            writer.writerow([example.message, tool_calls_json(example.call)]
+                            + ([example.origin.published()] if with_source else []))
+
+
+def normalise_message(text: str) -> str:
+    """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+# A generator's prompt copied into the data instead of a rider's words, e.g. "Requesting
+# find_nearby_poi with water (Standard natural language questions. Varied phrasing. variant 0)".
+GENERATION_PROMPT = re.compile(r"\([^()]*\b(?:variant|phrasing|style|paraphrase)s?\b|\bvariant\s*\d+\b", re.I)
+
+
+def suspect_reason(message: str, tools: list[dict]) -> str | None:
+    """Why a row looks like free accuracy rather than speech, or None: the message names a declared
+    function or an identifier-like enum value (one with `_`, like `bike_shop`) verbatim, or it reads
+    like a generation prompt. Such a row scores without understanding anything when held out."""
+    for name, values in enum_values(tools).items():
+        for word in [name] + [value for value in values if "_" in value]:
+            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", message, re.I):
+                kind = "function name" if word == name else "enum value"
+                return f"names the {kind} {word!r} verbatim"
+    if GENERATION_PROMPT.search(message):
+        return "reads like a generation prompt, not speech"
+    return None
+
+
+def count_suspect(examples: list[Example], tools: list[dict]) -> int:
+    return sum(suspect_reason(example.message, tools) is not None for example in examples)
+
+
+@dataclass
+class DatasetReport:
+    """What validation found. `parsed` holds every valid row, `examples` the de-duplicated ones
+    without conflicts (what training and evaluation use), `sources` what was read (see
+    `describe_source`)."""
+    rows: int = 0
+    parsed: list = field(default_factory=list)  # Example
+    examples: list = field(default_factory=list)  # Example
+    errors: list = field(default_factory=list)  # RowError
+    duplicates: list = field(default_factory=list)  # {"line", "duplicate_of", "kind", "message"}
+    conflicts: list = field(default_factory=list)  # {"message", "lines", "calls"}
+    sources: list = field(default_factory=list)  # {"name" (publishable), "kind": bundled/file/hub, "rows", "sha256"}
+
+
+def check_dataset(rows: list[tuple[Location, dict]], tools: list[dict]) -> DatasetReport:
+    """Validate rows; keep the first of each normalised duplicate; a message labelled with two
+    different calls is an error on the later row and neither row is kept."""
+    report = DatasetReport(rows=len(rows))
+    first_seen: dict[str, Example] = {}
+    for origin, row in rows:
+        try:
+            example = parse_row(row, tools, origin)
+        except DataError as error:
+            report.errors.append(RowError(origin, str(error)))
+            continue
+        report.parsed.append(example)
+        key = normalise_message(example.message)
+        earlier = first_seen.setdefault(key, example)
+        if earlier is example:
+            continue
+        if earlier.call != example.call:
+            labels = [tool_calls_json(earlier.call), tool_calls_json(example.call)]
+            report.conflicts.append({"message": example.message, "lines": [str(earlier.origin), str(origin)],
+                                     "calls": labels})
+            as_call_and_no_call = (earlier.call is None) != (example.call is None)
+            report.errors.append(RowError(origin, f"same message as {earlier.origin} but labelled {labels[1]} "
+                                          f"instead of {labels[0]}"
+                                          + (" (labelled both as a call and as no call)" if as_call_and_no_call else "")))
+        else:
+            kind = "exact" if earlier.message == example.message else "normalised"
+            report.duplicates.append({"line": str(origin), "duplicate_of": str(earlier.origin), "kind": kind,
+                                      "message": example.message})
+    conflicted = {normalise_message(conflict["message"]) for conflict in report.conflicts}
+    report.examples = [example for key, example in first_seen.items() if key not in conflicted]
+    return report
+
+
+def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> dict:
+    """A dataset source as recorded next to a model: its name (a local file by base name only, never
+    a path), its row count and the sha256 of its rows as read (split, message, tool_calls each)."""
+    name = source or BUNDLED
+    public = rows[0][0].public if rows else ""
+    if public:
+        name = public
+    elif name != BUNDLED and os.path.exists(name):
+        name = os.path.basename(name)
+    kind = "bundled" if source in (None, BUNDLED) else "file" if public else "hub"
+    digest = hashlib.sha256()
+    for origin, row in rows:
+        digest.update(json.dumps([origin.split, row.get("user_message"), row.get("tool_calls")],
+                                 ensure_ascii=False, sort_keys=True).encode() + b"\n")
+    return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
+
+
+def no_call_warning(examples: list[Example]) -> str | None:
+    """Why the share of no-call rows is a problem (none, or more than half), or None."""
+    count = sum(example.call is None for example in examples)
+    if examples and not count:
+        return ("no rows with tool_calls [] (no tool applies): the model will call a tool for every input; "
+                "add out-of-scope rows (about a fifth of the data, like the bundled seeds)")
+    if count > len(examples) / 2:
+        return (f"{count} of {len(examples)} rows are no-call rows, more than half: the model may learn to "
+                "answer without a call when a tool applies")
+    return None
+
+
+def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
+    """Merge datasets (bundled seeds when none), validate, de-duplicate; DataError on any error row."""
+    rows, described = [], []
+    for source in sources or [BUNDLED]:
+        source_rows = read_dataset_rows(source)
+        described.append(describe_source(source, source_rows))
+        rows.extend(source_rows)
+    report = check_dataset(rows, tools)
+    report.sources = described
+    if report.errors:
+        shown = "; ".join(str(error) for error in report.errors[:3])
+        more = f" (and {len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
+        raise DataError(f"{len(report.errors)} invalid row(s): {shown}{more}. "
+                        "Run validate_functiongemma_dataset.py for the full list")
+    if not report.examples:
+        raise DataError("the dataset has no rows")
+    return report.examples, report
+
+
+# ----------------------------------------------------------------------------- split
+
+
+def split_examples(examples: list[Example], tools: list[dict], test_fraction: float = 0.1, seed: int = 42,
+                   resplit: bool = False) -> tuple[list[Example], list[Example]]:
+    """Deterministic train/test split, stratified by `routing_label` (no-call rows
+    form a stratum of their own).
+
+    A dataset that brings its own `test` split (a Hub dataset) keeps it: its test rows are test
+    rows and its other rows training rows, unless `resplit`. The rows of every other source are
+    split here. That split depends only on the set of messages, the seed and the fraction, never
+    on row order, so training and evaluation derive the same held-out rows from the same
+    datasets. Each stratum gets its proportional share of the test rows (largest remainders
+    first); a stratum with a single row stays in training."""
+    if not 0 <= test_fraction < 1:
+        raise DataError(f"--test-split must be in [0, 1), got {test_fraction}")
+    own_split = set() if resplit else set(sources_with_test_split(examples))
+
+    def keeps_its_split(example: Example) -> bool:
+        return example.origin is not None and example.origin.source in own_split
+
+    kept = [example for example in examples if keeps_its_split(example)]
+    kept_test = [example for example in kept if example.origin.split == "test"]
+    kept_train = [example for example in kept if example.origin.split != "test"]
+    examples = [example for example in examples if not keeps_its_split(example)]
+
+    def rank(example: Example) -> str:
+        return hashlib.sha256(f"{seed}\0{normalise_message(example.message)}".encode()).hexdigest()
+
+    strata = defaultdict(list)
+    for example in examples:
+        strata[routing_label(example.call, tools)].append(example)
+    for members in strata.values():
+        members.sort(key=rank)
+    total_test = round(len(examples) * test_fraction)
+    shares = {label: len(members) * test_fraction for label, members in strata.items()}
+    quota = {label: int(share) for label, share in shares.items()}
+    by_remainder = sorted(strata, key=lambda label: (-(shares[label] - quota[label]), rank_label(label, seed)))
+    for label in by_remainder:
+        if sum(quota.values()) >= total_test:
+            break
+        if quota[label] + 1 < len(strata[label]):
+            quota[label] += 1
+    test = [example for label in sorted(strata) for example in strata[label][:quota[label]]]
+    train = [example for label in sorted(strata) for example in strata[label][quota[label]:]]
+    random.Random(seed).shuffle(train)
+    random.Random(seed + 1).shuffle(test)
+    return kept_train + train, kept_test + test
+
+
+def sources_with_test_split(examples: list[Example]) -> list[str]:
+    """The sources among `examples` that bring their own `test` split, in order of appearance."""
+    return list(dict.fromkeys(example.origin.source for example in examples
+                              if example.origin and example.origin.split == "test"))
+
+
+def rank_label(label: str, seed: int) -> str:
+    return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
+
+
+def select_split(examples: list[Example], tools: list[dict], split: str, test_fraction: float, seed: int,
+                 max_examples: int | None = None, resplit: bool = False) -> list[Example]:
+    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
+    train, test = split_examples(examples, tools, test_fraction, seed, resplit)
+    chosen = {"train": train, "test": test, "all": test + train}[split]
+    return chosen[:max_examples] if max_examples else chosen
+# --- end _data.py ---
+
+
+# --- begin _heldout.py (vendored copy; edit _heldout.py, then run python dev/sync_vendored.py) ---
+"""A trained model's directory is the source of truth for its data: what training records there,
+and how evaluation and export choose the rows they score from it.
+
+Single source: scripts carry a copy between `# --- begin _heldout.py` / `# --- end _heldout.py`
+marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only
+(`huggingface_hub` is imported only to read a model on the Hub).
+
+Training writes into its output directory (and so into its Hub repo):
+
+    tools.json                                the tools it trained with
+    train.csv, validation.csv, heldout.csv    the rows of each part (dataset format + a source column)
+    split.json                                the record below
+
+split.json (schema 1):
+
+    {"schema": 1,
+     "sources": [{"name": "data.csv (sha256 0123456789ab)", "kind": "file", "rows": 942, "sha256": "..."}],
+     "seed": 42, "test_fraction": 0.1, "resplit": false, "max_examples": null,
+     "heldout_from": "how the held-out rows were chosen (one sentence)",
+     "tools_sha256": "sha256 of tools.json",
+     "parts": {"train":      {"file": "train.csv", "rows": 780, "sha256": "...", "suspect": 25},
+               "validation": {"file": "validation.csv", ...},
+               "heldout":    {"file": "heldout.csv", ...}}}
+
+A source's sha256 is `_data.describe_source`'s (its rows as read); a part's is `examples_sha256`
+(order-free over the rows' messages and calls), so an edited row file is detected. A Hub repo
+pushed without its row files (training without --push-data) is read from the datasets it was
+trained on instead: given again as --dataset, they are proven to be those by the sources' hashes,
+and their split by the held-out part's.
+"""
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+
+
+SPLIT_FILE, TOOLS_FILE = "split.json", "tools.json"
+PART_FILES = {"train": "train.csv", "validation": "validation.csv", "heldout": "heldout.csv"}
+SCHEMA = 1
+
+
+def examples_sha256(examples: list[Example]) -> str:
+    """sha256 of a set of rows: independent of their order."""
+    lines = sorted(json.dumps([example.message, tool_calls_json(example.call)], ensure_ascii=False) for example in examples)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def split_description(sources: list[dict], examples: list[Example], test_fraction: float, seed: int,
+                      resplit: bool) -> str:
+    """How `_data.split_examples` chooses the test rows of these sources, in words."""
+    own = [] if resplit else sources_with_test_split(examples)
+    others = [source["name"] for source in sources if source["name"] not in own]
+    parts = [f"the own test split of {', '.join(own)}"] if own else []
+    if others:
+        parts.append(f"a split of {' + '.join(others)} by seed {seed}, test fraction {test_fraction}")
+    return " and ".join(parts)
+
+
+# ----------------------------------------------------------------------------- training writes
+
+
+def save_split(directory: str, tools: list[dict], sources: list[dict], parts: dict[str, list[Example]],
+               seed: int, test_fraction: float, resplit: bool, max_examples: int | None) -> dict:
+    """Write the row files, tools.json and split.json into a training output dir; returns the record."""
+    os.makedirs(directory, exist_ok=True)
+    tools_text = json.dumps(tools, indent=2, ensure_ascii=False) + "\n"
+    with open(os.path.join(directory, TOOLS_FILE), "w", encoding="utf-8") as handle:
+        handle.write(tools_text)
+    record_parts = {}
+    for name, rows in parts.items():
+        write_examples_csv(os.path.join(directory, PART_FILES[name]), rows, with_source=True)
+        record_parts[name] = {"file": PART_FILES[name], "rows": len(rows), "sha256": examples_sha256(rows),
+                              "suspect": count_suspect(rows, tools)}
+    everything = [example for rows in parts.values() for example in rows]
+    record = {"schema": SCHEMA, "sources": sources, "seed": seed, "test_fraction": test_fraction,
+              "resplit": resplit, "max_examples": max_examples,
+              "heldout_from": split_description(sources, everything, test_fraction, seed, resplit),
+              "tools_sha256": hashlib.sha256(tools_text.encode()).hexdigest(), "parts": record_parts}
+    with open(os.path.join(directory, SPLIT_FILE), "w", encoding="utf-8") as handle:
+        json.dump(record, handle, indent=2, ensure_ascii=False)
+    return record
+
+
+# ----------------------------------------------------------------------------- evaluation and export read
+
+
+@dataclass
+class TrainedSplit:
+    """What a training output (local dir or Hub repo) recorded about its data."""
+    model: str
+    record: dict
+    tools: list[dict]
+    parts: dict = field(default_factory=dict)  # part name -> list of Example, checked against the record
+    rebuilt: bool = False  # the parts come from the training datasets, not from row files
+
+    @property
+    def training_messages(self) -> set[str]:
+        """Normalised messages of every row the model was trained on (train + validation)."""
+        return {normalise_message(example.message) for name in ("train", "validation")
+                for example in self.parts[name]}
+
+
+def model_file(model: str, name: str, required: bool = True) -> str | None:
+    """Local path of a file of a model dir or Hub model repo; None when it has no such file."""
+    if os.path.isdir(model):
+        path = os.path.join(model, name)
+        if os.path.exists(path):
+            return path
+        if required:
+            raise DataError(f"{model} has {SPLIT_FILE} but no {name}: an incomplete training output")
+        return None
+    try:
+        from huggingface_hub import hf_hub_download
+        from huggingface_hub.errors import EntryNotFoundError
+    except ImportError:
+        return None
+    try:
+        return hf_hub_download(model, name, token=hf_token())
+    except EntryNotFoundError:
+        if required:
+            raise DataError(f"{model} has {SPLIT_FILE} but no {name}: an incomplete training output") from None
+        return None
+    except Exception as error:  # no such repo, no network: loading the model says so clearly
+        if required:
+            raise DataError(f"{model}: cannot download {name} ({type(error).__name__})") from None
+        return None
+
+
+def read_trained_split(model: str) -> TrainedSplit | None:
+    """The training record of `model`, its tools and its row files; None for a model without one
+    (a base model, a fine-tune from elsewhere)."""
+    path = model_file(model, SPLIT_FILE, required=False)
+    if path is None:
+        return None
+    try:
+        record = json.loads(read_text(path))
+    except json.JSONDecodeError as error:
+        raise DataError(f"{model}/{SPLIT_FILE}: invalid JSON ({error})") from None
+    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
+        raise DataError(f"{model}/{SPLIT_FILE}: not a schema {SCHEMA} training record")
+    tools_text = read_text(model_file(model, TOOLS_FILE))
+    if hashlib.sha256(tools_text.encode()).hexdigest() != record["tools_sha256"]:
+        raise DataError(f"{model}/{TOOLS_FILE} does not match {SPLIT_FILE} (sha256 differs): edited after training")
+    tools = parse_tools(tools_text, f"{model}/{TOOLS_FILE}")
+    trained = TrainedSplit(model, record, tools)
+    for name, part in record["parts"].items():
+        label = f"{model}/{part['file']}"
+        path = model_file(model, part["file"], required=os.path.isdir(model))
+        if path is None:  # pushed without --push-data: choose_rows rebuilds the parts from --dataset
+            trained.parts = {}
+            break
+        report = check_dataset(read_csv_rows(read_text(path), label), tools)
+        if report.errors:
+            raise DataError(f"{report.errors[0]}")
+        if examples_sha256(report.examples) != part["sha256"]:
+            raise DataError(f"{label} does not match {SPLIT_FILE} (sha256 differs): the rows were edited after "
+                            "training, so they no longer say what the model saw")
+        trained.parts[name] = report.examples
+    return trained
+
+
+def choose_tools(source: str | None, trained: TrainedSplit | None) -> tuple[list[dict], str]:
+    """--tools when given, else the tools the model was trained with, else the bundled ones."""
+    if source:
+        tools = load_tools(source)
+        if trained and tools != trained.tools:
+            print(f"warning: --tools {source} differs from the tools {trained.model} was trained with "
+                  f"({TOOLS_FILE})", file=sys.stderr)
+        return tools, source
+    if trained:
+        return trained.tools, f"{trained.model} {TOOLS_FILE}"
+    return load_tools(None), BUNDLED
+
+
+@dataclass
+class Selection:
+    """The rows to score and why they are held out."""
+    rows: list[Example]
+    held_out_source: str
+    sources: list[dict]  # the datasets they come from (`_data.describe_source`)
+    training_overlap: int = 0  # rows among the model's training rows (scored only when allowed)
+
+    def to_json(self) -> dict:
+        return {"held_out_source": self.held_out_source, "sources": self.sources, "scored_rows": len(self.rows),
+                "scored_rows_sha256": examples_sha256(self.rows), "training_overlap": self.training_overlap}
+
+
+def choose_rows(trained: TrainedSplit | None, tools: list[dict], datasets: list[str] | None, split: str,
+                test_fraction: float | None, seed: int | None, resplit: bool, limit: int | None,
+                allow_train_rows: bool) -> Selection:
+    """The rows evaluation and export score.
+
+    A training output without --dataset: its own held-out rows (heldout.csv; --split train: its
+    training rows). With --dataset (or a model without a record): the split of those datasets,
+    with the model's seed and test fraction unless given. Rows the model was trained on are
+    refused (DataError naming how many) unless `allow_train_rows`. A record without row files
+    takes its parts from --dataset, which must be exactly the datasets it was trained on."""
+    if trained and not trained.parts:
+        rebuild_parts(trained, tools, datasets)
+        datasets = None  # they are the training datasets: score the rebuilt parts like row files
+    if trained and not datasets:
+        sources = trained.record["sources"]
+        parts = trained.parts
+        rows = {"test": parts["heldout"], "train": parts["train"] + parts["validation"],
+                "all": parts["heldout"] + parts["train"] + parts["validation"]}[split]
+        heldout = trained.record["parts"]["heldout"]
+        if trained.rebuilt:
+            origin = (f"{trained.model}'s held-out rows rebuilt from its training datasets (no row files in the "
+                      "repo; the sources and the held-out rows match split.json's sha256)")
+            others = f"{trained.model} rows outside its held-out split, rebuilt from its training datasets"
+        else:
+            origin = f"{trained.model} heldout.csv: the rows its training held out"
+            others = f"{trained.model} {split} rows from its row files"
+        source = (f"{origin} ({trained.record['heldout_from']}; sha256 {heldout['sha256'][:12]})" if split == "test"
+                  else f"{others} (--split {split})")
+    else:
+        recorded = trained.record if trained else {}
+        seed = seed if seed is not None else recorded.get("seed", 42)
+        test_fraction = test_fraction if test_fraction is not None else recorded.get("test_fraction", 0.1)
+        resplit = resplit or recorded.get("resplit", False)
+        examples, report = load_examples(datasets, tools)
+        rows = select_split(examples, tools, split, test_fraction, seed, resplit=resplit)
+        sources = report.sources
+        source = (f"the {split} part of {split_description(report.sources, examples, test_fraction, seed, resplit)}"
+                  + ("" if trained else " (no training record with the model: the split training makes "
+                                        "of the same --dataset, --seed and --test-split)"))
+    rows = rows[:limit] if limit else rows
+    if not rows:
+        raise DataError(f"the {split} split is empty ({source}); use --split all or more data")
+    overlap = check_overlap(rows, trained, allow_train_rows)
+    if trained:
+        source += (f"; {overlap} of them training rows (--allow-train-rows)" if overlap
+                   else f"; none among its {len(trained.training_messages)} training rows")
+    return Selection(rows, source, sources, overlap)
+
+
+def rebuild_parts(trained: TrainedSplit, tools: list[dict], datasets: list[str] | None) -> None:
+    """The parts of a record whose row files were not uploaded, from the datasets it was trained on.
+
+    Those datasets must hash to its sources, and their split (its seed, test fraction, resplit)
+    to its held-out part; DataError otherwise. Every row outside the held-out part counts as a
+    training row (a --max-examples run trained on fewer): the overlap check stays on the safe side."""
+    record = trained.record
+    names = " + ".join(source["name"] for source in record["sources"])
+    missing = f"{trained.model} has no row files (pushed without --push-data)"
+    if not datasets and any(source["kind"] != "bundled" for source in record["sources"]):
+        raise DataError(f"{missing}: pass the --dataset flags it was trained on ({names}) to rebuild its held-out rows")
+    examples, report = load_examples(datasets, tools)
+    if sorted(source["sha256"] for source in report.sources) != sorted(source["sha256"] for source in record["sources"]):
+        given = " + ".join(source["name"] for source in report.sources)
+        raise DataError(f"{missing}, and --dataset {given} are not the datasets it was trained on ({names}; "
+                        "sha256 differs): pass exactly those to rebuild its held-out rows")
+    train, heldout = split_examples(examples, tools, record["test_fraction"], record["seed"], record["resplit"])
+    if examples_sha256(heldout) != record["parts"]["heldout"]["sha256"]:
+        raise DataError(f"{missing}: its datasets split into other held-out rows than {SPLIT_FILE} records "
+                        "(sha256 differs): a different version of this toolkit's split")
+    trained.parts = {"train": train, "validation": [], "heldout": heldout}
+    trained.rebuilt = True
+
+
+def check_overlap(rows: list[Example], trained: TrainedSplit | None, allow_train_rows: bool) -> int:
+    """How many `rows` the model was trained on (normalised text); DataError unless allowed."""
+    if trained is None:
+        return 0
+    trained_on = trained.training_messages
+    overlap = [row for row in rows if normalise_message(row.message) in trained_on]
+    if overlap and not allow_train_rows:
+        raise DataError(f"{len(overlap)} of the {len(rows)} rows to score were training rows of {trained.model} "
+                        f"(first: {overlap[0].origin}); score its held-out rows (no --dataset) or pass "
+                        "--allow-train-rows")
+    return len(overlap)
+# --- end _heldout.py ---
+
+
+# --- begin _format.py (vendored copy; edit _format.py, then run python dev/sync_vendored.py) ---
+"""FunctionGemma's native format: control tokens, the renderer, its Jinja twin, the parser.
+
+Training, evaluation and the exported model all render prompts and answers with this code and
+parse answers like LiteRT-LM does on the device (see the format reference in README.md).
+Single source: scripts carry a copy between `# --- begin _format.py` / `# --- end _format.py`
+marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
+"""
+
+import re
+import sys
+from dataclasses import dataclass
+
+
+DEFAULT_MODEL = "google/functiongemma-270m-it"
+DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
+# What a model trained here answers, in prose and with no call, when no declared tool fits
+# (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
+DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
+
+BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
+START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
+START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
+START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
+START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
+ESCAPE = "<escape>"
+# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
+CONTROL_TOKEN_IDS = {
+    PAD: 0, EOS: 1, BOS: 2,
+    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
+    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
+    START_OF_TURN: 105, END_OF_TURN: 106,
+}
+# A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
+STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
+FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def format_value(value) -> str:
+    """A value in FunctionGemma's call syntax: strings escaped, keys sorted, literals bare."""
+    if isinstance(value, str):
+        return f"{ESCAPE}{value}{ESCAPE}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key}:{format_value(value[key])}" for key in sorted(value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(format_value(item) for item in value) + "]"
+    return str(value)
+
+
+def render_schema(schema: dict) -> str:
+    """A parameter schema: description, enum, type (upper-cased), in that order."""
+    parts = []
+    if "description" in schema:
+        parts.append(f"description:{ESCAPE}{schema['description']}{ESCAPE}")
+    if "enum" in schema:
+        parts.append("enum:[" + ",".join(f"{ESCAPE}{value}{ESCAPE}" for value in schema["enum"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(schema['type']).upper()}{ESCAPE}")
+    return "{" + ",".join(parts) + "}"
+
+
+def render_declaration(tool: dict) -> str:
+    function = tool["function"]
+    parameters = function.get("parameters") or {}
+    parts = []
+    if parameters.get("properties"):
+        properties = parameters["properties"]
+        parts.append("properties:{" + ",".join(f"{key}:{render_schema(properties[key])}"
+                                               for key in sorted(properties)) + "}")
+    if parameters.get("required"):
+        parts.append("required:[" + ",".join(f"{ESCAPE}{key}{ESCAPE}" for key in parameters["required"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(parameters.get('type', 'object')).upper()}{ESCAPE}")
+    return (f"{START_DECLARATION}declaration:{function['name']}"
+            f"{{description:{ESCAPE}{function.get('description', '')}{ESCAPE},"
+            f"parameters:{{{','.join(parts)}}}}}{END_DECLARATION}")
+
+
+def render_prompt(tools: list[dict], message: str) -> str:
+    """The prompt up to the model's turn, starting with the single <bos>."""
+    declarations = "".join(render_declaration(tool) for tool in tools)
+    return (f"{BOS}{START_OF_TURN}developer\n{DEVELOPER_PROMPT.strip()}{declarations}{END_OF_TURN}\n"
+            f"{START_OF_TURN}user\n{message.strip()}{END_OF_TURN}\n"
+            f"{START_OF_TURN}model\n")
+
+
+def render_call(call: Call) -> str:
+    arguments = ",".join(f"{key}:{format_value(value)}" for key, value in call.arguments)
+    return f"{START_CALL}call:{call.name}{{{arguments}}}{END_CALL}"
+
+
+def check_no_call_reply(reply: str) -> str:
+    """The no-call reply, trimmed like the template trims content; DataError if it is unusable."""
+    text = reply.strip()
+    if not text:
+        raise DataError("--no-call-reply must not be empty")
+    tokens = [token for token in CONTROL_TOKEN_IDS if token in text]
+    if tokens:
+        raise DataError(f"--no-call-reply must be plain text, without FunctionGemma control tokens ({tokens[0]})")
+    return text
+
+
+def render_completion(call: Call | None, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """The training target: the call, closed by <start_function_response> like the model does;
+    for a row no tool serves (call None), the prose reply closed by <end_of_turn>."""
+    if call is None:
+        return check_no_call_reply(no_call_reply) + END_OF_TURN
+    return render_call(call) + START_RESPONSE
+
+
+def chat_messages(message: str, call: Call | None = None, reply: str | None = None) -> list[dict]:
+    """The same conversation in Hugging Face chat form, for tokenizer chat templates: the prompt
+    alone, or with the model's answer (a call, or else a prose `reply`)."""
+    messages = [{"role": "developer", "content": DEVELOPER_PROMPT},
+                {"role": "user", "content": message}]
+    if call is not None:
+        messages.append({"role": "assistant", "tool_calls": [
+            {"type": "function", "function": {"name": call.name, "arguments": call.args}}]})
+    elif reply is not None:
+        messages.append({"role": "assistant", "content": reply})
+    return messages
+
+
+# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
+# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly (an
+# assistant message with content and no tool_calls is the no-call completion, then the turn's "\n").
+# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
+# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
+# the start token itself), so `text()` accepts a string or such a list.
+CHAT_TEMPLATE = (
+    "{%- macro text(c) -%}"
+    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
+    "{%- endmacro -%}"
+    "{%- macro value(v) -%}"
+    "{%- if v is string -%}<escape>{{ v }}<escape>"
+    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
+    "{%- elif v is none -%}null"
+    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
+    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
+    "{%- else -%}{{ v }}{%- endif -%}"
+    "{%- endmacro -%}"
+    "{%- macro schema(s) -%}{{ '{' }}"
+    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
+    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
+    "{%- endmacro -%}"
+    "{{ bos_token }}"
+    "{%- set first = messages[0] if messages else none -%}"
+    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
+    "<start_of_turn>developer{{ '\\n' }}"
+    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
+    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
+    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
+    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
+    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
+    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
+    "{%- endfor -%}"
+    "<end_of_turn>{{ '\\n' }}"
+    "{%- endif -%}"
+    "{%- for m in messages -%}"
+    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
+    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
+    "<start_of_turn>{{ role }}{{ '\\n' }}"
+    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
+    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
+    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
+    "{%- endfor -%}"
+    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
+)
+
+
+class TemplateMismatch(RuntimeError):
+    """The tokenizer's own chat template renders a different text than this toolkit."""
+
+
+def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: bool = True,
+                        no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """Compare the tokenizer's chat template (if any) with our rendering of one example: the prompt
+    (up to the model's turn) and the whole conversation with the model's answer (the training
+    text). A no-call answer ends its turn, after which a template writes the turn separator "\n";
+    the model stops at <end_of_turn>, so training never sees it.
+
+    Returns "ours" when the tokenizer has no template, "match" when both agree; on mismatch
+    raises TemplateMismatch (strict) or prints a warning and returns "mismatch"."""
+    if not getattr(tokenizer, "chat_template", None):
+        return "ours"
+    prompt = render_prompt(tools, example.message)
+    for what, ours, messages, generation_prompt in (
+            ("prompt", prompt, chat_messages(example.message), True),
+            ("prompt and completion (the model's turn with its answer)",
+             prompt + render_completion(example.call, no_call_reply) + ("\n" if example.call is None else ""),
+             chat_messages(example.message, example.call, no_call_reply), False)):
+        try:
+            theirs = tokenizer.apply_chat_template(messages, tools=tools, add_generation_prompt=generation_prompt,
+                                                   tokenize=False)
+        except Exception as error:
+            theirs = f"<template error: {error}>"
+        if theirs == ours:
+            continue
+        at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+        problem = (f"the tokenizer's chat template renders a different {what} from this toolkit at char {at}: "
+                   f"template {theirs[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}")
+        if strict:
+            raise TemplateMismatch(problem + " (pass --allow-template-mismatch to continue anyway)")
+        print(f"warning: {problem}", file=sys.stderr)
+        return "mismatch"
+    return "match"
+
+
+def tokenize_example(tokenizer, tools: list[dict], example: Example,
+                     no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> tuple[list[int], list[int]]:
+    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
+    are added and the sequence has exactly one <bos>."""
+    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
+    completion = tokenizer(render_completion(example.call, no_call_reply), add_special_tokens=False)["input_ids"]
+    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
+    if bos_count != 1:
+        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
+    return prompt, completion
+
+
+# ----------------------------------------------------------------------------- parsing model output
+
+
+def prose_text(output: str) -> str:
+    """The text of an answer without its closing stop token, trimmed (what an app shows for a no-call answer)."""
+    for token in STOP_TOKENS:
+        output = output.removesuffix(token)
+    return output.strip()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    call: Call | None
+    failure: str | None = None  # one of FAILURE_CLASSES
+    detail: str = ""
+
+
+class _CallSyntaxError(Exception):
+    pass
+
+
+class _CallReader:
+    """Strict reader of `call:NAME{key:value,...}`, the grammar LiteRT-LM accepts."""
+
+    NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_.-]*")
+    NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def expect(self, literal: str):
+        if not self.text.startswith(literal, self.pos):
+            raise _CallSyntaxError(f"expected {literal!r} at char {self.pos}")
+        self.pos += len(literal)
+
+    def name(self) -> str:
+        match = self.NAME.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a name at char {self.pos}")
+        self.pos = match.end()
+        return match.group()
+
+    def call(self) -> tuple[str, dict]:
+        self.expect("call:")
+        name = self.name()
+        arguments = self.object()
+        if self.pos != len(self.text):
+            raise _CallSyntaxError(f"unexpected text after the arguments: {self.text[self.pos:self.pos + 20]!r}")
+        return name, arguments
+
+    def object(self) -> dict:
+        self.expect("{")
+        result = {}
+        while not self.text.startswith("}", self.pos):
+            if result:
+                self.expect(",")
+            key = self.name()
+            self.expect(":")
+            if key in result:
+                raise _CallSyntaxError(f"duplicate argument {key!r}")
+            result[key] = self.value()
+        self.expect("}")
+        return result
+
+    def array(self) -> list:
+        self.expect("[")
+        result = []
+        while not self.text.startswith("]", self.pos):
+            if result:
+                self.expect(",")
+            result.append(self.value())
+        self.expect("]")
+        return result
+
+    def value(self):
+        if self.text.startswith(ESCAPE, self.pos):
+            end = self.text.find(ESCAPE, self.pos + len(ESCAPE))
+            if end < 0:
+                raise _CallSyntaxError("unterminated <escape> string")
+            value = self.text[self.pos + len(ESCAPE):end]
+            self.pos = end + len(ESCAPE)
+            return value
+        if self.text.startswith("{", self.pos):
+            return self.object()
+        if self.text.startswith("[", self.pos):
+            return self.array()
+        for literal, value in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(literal, self.pos):
+                self.pos += len(literal)
+                return value
+        match = self.NUMBER.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a value at char {self.pos} (strings need <escape> quotes)")
+        self.pos = match.end()
+        number = match.group()
+        return float(number) if any(c in number for c in ".eE") else int(number)
+
+
+def parse_output(text: str, tools: list[dict]) -> Parsed:
+    """Parse generated text like LiteRT-LM's FunctionGemma parser; never raises.
+
+    Text outside <start_function_call>…<end_function_call> is plain content; a response with no
+    call is `no_call` (the right answer when no tool applies, as the scorer decides); a broken call (or more than one: the router wants exactly one) is
+    `malformed`; then the call is checked against the tools."""
+    try:
+        if not isinstance(text, str):
+            return Parsed(None, "malformed", f"not text: {type(text).__name__}")
+        starts = text.count(START_CALL)
+        if starts == 0:
+            return Parsed(None, "no_call", "no <start_function_call> in the answer")
+        spans = re.findall(re.escape(START_CALL) + r"(.*?)" + re.escape(END_CALL), text, flags=re.S)
+        if len(spans) != starts:
+            return Parsed(None, "malformed", "<start_function_call> without <end_function_call>")
+        if len(spans) > 1:
+            return Parsed(None, "malformed", f"{len(spans)} calls, expected exactly one")
+        try:
+            name, arguments = _CallReader(spans[0]).call()
+        except _CallSyntaxError as error:
+            return Parsed(None, "malformed", str(error))
+        call = Call.make(name, arguments)
+        functions = tools_by_name(tools)
+        if name not in functions:
+            return Parsed(call, "unknown_tool", f"unknown tool {name!r}")
+        problem = check_arguments(functions[name], arguments)
+        if problem:
+            return Parsed(call, "bad_arguments", problem)
+        return Parsed(call)
+    except Exception as error:  # the contract is "never raises": report instead
+        return Parsed(None, "malformed", f"unparseable: {type(error).__name__}")
+# --- end _format.py ---
+
+
+# --- begin _scoring.py (vendored copy; edit _scoring.py, then run python dev/sync_vendored.py) ---
+"""Scoring generated answers against labelled rows, with the device's parser.
+
+Single source: scripts carry a copy between `# --- begin _scoring.py` / `# --- end _scoring.py`
+marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
+"""
+
+import re
+from collections import Counter, defaultdict
+
+
+def lenient(value) -> str:
+    """BFCL-style lenient string form: lower-case, no spaces or , . / - _ * ^."""
+    return re.sub(r"[ ,./\-_*^]", "", str(value).lower())
+
+
+def score_predictions(examples: list[Example], outputs: list[str], tools: list[dict], worst: int = 20,
+                      no_call_reply: str | None = None) -> dict:
+    """Accuracy report for generated `outputs` against the labelled `examples`.
+
+    A row labelled with a call is right when the answer is exactly that call. A no-call row
+    (call None) is right when the answer is plain text without a call (`no_call`): the app then
+    calls nothing. Answering it with a call (a valid one, or one naming an unknown tool or a value
+    outside the enum: the device hands the app all of these) is a false call; a malformed call is
+    neither right nor a false call (LiteRT-LM reports it as an error). `no_call_reply`, when given,
+    also measures how often a no-call row got exactly that text. Arguments count as right only
+    when the tool is right too (`all` is a value of two tools). When some rows are suspect
+    (`_data.suspect_reason`), `without_suspect` scores the others."""
+    if len(examples) != len(outputs):
+        raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
+    total = len(examples)
+    failures = Counter({name: 0 for name in FAILURE_CLASSES})
+    per_tool = defaultdict(lambda: {"n": 0, "correct": 0, "tool_correct": 0})
+    per_value = defaultdict(lambda: {"n": 0, "correct": 0})
+    confusion = defaultdict(Counter)
+    counts = Counter()
+    mistakes = []
+    predictions = []
+    for example, output in zip(examples, outputs):
+        parsed = parse_output(output, tools)
+        predicted = parsed.call
+        expected = example.call
+        answered_in_prose = parsed.failure == "no_call"
+        if expected is None:
+            correct = tool_ok = args_ok = lenient_ok = answered_in_prose
+            counts.update(no_call_rows=1, no_call_correct=correct, false_call=predicted is not None,
+                          reply=answered_in_prose and prose_text(output) == no_call_reply)
+        else:
+            tool_ok = predicted is not None and predicted.name == expected.name
+            args_ok = tool_ok and predicted.arguments == expected.arguments
+            lenient_ok = tool_ok and (
+                {key: lenient(value) for key, value in predicted.arguments}
+                == {key: lenient(value) for key, value in expected.arguments})
+            correct = tool_ok and args_ok and parsed.failure is None
+            counts.update(call_rows=1, call_correct=correct, missed_call=answered_in_prose)
+        # prose is a failure only where a call was expected
+        failure = parsed.failure if parsed.failure and not (expected is None and answered_in_prose) else None
+        counts.update(tool=tool_ok, arguments=args_ok, lenient=lenient_ok, correct=correct, valid=failure is None)
+        if failure:
+            failures[failure] += 1
+        tool_stats = per_tool[expected.name if expected else NO_CALL_LABEL]
+        tool_stats["n"] += 1
+        tool_stats["correct"] += correct
+        tool_stats["tool_correct"] += tool_ok
+        value_stats = per_value[routing_label(expected, tools)]
+        value_stats["n"] += 1
+        value_stats["correct"] += correct
+        answered = predicted.name if predicted else NO_CALL_LABEL if answered_in_prose else f"({parsed.failure})"
+        confusion[expected.name if expected else NO_CALL_LABEL][answered] += 1
+        prediction = {"user_message": example.message, "expected": tool_calls_json(expected),
+                      "predicted": predicted.to_json() if predicted else "", "output": output,
+                      "correct": correct, "failure": parsed.failure or "", "detail": parsed.detail,
+                      "suspect": suspect_reason(example.message, tools) or ""}
+        predictions.append(prediction)
+        if not correct:
+            mistakes.append(prediction)
+
+    def rate(n: int) -> float:
+        return n / total if total else 0.0
+
+    def share(n: int, of: int) -> float | None:
+        """n / of; None when there is nothing to measure (no rows of that kind)."""
+        return n / of if of else None
+
+    for stats in list(per_tool.values()) + list(per_value.values()):
+        stats["accuracy"] = stats["correct"] / stats["n"]
+    clean = [index for index, prediction in enumerate(predictions) if not prediction["suspect"]]
+    call_rows, no_call_rows = counts["call_rows"], counts["no_call_rows"]
+    report = {
+        "examples": total,
+        "call_rows": call_rows,
+        "no_call_rows": no_call_rows,
+        "combined_accuracy": rate(counts["correct"]),
+        "call_accuracy": share(counts["call_correct"], call_rows),
+        "irrelevance_accuracy": share(counts["no_call_correct"], no_call_rows),
+        "false_call_rate": share(counts["false_call"], no_call_rows),
+        "missed_call_rate": share(counts["missed_call"], call_rows),
+        "no_call_reply_rate": share(counts["reply"], no_call_rows) if no_call_reply is not None else None,
+        "tool_accuracy": rate(counts["tool"]),
+        "argument_accuracy": rate(counts["arguments"]),
+        "lenient_argument_accuracy": rate(counts["lenient"]),
+        "valid_format_rate": rate(counts["valid"]),
+        "failures": dict(failures),
+        "per_tool": dict(sorted(per_tool.items())),
+        "per_value": dict(sorted(per_value.items())),
+        "confusion": {name: dict(row) for name, row in sorted(confusion.items())},
+        "worst_examples": mistakes[:worst],
+        "suspect_rows": total - len(clean),
+        "predictions": predictions,
+    }
+    if len(clean) < total:  # the same metrics without the rows that may score for free
+        rest = score_predictions([examples[index] for index in clean], [outputs[index] for index in clean], tools)
+        report["without_suspect"] = {key: rest[key] for key in (
+            "examples", "combined_accuracy", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
+            "tool_accuracy", "argument_accuracy", "valid_format_rate")}
+    return report
+# --- end _scoring.py ---
+
+
+# --- begin _inference.py (vendored copy; edit _inference.py, then run python dev/sync_vendored.py) ---
 """Model loading and greedy generation shared by the evaluate, train and export scripts.
 
-This file is the single source. Scripts carry a copy between the marker lines
-`# --- begin _inference.py` and `# --- end _inference.py`, right after their copy of
-`_common.py` (whose names it uses); edit this file, then run `python dev/sync_vendored.py`.
-torch, transformers and peft are imported inside the functions that need them.
+Single source: scripts carry a copy between `# --- begin _inference.py` / `# --- end
+_inference.py` marker lines; edit this file, then run `python dev/sync_vendored.py`. torch,
+transformers and peft are imported inside the functions that need them.
 
 Fast path of `generate_answers`: every prompt starts with the same developer turn (the tool
 declarations, ~700 tokens), so it runs once; each batch then copies its KV cache, prefills only
 the rows' own tokens and decodes greedily. Rows are left-padded *between* the shared prefix and
 their own tokens, and the attention masks are built from true token positions (causal, plus the
 sliding window of Gemma 3's local layers), so each row attends to exactly what plain
-`model.generate` on that row alone attends to and yields the same tokens.
+`model.generate` on that row alone attends to and yields the same tokens. A policy picks the
+tokens each row appends (`GreedyPolicy`, or a constrained one that may append several forced
+tokens in one forward pass: rows are then left-padded inside the appended block as well).
 """
 
-import inspect
 import json
 import os
 import re
 import time
-
-if "render_prompt" not in globals():  # imported as a module; a vendored copy follows _common's
-    from _common import STOP_TOKENS, DataError, hf_token, render_prompt, score_predictions
 
 
 def training_precision():
@@ -1180,20 +2857,15 @@ def training_precision():
     return torch.float32
 
 
-def _one_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else ''}"
-
-
-def _adapter_config(model: str) -> dict | None:
-    """adapter_config.json of a LoRA adapter (local dir or Hub repo); None for a full model."""
+def _model_json(model: str, filename: str) -> dict | None:
+    """A JSON file of a model (local dir or Hub repo); None when the model has no such file."""
     if os.path.isdir(model):
-        path = os.path.join(model, "adapter_config.json")
+        path = os.path.join(model, filename)
     else:
         try:
             from huggingface_hub import hf_hub_download
-            path = hf_hub_download(model, "adapter_config.json", token=hf_token())
-        except Exception:  # no such file (a full model), or no network: from_pretrained will say
+            path = hf_hub_download(model, filename, token=hf_token())
+        except Exception:  # no such file, or no network: from_pretrained will say
             return None
     if not os.path.exists(path):
         return None
@@ -1201,7 +2873,21 @@ def _adapter_config(model: str) -> dict | None:
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except (OSError, json.JSONDecodeError) as error:
-        raise DataError(f"{model}: unreadable adapter_config.json ({_one_line(error)})") from None
+        raise DataError(f"{model}: unreadable {filename} ({_one_line(error)})") from None
+
+
+def _adapter_config(model: str) -> dict | None:
+    """adapter_config.json of a LoRA adapter (local dir or Hub repo); None for a full model."""
+    return _model_json(model, "adapter_config.json")
+
+
+def no_call_reply_of(model: str, override: str | None = None) -> str:
+    """The prose reply a model gives when no tool applies: `override` (--no-call-reply), else the
+    one its training_config.json records (a model trained by train_functiongemma.py), else the default."""
+    if override is not None:
+        return check_no_call_reply(override)
+    config = _model_json(model, "training_config.json") or {}
+    return check_no_call_reply(config.get("no_call_reply") or DEFAULT_NO_CALL_REPLY)
 
 
 def _from_pretrained(loader, source: str, what: str, **kwargs):
@@ -1209,6 +2895,11 @@ def _from_pretrained(loader, source: str, what: str, **kwargs):
         return loader.from_pretrained(source, token=hf_token(), **kwargs)
     except Exception as error:  # missing files, no network, gated repo: one clear line
         raise DataError(f"{source}: cannot load {what} ({_one_line(error)})") from None
+
+
+def public_model_name(model: str) -> str:
+    """How a model is named in published files: its Hub id, or only the base name of a local folder."""
+    return os.path.basename(os.path.abspath(model)) if os.path.isdir(model) else model
 
 
 def load_model(model: str, base_model: str | None = None, dtype=None, device: str | None = None):
@@ -1432,22 +3123,55 @@ class _SharedPrefixAttention:
 
 
 def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid):
-    """Logits of the last column after running `input_ids` at `positions` on top of `cache`."""
-    # transformers 5 names the argument `cache`, earlier versions `past_key_values`
-    cache_argument = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
-    output = model(input_ids=input_ids, position_ids=positions, attention_mask=cache.masks(positions, valid),
-                   use_cache=True, logits_to_keep=1, **{cache_argument: cache})
-    return output.logits[:, -1, :]
+    """Final hidden state of the last column after running `input_ids` at `positions` on top of
+    `cache` (the output projection is the policy's business: see `output_logits`)."""
+    output = model.get_decoder()(input_ids=input_ids, position_ids=positions,
+                                 attention_mask=cache.masks(positions, valid), cache=cache, use_cache=True)
+    return output.last_hidden_state[:, -1, :]
+
+
+def output_logits(model, hidden, token_ids=None):
+    """The model's next-token logits from final hidden states, as its forward computes them (output
+    projection, then Gemma's final soft-capping when configured); with `token_ids`, only those
+    columns: the projection onto 262k vocabulary rows dominates a 270M model's decode step."""
+    import torch
+    head = model.get_output_embeddings()
+    if token_ids is None:
+        logits = head(hidden)
+    else:
+        bias = head.bias[token_ids] if getattr(head, "bias", None) is not None else None
+        logits = torch.nn.functional.linear(hidden, head.weight[token_ids], bias)
+    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    cap = getattr(config, "final_logit_softcapping", None)
+    return torch.tanh(logits / cap) * cap if cap else logits
+
+
+class GreedyPolicy:
+    """Plain greedy decoding: the argmax of the full logits. A policy tells `generate_answers`
+    which tokens each row of a batch appends: `begin` before the first forward pass (nothing
+    here), `choose` after each one (one token here; a constrained policy may append several forced
+    tokens); `max_new_tokens` is the answer budget."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def begin(self, rows: int, max_new_tokens: int) -> list[list[int]]:
+        return [[] for _ in range(rows)]
+
+    def choose(self, hidden, rows: list[int]) -> list[list[int]]:
+        return [[token] for token in output_logits(self.model, hidden).argmax(dim=-1).tolist()]
 
 
 def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 64,
-                     max_new_tokens: int = 32, progress: bool = True) -> list[str]:
+                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> list[str]:
     """Greedy answers (decoded with special tokens, cut after the first stop token), equal token for
-    token to `generate_per_row`, computing the shared prompt prefix once."""
+    token to `generate_per_row`, computing the shared prompt prefix once. `policy` (default
+    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`."""
     import torch
 
     if not messages:
         return []
+    policy = policy or GreedyPolicy(model)
     stops = stop_token_ids(tokenizer)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     sequences = prompt_ids(tokenizer, tools, messages)
@@ -1456,6 +3180,15 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
     answers = [""] * len(messages)
     # similar lengths share a batch: less padding
     order = sorted(range(len(messages)), key=lambda index: len(sequences[index]))
+
+    def left_padded(chunks: list[list[int]]):
+        """Rows of different lengths as one block, padding first (masked out as keys, so a row
+        attends to exactly its own tokens)."""
+        width = max(len(chunk) for chunk in chunks)
+        ids = torch.tensor([[pad] * (width - len(c)) + c for c in chunks], device=device)
+        valid = torch.tensor([[False] * (width - len(c)) + [True] * len(c) for c in chunks], device=device)
+        return ids, valid
+
     with torch.inference_mode(), _SharedPrefixAttention(model), \
             _progress(len(messages), progress, "generate") as bar:
         prefix = SharedPrefixCache(model)
@@ -1465,34 +3198,43 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                      positions, torch.ones_like(positions, dtype=torch.bool))
         for start in range(0, len(order), batch_size):
             rows = order[start:start + batch_size]
-            suffixes = [sequences[index][prefix_length:] for index in rows]
-            width = max(len(suffix) for suffix in suffixes)
-            input_ids = torch.tensor([[pad] * (width - len(s)) + s for s in suffixes], device=device)
-            valid = torch.tensor([[False] * (width - len(s)) + [True] * len(s) for s in suffixes], device=device)
+            generated = [_cut_at_stop(forced, stops)[:max_new_tokens]
+                         for forced in policy.begin(len(rows), max_new_tokens)]
+            input_ids, valid = left_padded([sequences[index][prefix_length:] + tokens
+                                            for index, tokens in zip(rows, generated)])
             positions = (torch.cumsum(valid, dim=1) - 1 + prefix_length).clamp(min=0)
             cache = prefix.for_batch(model)
-            logits = _forward(model, cache, input_ids, positions, valid)
-            active = list(range(len(rows)))  # indices into `rows` still generating
-            generated = [[] for _ in rows]
+            hidden = _forward(model, cache, input_ids, positions, valid)
             last_positions = positions[:, -1:]
-            for step in range(max_new_tokens):
-                next_tokens = logits.argmax(dim=-1).tolist()
-                still = []
-                for slot, token in enumerate(next_tokens):
-                    generated[active[slot]].append(token)
-                    if token not in stops:
-                        still.append(slot)
-                if not still or step == max_new_tokens - 1:
+
+            def finished(tokens: list[int]) -> bool:
+                return len(tokens) >= max_new_tokens or (bool(tokens) and tokens[-1] in stops)
+
+            active = [slot for slot, tokens in enumerate(generated) if not finished(tokens)]  # indices into `rows`
+            if len(active) < len(rows):
+                keep = torch.tensor(active, device=device, dtype=torch.long)
+                cache.select(keep)
+                hidden, last_positions = hidden[keep], last_positions[keep]
+            while active:
+                chunks = policy.choose(hidden, active)
+                still, appended = [], []
+                for position, (slot, chunk) in enumerate(zip(active, chunks)):
+                    chunk = _cut_at_stop(chunk, stops)[:max_new_tokens - len(generated[slot])]
+                    generated[slot].extend(chunk)
+                    if not finished(generated[slot]):
+                        still.append(position)
+                        appended.append(chunk)
+                if not still:
                     break
                 if len(still) < len(active):
                     keep = torch.tensor(still, device=device)
                     cache.select(keep)
                     last_positions = last_positions[keep]
-                    next_tokens = [next_tokens[slot] for slot in still]
-                    active = [active[slot] for slot in still]
-                last_positions = last_positions + 1
-                logits = _forward(model, cache, torch.tensor(next_tokens, device=device)[:, None],
-                                  last_positions, torch.ones_like(last_positions, dtype=torch.bool))
+                    active = [active[position] for position in still]
+                input_ids, valid = left_padded(appended)
+                positions = last_positions + torch.cumsum(valid, dim=1)
+                last_positions = positions[:, -1:]
+                hidden = _forward(model, cache, input_ids, positions, valid)
             for index, tokens in zip(rows, generated):
                 answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
             bar.update(len(rows))
@@ -1500,434 +3242,384 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
 
 
 def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
-             max_new_tokens: int = 32, progress: bool = True, worst: int = 20) -> dict:
-    """`score_predictions` of the greedy answers, plus throughput."""
+             max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
+             no_call_reply: str | None = None, policy=None) -> dict:
+    """`score_predictions` of the greedy answers (under `policy`, see `generate_answers`), plus throughput."""
     started = time.perf_counter()
     outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
-                               batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress)
+                               batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress,
+                               policy=policy)
     seconds = time.perf_counter() - started
-    report = score_predictions(examples, outputs, tools, worst=worst)
+    report = score_predictions(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
     report.update(seconds=seconds,
                   examples_per_second=len(examples) / seconds if seconds else 0.0,
                   seconds_per_example=seconds / len(examples) if examples else 0.0)
     return report
 # --- end _inference.py ---
 
-QUANTIZATIONS = ("dynamic_int8", "none", "fp16", "weight_only_int8", "dynamic_int4_block32",
-                 "dynamic_int4_block128")
-FILE_PREFIX = "functiongemma"
-CARD_BEGIN, CARD_END = "<!-- begin litertlm export -->", "<!-- end litertlm export -->"
-
-
-def check_settings(args) -> None:
-    if args.quantize not in QUANTIZATIONS:
-        raise DataError(f"--quantize {args.quantize!r} is not supported; choose one of {', '.join(QUANTIZATIONS)}")
-    if args.prefill_seq_len < 1 or args.kv_cache_max_len <= args.prefill_seq_len:
-        raise DataError("--kv-cache-max-len must be larger than --prefill-seq-len (both positive)")
-    if args.verify < 0 or not 0 <= args.min_agreement <= 1:
-        raise DataError("--verify must be >= 0 and --min-agreement in [0, 1]")
-
-
-def check_free_space(directory: str, needed: int, what: str) -> None:
-    """Fail before a long conversion rather than in the middle of it."""
-    os.makedirs(directory, exist_ok=True)
-    free = shutil.disk_usage(directory).free
-    if free < needed:
-        raise DataError(f"out of disk space: {what} needs about {needed / 1e9:.1f} GB in {directory}, "
-                        f"only {free / 1e9:.1f} GB free")
-
-
-def save_merged(model, tokenizer, directory: str) -> str:
-    """fp32 safetensors + tokenizer for the litert-torch builder; returns the tokenizer file to bundle.
-
-    The HF `tokenizer.json` is preferred: it is what the PyTorch side tokenizes with."""
-    model.save_pretrained(directory, safe_serialization=True)
-    tokenizer.save_pretrained(directory)
-    for name in ("tokenizer.json", "tokenizer.model"):
-        if os.path.exists(os.path.join(directory, name)):
-            return os.path.join(directory, name)
-    raise DataError("the tokenizer has no tokenizer.json or tokenizer.model file to bundle "
-                    "(a fast Hugging Face tokenizer or a SentencePiece model is needed)")
-
-
-def litert_config(config):
-    """litert-torch's Gemma 3 decoder config equal to a Hugging Face Gemma 3 text config."""
-    from litert_torch.generative.layers import model_config as cfg
-
-    config = config.get_text_config() if hasattr(config, "get_text_config") else config
-    if getattr(config, "model_type", "") not in ("gemma3_text", "gemma3"):
-        raise DataError(f"only Gemma 3 models can be exported, this one is {config.model_type!r}")
-    # litert-torch scales attention by 1/sqrt(head_dim) and has no soft-capping: refuse what it would get wrong
-    if getattr(config, "query_pre_attn_scalar", config.head_dim) != config.head_dim:
-        raise DataError(f"query_pre_attn_scalar {config.query_pre_attn_scalar} != head_dim {config.head_dim}: "
-                        "litert-torch's Gemma 3 builder cannot express it")
-    if config.attn_logit_softcapping or config.final_logit_softcapping:
-        raise DataError("logit soft-capping is not supported by litert-torch's Gemma 3 builder")
-    rope = getattr(config, "rope_parameters", None) or {
-        "full_attention": {"rope_theta": config.rope_theta},
-        "sliding_attention": {"rope_theta": config.rope_local_base_freq}}
-    norm = cfg.NormalizationConfig(type=cfg.NormalizationType.RMS_NORM, epsilon=config.rms_norm_eps,
-                                   zero_centered=True)
-    feed_forward = cfg.FeedForwardConfig(
-        type=cfg.FeedForwardType.GATED, activation=cfg.ActivationConfig(cfg.ActivationType.GELU_TANH),
-        intermediate_size=config.intermediate_size, pre_ff_norm_config=norm, post_ff_norm_config=norm)
-
-    def block(layer_type: str):
-        if rope[layer_type].get("rope_type", "default") != "default":
-            raise DataError(f"rope scaling {rope[layer_type]['rope_type']!r} is not supported by the exporter")
-        attention = cfg.AttentionConfig(
-            num_heads=config.num_attention_heads, head_dim=config.head_dim,
-            num_query_groups=config.num_key_value_heads, rotary_base=int(rope[layer_type]["rope_theta"]),
-            rotary_percentage=1.0, qkv_transpose_before_split=True, query_norm_config=norm,
-            key_norm_config=norm, logit_softcap=None, sliding_window_size=config.sliding_window,
-            attn_type=(cfg.AttentionType.GLOBAL if layer_type == "full_attention"
-                       else cfg.AttentionType.LOCAL_SLIDING))
-        return cfg.TransformerBlockConfig(attn_config=attention, ff_config=feed_forward,
-                                          pre_attention_norm_config=norm, post_attention_norm_config=norm)
-
-    return cfg.ModelConfig(
-        vocab_size=config.vocab_size, num_layers=config.num_hidden_layers,
-        max_seq_len=config.max_position_embeddings, embedding_dim=config.hidden_size,
-        embedding_scale=config.hidden_size ** 0.5, block_configs=[block(t) for t in config.layer_types],
-        final_norm_config=norm, lm_head_use_bias=False, final_logit_softcap=None)
-
-
-def function_gemma_metadata(directory: str) -> str:
-    """Base LiteRT-LM metadata selecting the FunctionGemma parser with the embedded template."""
-    from litert_lm_builder.runtime.proto import llm_metadata_pb2
-
-    metadata = llm_metadata_pb2.LlmMetadata()
-    metadata.llm_model_type.function_gemma.use_template_for_fc_format = True
-    path = os.path.join(directory, "function_gemma_metadata.pb")
-    with open(path, "wb") as handle:
-        handle.write(metadata.SerializeToString())
-    return path
-
-
-def convert(checkpoint_dir: str, hf_config, tokenizer_file: str, output_dir: str, args) -> str:
-    """Build the litert-torch model from the merged checkpoint and write the .litertlm; returns its path."""
-    from litert_torch.generative.examples.gemma3 import decoder
-    from litert_torch.generative.layers import kv_cache
-    from litert_torch.generative.utilities import converter, export_config, model_builder
-
-    config = litert_config(hf_config)
-    model = model_builder.build_decoder_only_model(
-        checkpoint_path=checkpoint_dir, config=config, tensor_names=decoder.TENSOR_NAMES_SEP_QKV,
-        model_class=decoder.Decoder)
-    tokenizer_argument = ("hf_tokenizer_model_path" if tokenizer_file.endswith(".json")
-                          else "tokenizer_model_path")
-    # LiteRT-LM's CPU runtime expects the mask as an input and a transposed KV cache (as Google's Gemma 3 exports)
-    settings = export_config.ExportConfig(mask_as_input=True, kvcache_layout=kv_cache.KV_LAYOUT_TRANSPOSED)
-    converter.convert_to_litert(
-        model, output_path=output_dir, output_name_prefix=FILE_PREFIX, prefill_seq_len=args.prefill_seq_len,
-        kv_cache_max_len=args.kv_cache_max_len, quantize=args.quantize, export_config=settings,
-        output_format="litertlm", **{tokenizer_argument: tokenizer_file},
-        start_token_id=CONTROL_TOKEN_IDS[BOS], stop_tokens=list(STOP_TOKENS),
-        jinja_prompt_template=CHAT_TEMPLATE, base_llm_metadata_path=function_gemma_metadata(checkpoint_dir))
-    suffix = converter.create_quantize_suffix(args.quantize)
-    return os.path.join(output_dir, f"{FILE_PREFIX}_{suffix}_ekv{args.kv_cache_max_len}.litertlm")
-
-
-def read_metadata(path: str):
-    """The LlmMetadata stored in a .litertlm file, and the names of its sections."""
-    import io
-    from litert_lm_builder import litertlm_core, litertlm_peek
-    from litert_lm_builder import litertlm_header_schema_py_generated as schema
-    from litert_lm_builder.runtime.proto import llm_metadata_pb2
-
-    header = litertlm_peek.read_litertlm_header(path, io.StringIO())
-    sections = header.SectionMetadata()
-    metadata, kinds = None, []
-    with open(path, "rb") as handle:
-        for index in range(sections.ObjectsLength()):
-            section = sections.Objects(index)
-            kinds.append(litertlm_core.any_section_data_type_to_string(section.DataType()))
-            if section.DataType() == schema.AnySectionDataType.LlmMetadataProto:
-                handle.seek(section.BeginOffset())
-                metadata = llm_metadata_pb2.LlmMetadata.FromString(
-                    handle.read(section.EndOffset() - section.BeginOffset()))
-    if metadata is None:
-        raise DataError(f"{path}: no LiteRT-LM metadata section")
-    return metadata, kinds
-
-
-def describe_metadata(metadata, kinds: list[str]) -> dict:
-    def token(union) -> str | int:
-        return union.token_str if union.HasField("token_str") else list(union.token_ids.ids)
-
-    model_type = metadata.llm_model_type.WhichOneof("model_type")
-    options = getattr(metadata.llm_model_type, model_type) if model_type else None
-    return {
-        "sections": kinds,
-        "start_token": token(metadata.start_token),
-        "stop_tokens": [token(stop) for stop in metadata.stop_tokens],
-        "llm_model_type": model_type,
-        "use_template_for_fc_format": bool(getattr(options, "use_template_for_fc_format", False)),
-        "max_num_tokens": metadata.max_num_tokens,
-        "jinja_prompt_template_chars": len(metadata.jinja_prompt_template),
-        "template_is_chat_template": metadata.jinja_prompt_template == CHAT_TEMPLATE,
-    }
-
-
-def print_metadata(path: str, info: dict) -> None:
-    print(f"\n{path}: {os.path.getsize(path) / 1e6:.1f} MB")
-    print(f"  sections: {', '.join(info['sections'])}")
-    print(f"  start token: {info['start_token']}   stop tokens: {info['stop_tokens']}")
-    print(f"  llm_model_type: {info['llm_model_type']} (use_template_for_fc_format: "
-          f"{str(info['use_template_for_fc_format']).lower()})   max_num_tokens: {info['max_num_tokens']}")
-    same = "equal to the training chat template" if info["template_is_chat_template"] else "DIFFERENT from the training chat template"
-    print(f"  jinja_prompt_template: {info['jinja_prompt_template_chars']} chars, {same}")
-
-
-# ----------------------------------------------------------------------------- verification
-
-
-def device_answer(response) -> str:
-    """A LiteRT-LM reply as FunctionGemma text: its plain text, then its parsed calls re-rendered."""
-    calls = "".join(render_call(Call.make(call.name, dict(call.arguments))) for call in response.tool_calls)
-    return str(response.contents) + calls
-
-
-class DeviceRunner:
-    """The exported file on LiteRT-LM's CPU backend, driven like an app: tools, developer prompt, greedy."""
-
-    def __init__(self, path: str, tools: list[dict], max_new_tokens: int):
-        import litert_lm
-
-        litert_lm.set_min_log_severity(litert_lm.LogSeverity.ERROR)
-
-        class DeclaredTool(litert_lm.Tool):
-            def __init__(self, declaration: dict):
-                self.declaration = declaration
-
-            def get_tool_description(self) -> dict:
-                return self.declaration
-
-            def execute(self, param):  # never called: automatic tool calling is off
-                raise NotImplementedError
-
-        self.litert_lm = litert_lm
-        self.tools = [DeclaredTool(tool) for tool in tools]
-        self.max_new_tokens = max_new_tokens
-        self.engine = litert_lm.Engine(path, backend=litert_lm.Backend.CPU())
-
-    def conversation(self):
-        return self.engine.create_conversation(
-            tools=self.tools, messages=[{"role": "developer", "content": DEVELOPER_PROMPT}],
-            automatic_tool_calling=False, sampler_config=self.litert_lm.SamplerConfig(top_k=1))
-
-    def rendered_prompt(self, message: str) -> str | None:
-        """The prompt LiteRT-LM renders for one user message, or None if its API does not expose it."""
-        conversation = self.conversation()
-        try:
-            render = getattr(conversation, "render_message_to_string", None)
-            return render({"role": "user", "content": message}) if render else None
-        finally:
-            conversation.close()
-
-    def answer(self, message: str) -> str:
-        conversation = self.conversation()
-        try:
-            return device_answer(conversation.send_message(message, max_output_tokens=self.max_new_tokens))
-        except RuntimeError as error:  # LiteRT-LM rejects a malformed call as a whole
-            return f"(LiteRT-LM error: {str(error).splitlines()[0]})"
-        finally:
-            conversation.close()
-
-    def close(self) -> None:
-        self.engine.close()
-
-
-def check_rendered_prompt(device: DeviceRunner, tools: list[dict], example) -> str:
-    """'match' / 'mismatch: ...' / 'not exposed': LiteRT-LM's prompt (after its start token) vs ours."""
-    rendered = device.rendered_prompt(example.message)
-    if rendered is None:
-        return "not exposed by this litert-lm-api version"
-    device_prompt = BOS + rendered  # LiteRT-LM inserts the start token (id 2) itself
-    ours = render_prompt(tools, example.message)
-    if device_prompt == ours:
-        return "match"
-    at = next((i for i, (a, b) in enumerate(zip(ours, device_prompt)) if a != b), min(len(ours), len(device_prompt)))
-    return f"mismatch at char {at}: device {device_prompt[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}"
-
-
-def strip_stop(text: str) -> str:
-    for token in STOP_TOKENS:
-        text = text.removesuffix(token)
-    return text.strip()
-
-
-def compare(examples: list, device_outputs: list[str], torch_outputs: list[str], tools: list[dict]) -> dict:
-    """Agreement of the parsed calls (both without a call counts as agreeing) and each side's accuracy."""
-    rows = []
-    for example, device, reference in zip(examples, device_outputs, torch_outputs):
-        parsed_device, parsed_torch = parse_output(device, tools), parse_output(reference, tools)
-        rows.append({"user_message": example.message, "expected": example.call.to_json(),
-                     "litertlm": device, "pytorch": reference,
-                     "calls_agree": parsed_device.call == parsed_torch.call,
-                     "both_without_call": parsed_device.call is None and parsed_torch.call is None,
-                     "texts_agree": strip_stop(device) == strip_stop(reference)})
-    total = len(rows) or 1
-    device_report = score_predictions(examples, device_outputs, tools)
-    torch_report = score_predictions(examples, torch_outputs, tools)
-    return {
-        "rows": len(rows),
-        "agreement": sum(row["calls_agree"] for row in rows) / total,
-        "text_agreement": sum(row["texts_agree"] for row in rows) / total,
-        "both_without_call": sum(row["both_without_call"] for row in rows),
-        "litertlm_accuracy": device_report["combined_accuracy"],
-        "pytorch_accuracy": torch_report["combined_accuracy"],
-        "litertlm_valid_format": device_report["valid_format_rate"],
-        "pytorch_valid_format": torch_report["valid_format_rate"],
-        "disagreements": [row for row in rows if not row["calls_agree"]],
-    }
-
-
-def verify(path: str, tools: list[dict], examples: list, torch_outputs: list[str], max_new_tokens: int) -> dict:
-    """Run the file like an app on the rows the PyTorch model answered, and compare."""
-    from tqdm.auto import tqdm
-
-    device = DeviceRunner(path, tools, max_new_tokens)
-    try:
-        prompt_check = check_rendered_prompt(device, tools, examples[0])
-        device_outputs = [device.answer(example.message)
-                          for example in tqdm(examples, desc="LiteRT-LM (CPU)", unit="row", dynamic_ncols=True)]
-    finally:
-        device.close()
-    report = compare(examples, device_outputs, torch_outputs, tools)
-    report["rendered_prompt"] = prompt_check
-    return report
-
-
-def print_verification(report: dict, min_agreement: float) -> None:
-    print(f"\nverification on {report['rows']} held-out rows (LiteRT-LM CPU vs PyTorch, greedy):")
-    print(f"  LiteRT-LM prompt vs training prompt: {report['rendered_prompt']}")
-    print(f"  calls agree: {report['agreement']:.1%} (minimum {min_agreement:.0%}; "
-          f"{report['both_without_call']} rows without a call on both sides)   "
-          f"answer texts identical: {report['text_agreement']:.1%}")
-    print(f"  accuracy: LiteRT-LM {report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%}   "
-          f"valid format: LiteRT-LM {report['litertlm_valid_format']:.1%}, PyTorch {report['pytorch_valid_format']:.1%}")
-    for row in report["disagreements"][:5]:
-        print(f"  differs: {row['user_message']!r}\n    LiteRT-LM {row['litertlm']!r}\n    PyTorch   {row['pytorch']!r}")
-
-
-# ----------------------------------------------------------------------------- upload
-
-
-def card_note(path: str, args, report: dict | None) -> str:
-    agreement = (f"{report['agreement']:.1%} of {report['rows']} held-out rows agree with the PyTorch model "
-                 f"(accuracy: LiteRT-LM {report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%})"
-                 if report else "not verified")
-    return "\n".join([
-        CARD_BEGIN,
-        "## LiteRT-LM export",
-        "",
-        f"- file: `{os.path.basename(path)}`, {os.path.getsize(path) / 1e6:.1f} MB, exported from `{args.model}`",
-        f"- settings: quantization `{args.quantize}`, prefill length {args.prefill_seq_len}, "
-        f"KV cache {args.kv_cache_max_len} tokens",
-        "- metadata: start token id 2, stop tokens " + ", ".join(f"`{token}`" for token in STOP_TOKENS)
-        + ", `llm_model_type: function_gemma` with the training chat template embedded",
-        f"- agreement: {agreement}",
-        f"- use: pass the tools and the system message \"{DEVELOPER_PROMPT}\"",
-        CARD_END,
-    ])
-
-
-def upload(path: str, repo: str, note: str) -> str:
-    import re
-    from huggingface_hub import HfApi
-
-    api = HfApi(token=hf_token())
-    try:
-        api.create_repo(repo, exist_ok=True)
-        try:
-            with open(api.hf_hub_download(repo, "README.md"), encoding="utf-8") as handle:
-                card = handle.read()
-        except Exception:  # no card yet
-            card = ""
-        pattern = re.compile(re.escape(CARD_BEGIN) + ".*?" + re.escape(CARD_END), re.S)
-        card = pattern.sub(lambda _: note, card) if pattern.search(card) else (card.rstrip() + "\n\n" + note).lstrip()
-        api.upload_file(path_or_fileobj=path, path_in_repo=os.path.basename(path), repo_id=repo)
-        api.upload_file(path_or_fileobj=(card + "\n").encode("utf-8"), path_in_repo="README.md", repo_id=repo)
-    except Exception as error:
-        raise DataError(f"{repo}: upload failed ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''})") from None
-    return f"https://huggingface.co/{repo}"
-
-
-# ----------------------------------------------------------------------------- main
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", required=True, help="full checkpoint or LoRA adapter (local dir or Hub id)")
-    parser.add_argument("--base-model", help="base model of a LoRA adapter (default: the one its config names)")
-    parser.add_argument("--tools", default=BUNDLED, help="tools JSON file or https URL (default: bundled)")
-    parser.add_argument("--output-dir", default="litertlm", help="where the .litertlm is written (default: %(default)s)")
-    parser.add_argument("--output-repo", help="also upload the .litertlm and a model card note to this Hub repo")
-    parser.add_argument("--prefill-seq-len", type=int, default=256)
-    parser.add_argument("--kv-cache-max-len", type=int, default=1024, help="context length on the device")
-    parser.add_argument("--quantize", default="dynamic_int8", help=f"one of {', '.join(QUANTIZATIONS)}")
-    parser.add_argument("--verify", type=int, default=50, metavar="N", help="held-out rows to compare (0: skip)")
-    parser.add_argument("--min-agreement", type=float, default=0.95)
-    parser.add_argument("--max-new-tokens", type=int, default=32)
-    parser.add_argument("--dataset", action="append", help="CSV file/URL or Hub dataset id; repeatable (default: bundled seeds)")
-    parser.add_argument("--split", default="test", choices=["test", "train", "all"])
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--test-split", type=float, default=0.1)
-    parser.add_argument("--json", action="store_true", help="print a JSON summary instead of text")
-    args = parser.parse_args(argv)
-    check_settings(args)
-
-    tools = load_tools(args.tools)
-    examples = []
-    if args.verify:
-        examples, _ = load_examples(args.dataset, tools)
-        examples = select_split(examples, args.split, args.test_split, args.seed, args.verify)
-        if not examples:
-            raise DataError(f"the {args.split} split is empty: nothing to verify (pass --verify 0 to skip)")
-
-    import torch
-    model, tokenizer = load_model(args.model, args.base_model, dtype=torch.float32, device="cpu")
-    if tokenizer.convert_tokens_to_ids(BOS) != CONTROL_TOKEN_IDS[BOS]:
-        raise DataError(f"the tokenizer's {BOS} is not id {CONTROL_TOKEN_IDS[BOS]}: not a Gemma 3 tokenizer")
-    fp32_bytes = sum(parameter.numel() for parameter in model.parameters()) * 4
-    # the PyTorch answers first: the model can then be freed before the memory-hungry conversion
-    torch_outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
-                                     max_new_tokens=args.max_new_tokens)
-    workspace = tempfile.mkdtemp(prefix="litertlm-export-")
-    try:
-        # merged checkpoint + the converter's intermediate model, then the file itself
-        check_free_space(workspace, 2 * fp32_bytes, "the merged checkpoint and the conversion")
-        check_free_space(args.output_dir, fp32_bytes // 2, "the .litertlm file")
-        tokenizer_file = save_merged(model, tokenizer, workspace)
-        config = model.config
-        del model
-        with contextlib.redirect_stdout(sys.stderr):  # litert-torch prints its progress; stdout is the report
-            path = convert(workspace, config, tokenizer_file, args.output_dir, args)
-    finally:
-        shutil.rmtree(workspace, ignore_errors=True)
-
-    info = describe_metadata(*read_metadata(path))
-    summary = {"file": path, "bytes": os.path.getsize(path), "metadata": info}
-    if not args.json:
-        print_metadata(path, info)
-    report = None
-    if examples:
-        report = verify(path, tools, examples, torch_outputs, args.max_new_tokens)
-        summary["verification"] = report
-        if not args.json:
-            print_verification(report, args.min_agreement)
-    if args.output_repo:
-        summary["uploaded"] = upload(path, args.output_repo, card_note(path, args, report))
-        if not args.json:
-            print(f"uploaded to {summary['uploaded']}")
-    if args.json:
-        print(json.dumps(summary, indent=2, ensure_ascii=False))
-    if report and report["agreement"] < args.min_agreement:
-        print(f"error: LiteRT-LM agrees with PyTorch on {report['agreement']:.1%} of the calls, "
-              f"below --min-agreement {args.min_agreement:.0%}", file=sys.stderr)
-        return 1
-    return 0
+
+# --- begin _constrained.py (vendored copy; edit _constrained.py, then run python dev/sync_vendored.py) ---
+"""Constrained decoding like LiteRT-LM's FunctionGemma constraint, for the PyTorch evaluation.
+
+Single source: scripts carry a copy between `# --- begin _constrained.py` / `# --- end
+_constrained.py` marker lines; edit this file, then run `python dev/sync_vendored.py`. torch is
+imported inside the functions that need it.
+
+The grammar is built from the declared tools, as the device builds its own:
+
+- `calls`: the answer is one call,
+  `<start_function_call>call:NAME{KEY:<escape>VALUE<escape>,...}<end_function_call><start_function_response>`;
+  string enum values are strict alternatives, a string without enum is any text up to
+  `<escape>`, booleans are `true`/`false`; keys come sorted like the training template renders
+  them, required ones never skipped.
+- `calls_or_text`: free text (every token but `<pad>`), which ends with a stop token (`<end_of_turn>`
+  for prose) or switches to the call grammar at `<start_function_call>`; nothing after a call.
+
+At the token level a token is allowed when its text continues a valid answer: every split is
+fine (`sp`+`ort` as well as `sport`), a token may span grammar boundaries (`{query`), control
+tokens are atomic symbols allowed only where the grammar has them. These are the rules measured on
+LiteRT-LM's FST constraint (see README "On the device"). Deliberate differences, all of them
+strings a one-call router rejects anyway: the FST also lets `calls` end at once with a stop token
+(an empty answer), accepts several calls in a row and optional single spaces around `:` and `,`,
+and orders keys as declared rather than sorted.
+
+Cheaper decoding: `ConstrainedPolicy` projects the final hidden state only onto the allowed
+tokens' rows of the output matrix (a few hundred of 262k inside a call) and appends tokens that
+are the only choice (`<start_function_call>`, `<escape>` after a key, `<end_function_call>`, ...)
+without computing any logits, in the same forward pass as the chosen token before them.
+"""
+
+import re
+
+
+MODES = ("none", "calls", "calls_or_text")
+BYTE_TOKEN = re.compile(r"<0x([0-9A-Fa-f]{2})>")
+
+
+class _Node:
+    """A state of the character-level grammar. `edges` maps one character, or a control token
+    (several characters, e.g. "<escape>"), to the next state. A `free` state (a string body)
+    stays put on any plain text; a `text` state (free prose) on any token but <start_function_call>."""
+
+    __slots__ = ("edges", "free", "text")
+
+    def __init__(self, free: bool = False, text: bool = False):
+        self.edges, self.free, self.text = {}, free, text
+
+
+def _path(node: _Node, text: str, end: _Node | None = None) -> _Node:
+    """Follow or create the states spelling `text` from `node`; the last one is `end` if given."""
+    for index, char in enumerate(text):
+        last = index == len(text) - 1
+        target = node.edges.get(char)
+        if target is None:
+            target = end if last and end is not None else _Node()
+            node.edges[char] = target
+        elif last and end is not None and target is not end:
+            raise DataError(f"--constrained: ambiguous grammar at {text!r} (two values share a spelling)")
+        node = target
+    return node
+
+
+def _symbol(node: _Node, token: str, end: _Node | None = None) -> _Node:
+    if token not in node.edges:
+        node.edges[token] = end or _Node()
+    return node.edges[token]
+
+
+def _value(start: _Node, name: str, key: str, schema: dict, end: _Node) -> None:
+    kind = str(schema.get("type", "")).lower()
+    if kind == "string":
+        opened = _symbol(start, ESCAPE)
+        if "enum" in schema:
+            for value in schema["enum"]:
+                _symbol(_path(opened, value), ESCAPE, end)
+        else:
+            opened.free = True
+            _symbol(opened, ESCAPE, end)
+    elif kind == "boolean":
+        for literal in ("true", "false"):
+            _path(start, literal, end)
+    else:
+        raise DataError(f"--constrained: argument {key!r} of {name} is of type {kind}; the constraint handles "
+                        "strings (enum or free) and booleans")
+
+
+def _call_grammar(tools: list[dict], after_start: _Node) -> None:
+    """`call:NAME{...}<end_function_call><start_function_response>` for every tool, from the state
+    after <start_function_call>."""
+    names = _path(after_start, "call:")
+    done = _Node()  # after <start_function_response>, a stop token: decoding ends there
+    for tool in tools:
+        function = tool["function"]
+        parameters = function.get("parameters") or {}
+        properties = parameters.get("properties") or {}
+        required = set(parameters.get("required") or [])
+        keys = sorted(properties)
+        # states[p]: after the first p keys' turn (each key taken or skipped); keys follow in sorted order
+        states = [_path(names, function["name"] + "{")] + [_Node() for _ in keys]
+        for position, state in enumerate(states):
+            for index in range(position, len(keys)):
+                key = keys[index]
+                separator = "," if position else ""
+                _value(_path(state, f"{separator}{key}:"), function["name"], key, properties[key], states[index + 1])
+                if key in required:  # a required key cannot be skipped
+                    break
+            if not required.intersection(keys[position:]):
+                _symbol(_symbol(_path(state, "}"), END_CALL), START_RESPONSE, done)
+
+
+def grammar(tools: list[dict], mode: str) -> _Node:
+    """The start state of the answer grammar of `mode` ("calls" or "calls_or_text")."""
+    if mode not in MODES[1:]:
+        raise DataError(f"--constrained {mode!r}: choose one of {', '.join(MODES)}")
+    start = _Node(text=mode == "calls_or_text")
+    _call_grammar(tools, _symbol(start, START_CALL))
+    return start
+
+
+def token_texts(tokenizer, size: int) -> dict[int, str]:
+    """Id -> text of every plain token below `size` (the model's output rows): SentencePiece's `▁`
+    is a space, byte tokens of ASCII are their character; control/special tokens are left out."""
+    specials = {index for index, token in tokenizer.added_tokens_decoder.items() if token.special}
+    texts = {}
+    for index, piece in enumerate(tokenizer.convert_ids_to_tokens(list(range(min(size, len(tokenizer)))))):
+        if index in specials or piece is None:
+            continue
+        byte = BYTE_TOKEN.fullmatch(piece)
+        if byte:
+            if int(byte.group(1), 16) < 0x80:
+                texts[index] = chr(int(byte.group(1), 16))
+            continue  # a lone non-ASCII byte is no character of its own
+        texts[index] = piece.replace("\u2581", " ")
+    return texts
+
+
+class ToolCallConstraint:
+    """The grammar of `mode` over a tokenizer's vocabulary: which token ids may follow a state
+    (`allowed`) and where each leads (`advance`). Both are computed once per state and cached."""
+
+    def __init__(self, tokenizer, tools: list[dict], mode: str, vocab_size: int | None = None):
+        import torch
+        size = vocab_size or len(tokenizer)
+        self.start = grammar(tools, mode)
+        self.texts = token_texts(tokenizer, size)
+        self.by_text = {}
+        for index, text in self.texts.items():
+            self.by_text.setdefault(text, []).append(index)
+        self.longest = max(len(text) for text in self.texts.values())
+        self.symbols = {token: tokenizer.convert_tokens_to_ids(token) for token in (START_CALL, END_CALL, ESCAPE, START_RESPONSE)}
+        self.symbol_names = {index: token for token, index in self.symbols.items()}
+        self.pad = tokenizer.convert_tokens_to_ids(PAD)
+        self.stops = set(stop_token_ids(tokenizer))
+        self.size = size
+        # banned in a free string: every control/special token but the closing <escape>
+        self.not_plain = torch.tensor(sorted(set(range(size)) - set(self.texts) - {self.symbols[ESCAPE]}),
+                                      dtype=torch.long)
+        self._allowed, self._moves, self._exits_cache = {}, {}, {}
+
+    def allowed(self, node: _Node):
+        """(ids, banned): the sorted LongTensor of allowed ids, or ids None and every id but `banned`."""
+        key = id(node)
+        if key not in self._allowed:
+            self._allowed[key] = self._compute_allowed(node)
+        return self._allowed[key]
+
+    def _compute_allowed(self, node: _Node):
+        import torch
+        if node.text:
+            return None, torch.tensor([self.pad])
+        if node.free:
+            return None, self.not_plain
+        found = {self.symbols[token] for token in node.edges if token in self.symbols}
+        stack = [(node, "")]
+        while stack:  # every character path up to the longest token: the plain tokens spelling one
+            state, text = stack.pop()
+            for char, target in state.edges.items():
+                if len(char) != 1:
+                    continue
+                spelled = text + char
+                found.update(self.by_text.get(spelled, ()))
+                if len(spelled) < self.longest and not target.free:
+                    stack.append((target, spelled))
+        if not found:
+            raise RuntimeError("constrained decoding reached a state with no allowed token")
+        return torch.tensor(sorted(found), dtype=torch.long), None
+
+    def advance(self, node: _Node, token: int) -> _Node:
+        key = (id(node), token)
+        if key not in self._moves:
+            self._moves[key] = self._compute_move(node, token)
+        return self._moves[key]
+
+    def _compute_move(self, node: _Node, token: int) -> _Node:
+        if node.text and token != self.symbols[START_CALL]:
+            return node
+        if token in self.symbol_names:
+            return node.edges[self.symbol_names[token]]
+        if node.free:
+            return node
+        for char in self.texts[token]:
+            node = node.edges[char]
+        return node
+
+    def distance(self, node: _Node) -> int:
+        """The fewest tokens that complete an answer from `node` (a stop token included)."""
+        return int(self._exits(node)[1].min())
+
+    def _exits(self, node: _Node):
+        """(ids, costs): the tokens that lead out of `node` (all its allowed ones; for a state that
+        stays put on plain tokens, those that leave it: stops and <start_function_call>, or
+        <escape>), and for each the fewest tokens of an answer through it."""
+        import torch
+        key = id(node)
+        if key not in self._exits_cache:
+            ids, _ = self.allowed(node)
+            if ids is None:
+                leaving = sorted(self.stops | {self.symbols[START_CALL]}) if node.text else [self.symbols[ESCAPE]]
+                ids = torch.tensor(leaving, dtype=torch.long)
+            costs = torch.tensor([1 if token in self.stops else 1 + self.distance(self.advance(node, token))
+                                  for token in ids.tolist()])
+            self._exits_cache[key] = ids, costs
+        return self._exits_cache[key]
+
+    def options(self, node: _Node, remaining: int):
+        """`allowed`, narrowed to the tokens after which an answer still fits in `remaining` tokens."""
+        ids, banned = self.allowed(node)
+        exits, costs = self._exits(node)
+        if ids is None and remaining >= 1 + int(costs.min()):  # a plain token (staying put) leaves room to finish
+            return ids, banned
+        if ids is not None and remaining >= int(costs.max()):
+            return ids, banned
+        return exits[costs <= remaining], None
+
+    def forced(self, node: _Node) -> tuple[list[int], _Node]:
+        """The tokens that are the only choice from `node` on, and the state after them."""
+        tokens = []
+        while True:
+            ids, _ = self.allowed(node)
+            if ids is None or len(ids) != 1:
+                return tokens, node
+            token = int(ids[0])
+            tokens.append(token)
+            if token in self.stops:
+                return tokens, node
+            node = self.advance(node, token)
+
+    def accepts(self, tokens: list[int]) -> bool:
+        """Whether the token sequence is a complete answer of the grammar (ends with a stop)."""
+        node = self.start
+        for position, token in enumerate(tokens):
+            ids, banned = self.allowed(node)
+            allowed = (token < self.size and token not in set(banned.tolist())) if ids is None else token in set(ids.tolist())
+            if not allowed:
+                return False
+            if token in self.stops:
+                return position == len(tokens) - 1
+            node = self.advance(node, token)
+        return False
+
+
+class ConstrainedPolicy:
+    """A `generate_answers` policy: greedy under `constraint`, logits only for allowed tokens,
+    forced tokens appended without logits."""
+
+    def __init__(self, model, constraint: ToolCallConstraint):
+        self.model, self.constraint = model, constraint
+        self.nodes, self.left = {}, {}
+
+    def begin(self, rows: int, max_new_tokens: int) -> list[list[int]]:
+        """Fresh rows; each answer must fit in `max_new_tokens` (so it always parses)."""
+        shortest = self.constraint.distance(self.constraint.start)
+        if shortest > max_new_tokens:
+            raise DataError(f"--max-new-tokens {max_new_tokens} is shorter than the shortest constrained "
+                            f"answer ({shortest} tokens)")
+        tokens, node = self.constraint.forced(self.constraint.start)
+        self.nodes = {row: node for row in range(rows)}
+        self.left = {row: max_new_tokens - len(tokens) for row in range(rows)}
+        return [list(tokens) for _ in range(rows)]
+
+    def choose(self, hidden, rows: list[int]) -> list[list[int]]:
+        import torch
+        allowed = [self.constraint.options(self.nodes[row], self.left[row]) for row in rows]
+        chosen = [0] * len(rows)
+        sliced = [position for position, (ids, _) in enumerate(allowed) if ids is not None]
+        if sliced:
+            union = torch.unique(torch.cat([allowed[position][0] for position in sliced]))
+            logits = output_logits(self.model, hidden[sliced], union.to(hidden.device))
+            permitted = torch.zeros(logits.shape, dtype=torch.bool)
+            for line, position in enumerate(sliced):
+                permitted[line, torch.searchsorted(union, allowed[position][0])] = True
+            best = logits.masked_fill(~permitted.to(logits.device), float("-inf")).argmax(dim=-1).cpu()
+            for line, position in enumerate(sliced):
+                chosen[position] = int(union[best[line]])
+        full = [position for position, (ids, _) in enumerate(allowed) if ids is None]
+        if full:
+            logits = output_logits(self.model, hidden[full])
+            for line, position in enumerate(full):
+                logits[line, allowed[position][1].to(logits.device)] = float("-inf")
+            for position, token in zip(full, logits.argmax(dim=-1).tolist()):
+                chosen[position] = token
+        chunks = []
+        for row, token in zip(rows, chosen):
+            if token in self.constraint.stops:
+                chunks.append([token])
+                continue
+            forced, self.nodes[row] = self.constraint.forced(self.constraint.advance(self.nodes[row], token))
+            chunks.append([token] + forced)
+            self.left[row] -= len(chunks[-1])
+        return chunks
+
+
+def constrained_policy(model, tokenizer, tools: list[dict], mode: str):
+    """The `generate_answers` policy of `--constrained MODE`: None for "none" (plain greedy)."""
+    if mode == "none":
+        return None
+    vocab_size = model.get_output_embeddings().weight.shape[0]
+    return ConstrainedPolicy(model, ToolCallConstraint(tokenizer, tools, mode, vocab_size))
+
+
+def _regex_escape(text: str) -> str:
+    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", text)
+
+
+def call_regex(tools: list[dict], mode: str) -> str:
+    """The same answer grammar as a regular expression, for LiteRT-LM's LL_GUIDANCE constraint
+    (`ResponseFormat.regex`). Free text is `[^<]*` there (llguidance matches control tokens by
+    their text, so prose may not spell a `<`); a free string `[^<]*` too."""
+    def value(schema: dict) -> str:
+        if str(schema.get("type", "")).lower() == "boolean":
+            return "(true|false)"
+        inner = "(" + "|".join(_regex_escape(v) for v in schema["enum"]) + ")" if "enum" in schema else "[^<]*"
+        return _regex_escape(ESCAPE) + inner + _regex_escape(ESCAPE)
+
+    def arguments(function: dict) -> str:
+        parameters = function.get("parameters") or {}
+        properties = parameters.get("properties") or {}
+        required = set(parameters.get("required") or [])
+        keys = sorted(properties)
+
+        def after(position: int) -> str:  # the rest of the argument list after `position` keys' turn
+            options = []
+            for index in range(position, len(keys)):
+                separator = "," if position else ""
+                options.append(f"{separator}{_regex_escape(keys[index])}:{value(properties[keys[index]])}"
+                               + after(index + 1))
+                if keys[index] in required:
+                    break
+            if not required.intersection(keys[position:]):
+                options.append("")
+            return options[0] if len(options) == 1 else "(" + "|".join(options) + ")"
+
+        return after(0)
+
+    grammar(tools, mode)  # the same checks (mode, supported types) as the token-level constraint
+    calls = "|".join(_regex_escape(tool["function"]["name"]) + r"\{" + arguments(tool["function"]) + r"\}"
+                     for tool in tools)
+    call = (_regex_escape(START_CALL) + "call:(" + calls + ")" + _regex_escape(END_CALL)
+            + _regex_escape(START_RESPONSE))
+    return call if mode == "calls" else f"[^<]*({call})?"
+# --- end _constrained.py ---
 
 
 if __name__ == "__main__":

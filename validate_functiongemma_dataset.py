@@ -1,9 +1,10 @@
 # /// script
-# requires-python = ">=3.10"
+# requires-python = ">=3.11"
 # dependencies = [
-#     "datasets>=3.0",
-#     "huggingface_hub>=0.34",
-#     "transformers>=4.57",
+#     "datasets>=5.1",
+#     "huggingface_hub>=2.0",
+#     "transformers>=5.24",
+#     "jinja2>=3.1.6",  # transformers renders chat templates only with jinja2>=3.1.6
 # ]
 # ///
 """Check a FunctionGemma tool-calling dataset before training on it.
@@ -15,781 +16,363 @@ Usage:
         --output clean.csv --json report.json [--push-to-hub user/dataset]
 
 A dataset is a CSV with columns user_message,tool_calls (tool_calls: a JSON list with exactly one
-{"name": ..., "args": {...}}) or a Hub dataset id with the same columns. Several --dataset are
-merged. Errors (exit 1) name the 1-based CSV line: empty message, invalid JSON, not exactly one
-call, unknown tool, missing/extra/mistyped argument, value outside the enum, one message with two
-different labels, and (with --tokenizer) rows longer than --max-length tokens. Warnings: exact and
-normalised duplicates, enum values with few or no rows, tools far below the others.
-Exit codes: 0 valid, 1 errors found, 2 bad usage or unreadable input.
+{"name": ..., "args": {...}}, or [] when no tool applies) or a Hub dataset id with the same
+columns. Several --dataset are merged. Errors (exit 1) name the 1-based CSV line: empty message,
+a control character in it or more than 500 characters, invalid JSON,
+more than one call, unknown tool, missing/extra/mistyped argument, value outside the
+enum, one message with two different labels (two calls, or a call and no call), and (with
+--tokenizer) rows longer than --max-length tokens. Warnings: exact and normalised duplicates, enum
+values with few or no rows, tools far below the others, no no-call rows at all (the model would
+call a tool for every input) or more than half of them. Suspect rows are
+warned about too: a message that names a declared function or an identifier-like enum value (one
+with `_`, like bike_shop) verbatim, or reads like a generation prompt ("... (Varied phrasing.
+variant 0)"). Such a row is free accuracy when held out and noise in training; --drop-suspect
+leaves them out of --output and --push-to-hub. A file that cannot be used at all (missing, not
+UTF-8, binary, empty, no data rows, wrong header, broken quoting) is one line and exit 2.
+--push-to-hub creates a private dataset unless --public.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections import Counter
+
+
+
+# The header's dependencies, checked first thing in main(): a notebook or another environment's
+# python ignores the header (tests/test_versions.py keeps the two equal).
+REQUIREMENTS = {
+    "datasets": ">=5.1",
+    "huggingface_hub": ">=2.0",
+    "transformers": ">=5.24",
+    "jinja2": ">=3.1.6",
+}
+
+
+def build_parser():
+    parser = script_parser("validate_functiongemma_dataset.py", __doc__, exit_codes={0: "valid", 1: "errors found"},
+                           job="--flavor cpu-basic --secrets HF_TOKEN -- --dataset USER/DATASET --push-to-hub USER/DATASET-clean")
+    add_data_arguments(parser, resplit=False)
+    checks = parser.add_argument_group("checks")
+    checks.add_argument("--tokenizer", help="tokenizer id or path: measure rendered lengths in tokens")
+    checks.add_argument("--max-length", type=positive_int, metavar="N",
+                        help="with --tokenizer: longest allowed example in tokens")
+    checks.add_argument("--no-call-reply", default=DEFAULT_NO_CALL_REPLY,
+                        help="with --tokenizer: the prose answer of no-call rows, as in training (default %(default)r)")
+    checks.add_argument("--min-per-value", type=int, default=5, metavar="N",
+                        help="warn about enum values with fewer rows than this (default 5)")
+    output = parser.add_argument_group("output")
+    output.add_argument("--output", type=output_file, metavar="CSV", help="write the valid, de-duplicated rows to this CSV")
+    output.add_argument("--drop-suspect", action="store_true",
+                        help="leave suspect rows (see above) out of --output and --push-to-hub")
+    add_json_argument(output, "the full report")
+    output.add_argument("--push-to-hub", metavar="REPO",
+                        help="push the valid rows to this Hub dataset as train/test splits (--seed, --test-split)")
+    add_public_argument(output)
+    return parser
+
+
+def parse_args(argv):
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.max_length and not args.tokenizer:
+        parser.error("--max-length needs --tokenizer")
+    args.no_call_reply = check_no_call_reply(args.no_call_reply)
+    inputs = {os.path.abspath(path) for path in args.dataset or [] if os.path.exists(path)}
+    if args.output and os.path.abspath(args.output) in inputs:
+        parser.error("--output must not overwrite an input dataset")
+    return args
+
+
+def coverage_warnings(report: DatasetReport, tools: list[dict], min_per_value: int) -> tuple[dict, dict, dict, list]:
+    """Counts per tool and per value over all valid rows (no-call rows apart), the uncovered values, and warnings."""
+    values = enum_values(tools)
+    functions = tools_by_name(tools)
+    calls = [example.call for example in report.parsed if example.call is not None]
+    tool_counts = Counter(call.name for call in calls)
+    label_counts = Counter(routing_label(call, tools) for call in calls)
+
+    def rows_of(name: str, value: str) -> int:
+        return label_counts[routing_label(Call.make(name, {routing_argument(functions[name]): value}), tools)]
+
+    value_counts = {name: {value: rows_of(name, value) for value in allowed} for name, allowed in values.items()}
+    uncovered = {name: [value for value in allowed if not value_counts[name][value]]
+                 for name, allowed in values.items()}
+    uncovered = {name: missing for name, missing in uncovered.items() if missing}
+    warnings = []
+    for duplicate in report.duplicates:
+        warnings.append(f"{duplicate['line']}: {duplicate['kind']} duplicate of {duplicate['duplicate_of']} "
+                        f"({duplicate['message']!r}); dropped from training")
+    for name, missing in uncovered.items():
+        warnings.append(f"{name}: no rows for value(s) {', '.join(missing)}: the model can never learn them")
+    for name, allowed in values.items():
+        few = [f"{value} ({value_counts[name][value]})" for value in allowed
+               if 0 < value_counts[name][value] < min_per_value]
+        if few:
+            warnings.append(f"{name}: fewer than {min_per_value} rows for {', '.join(few)}")
+    counts = [tool_counts[name] for name in values]
+    median = statistics.median(counts) if counts else 0
+    for name in values:
+        if tool_counts[name] < median / 4:
+            warnings.append(f"{name}: {tool_counts[name]} rows, far below the median of {median:g} per tool")
+    no_call = no_call_warning(report.parsed)
+    if no_call:
+        warnings.append(no_call)
+    tool_table = {name: tool_counts[name] for name in values}
+    value_table = {name: {value: value_counts[name][value] for value in allowed} for name, allowed in values.items()}
+    return tool_table, value_table, uncovered, warnings
+
+
+def suspect_rows(report: DatasetReport, tools: list[dict]) -> list[dict]:
+    """Valid rows that look like free accuracy rather than speech (see `_data.suspect_reason`)."""
+    found = []
+    for example in report.parsed:
+        reason = suspect_reason(example.message, tools)
+        if reason:
+            found.append({"line": str(example.origin), "message": example.message, "reason": reason})
+    return found
+
+
+def measure_tokens(tokenizer_source: str, tools: list[dict], report: DatasetReport,
+                   max_length: int | None, no_call_reply: str) -> dict:
+    """Rendered length of every valid example; rows over max_length become errors."""
+    try:
+        from transformers import AutoTokenizer
+        tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
+    except Exception as error:
+        raise DataError(f"--tokenizer {tokenizer_source}: cannot load ({type(error).__name__})") from None
+    if report.examples:
+        check_chat_template(tokenizer, tools, report.examples[0], strict=False)
+    lengths = []
+    for example in report.parsed:
+        prompt, completion = tokenize_example(tokenizer, tools, example, no_call_reply)
+        lengths.append(len(prompt) + len(completion))
+        if max_length and lengths[-1] > max_length:
+            report.errors.append(RowError(example.origin, f"{lengths[-1]} tokens, longer than --max-length "
+                                          f"{max_length}: it would be truncated in training"))
+    return {"max_tokens": max(lengths, default=0), "min_tokens": min(lengths, default=0)}
+
+
+def push_splits(repo: str, examples: list[Example], tools: list[dict], test_fraction: float, seed: int,
+                public: bool) -> None:
+    """The valid rows as train.csv / test.csv (the Hub reads them as the train and test splits)."""
+    import tempfile
+    train, test = split_examples(examples, tools, test_fraction, seed)
+    with tempfile.TemporaryDirectory() as folder:
+        files = {name: os.path.join(folder, name) for name in ("train.csv", "test.csv")}
+        write_examples_csv(files["train.csv"], train)
+        write_examples_csv(files["test.csv"], test)
+        push_to_hub(files, repo, "validate_functiongemma_dataset.py: valid rows", repo_type="dataset",
+                    private=not public)
+    print(f"pushed {len(train)} train / {len(test)} test rows to https://huggingface.co/datasets/{repo}"
+          f" ({'public' if public else 'private'})")
+
+
+def print_report(result: dict, errors: list[RowError]) -> None:
+    print(f"{result['rows']} rows, {result['valid_rows']} valid, {result['unique_examples']} unique "
+          f"examples, {len(result['errors'])} errors, {len(result['warnings'])} warnings")
+    for name, count in result["tool_counts"].items():
+        values = ", ".join(f"{value} {n}" for value, n in result["value_counts"][name].items())
+        print(f"  {name:24} {count:5}   {values}")
+    share = result["no_call_rows"] / result["valid_rows"] if result["valid_rows"] else 0
+    print(f"  {NO_CALL_LABEL:24} {result['no_call_rows']:5}   {percent(share)} of the valid rows (tool_calls [])")
+    if "max_tokens" in result:
+        print(f"longest rendered example: {result['max_tokens']} tokens "
+              f"(--max-length {result['max_tokens']} fits every row)")
+    for warning in result["warnings"]:
+        print(f"warning: {warning}")
+    for error in errors:
+        print(f"error: {error}")
+
+
+def main(argv=None) -> int:
+    require(REQUIREMENTS)
+    args = parse_args(argv)
+    if args.push_to_hub:
+        check_push_target(args.push_to_hub, repo_type="dataset", private=not args.public)
+    tools = load_tools(args.tools)
+    rows = []
+    for source in args.dataset or [BUNDLED]:
+        rows.extend(read_dataset_rows(source))
+    report = check_dataset(rows, tools)
+    tool_counts, value_counts, uncovered, warnings = coverage_warnings(report, tools, args.min_per_value)
+    suspect = suspect_rows(report, tools)
+    warnings += [f"{row['line']}: suspect row, {row['reason']} ({row['message']!r})" for row in suspect]
+    token_stats = (measure_tokens(args.tokenizer, tools, report, args.max_length, args.no_call_reply)
+                   if args.tokenizer else {})
+    result = {
+        "datasets": args.dataset or [BUNDLED],
+        "rows": report.rows,
+        "valid_rows": len(report.parsed),
+        "unique_examples": len(report.examples),
+        "errors": [error.to_json() for error in report.errors],
+        "warnings": warnings,
+        "tool_counts": tool_counts,
+        "no_call_rows": sum(example.call is None for example in report.parsed),
+        "value_counts": value_counts,
+        "uncovered_values": uncovered,
+        "duplicates": report.duplicates,
+        "suspect": suspect,
+        "conflicts": report.conflicts,
+        **token_stats,
+    }
+    print_report(result, report.errors)
+    if args.json:
+        write_json_report(args.json, result)
+    kept = report.examples
+    if args.drop_suspect:
+        kept = [example for example in kept if not suspect_reason(example.message, tools)]
+    if args.output:
+        write_examples_csv(args.output, kept)
+        dropped = f" ({len(report.examples) - len(kept)} suspect rows left out)" if args.drop_suspect else ""
+        print(f"wrote {len(kept)} valid, de-duplicated rows to {args.output}{dropped}")
+    if report.errors:
+        return 1
+    if args.push_to_hub:
+        push_splits(args.push_to_hub, kept, tools, args.test_split, args.seed, args.public)
+    return 0
+
+
+# --- begin _cli.py (vendored copy; edit _cli.py, then run python dev/sync_vendored.py) ---
+"""The command line every script shares: one parser, the shared flags, one-line errors, exit codes,
+JSON reports, installed versions, the Hub token and the one Hub upload.
+
+Single source: scripts carry a copy between `# --- begin _cli.py` / `# --- end _cli.py` marker
+lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
 """
 
 import argparse
 import json
+import operator
 import os
-import statistics
-import sys
-from collections import Counter
-
-# --- begin _common.py (vendored from _common.py; edit that file, then run python dev/sync_vendored.py) ---
-"""FunctionGemma format and dataset contract shared by every script of this toolkit.
-
-This file is the single source. Each script carries a copy between two marker comment lines
-(begin/end _common.py); edit this file, then run
-`python dev/sync_vendored.py` to refresh every copy (tests fail on any drift).
-Standard library only: heavy libraries are imported inside the functions that need them.
-"""
-
-import csv
-import hashlib
-import io
-import json
-import os
-import random
 import re
 import sys
-import urllib.request
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
-DEFAULT_MODEL = "google/functiongemma-270m-it"
-DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
-BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
-
-BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
-START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
-START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
-START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
-START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
-ESCAPE = "<escape>"
-# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
-CONTROL_TOKEN_IDS = {
-    PAD: 0, EOS: 1, BOS: 2,
-    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
-    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
-    START_OF_TURN: 105, END_OF_TURN: 106,
-}
-# A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
-STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
-FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
-JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
-              "array": list, "object": dict}
-RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nullable"}
+EXIT_CODES = {0: "done", 2: "bad usage or unreadable input (one line on stderr)", 130: "interrupted (Ctrl-C)"}
+# Said above every `hf jobs uv run` line: what a Job writes to its own disk is gone when it ends.
+JOB_NOTE = "In a Hugging Face Job (cloud hardware; its disk vanishes when it ends):"
 
 
 class DataError(ValueError):
     """Bad user input (tools file, dataset, flags). Scripts print it as one line and exit 2."""
 
 
-# ----------------------------------------------------------------------------- tools
+class OneLineParser(argparse.ArgumentParser):
+    """Flag errors become a DataError: one line on stderr, exit 2, no usage dump."""
+
+    def error(self, message):
+        raise DataError(f"{message} (see --help)")
 
 
-def read_text(source: str) -> str:
-    """Text of a local file or an https:// URL."""
-    if source.startswith(("https://", "http://")):
-        try:
-            with urllib.request.urlopen(source, timeout=30) as response:
-                return response.read().decode("utf-8")
-        except OSError as error:
-            raise DataError(f"{source}: cannot download ({error})") from None
+def script_parser(script: str, doc: str, *, exit_codes: dict[int, str], job: str) -> OneLineParser:
+    """The parser every script starts from. --help shows the docstring's first paragraph, then
+    the rest of it, the exit codes and a ready `hf jobs uv run` line (`job`: its flags and
+    arguments, e.g. "--flavor t4-small --secrets HF_TOKEN -- --dataset USER/DATA")."""
+    summary, _, details = doc.strip().partition("\n\n")
+    codes = dict(sorted({**EXIT_CODES, **exit_codes}.items()))
+    job_flags, _, job_arguments = job.partition("-- ")
+    epilog = "\n".join([
+        details.rstrip(), "",
+        "Exit codes:", *(f"  {code:<4} {meaning}" for code, meaning in codes.items()), "",
+        JOB_NOTE, f"  hf jobs uv run {job_flags}{script} -- {job_arguments}",
+    ])
+    # allow_abbrev=False: an abbreviation could silently mean another flag (--seed for --seeds)
+    return OneLineParser(prog=script, description=summary, epilog=epilog, allow_abbrev=False,
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def output_file(path: str) -> str:
+    """argparse type of a file a script writes: its folder must exist, so a long run never fails at the end."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        raise argparse.ArgumentTypeError(f"{path} is a folder, expected a file name")
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"{path}: the folder {folder} does not exist")
+    return path
+
+
+def positive_int(text: str) -> int:
     try:
-        with open(source, encoding="utf-8") as handle:
-            return handle.read()
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def add_tools_argument(group) -> None:
+    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
+
+
+def add_data_arguments(parser, *, max_examples: str | None = None, split: bool = False, from_model: bool = False,
+                       resplit: bool = True):
+    """The data flags every script spells and means the same way; returns the group for more.
+
+    --seed and --test-split select the shared held-out split, identical in every script given
+    the same datasets; `max_examples` is the help of --max-examples (None: no such flag); `split`
+    adds --split (which side of that split to use); `from_model` is for scripts reading a trained
+    model (evaluate, export): the data, tools, seed and test fraction default to the model's
+    training record, and --allow-train-rows is offered; `resplit` adds --resplit."""
+    model_default = "the model's {}, else " if from_model else ""
+    group = parser.add_argument_group("data")
+    group.add_argument("--dataset", action="append", metavar="CSV_OR_HUB_ID",
+                       help="CSV path, CSV URL or Hub dataset id; repeat to merge "
+                            f"(default: {model_default.format('heldout.csv')}bundled seeds)")
+    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL "
+                       f"(default: {model_default.format('tools.json')}bundled cycling-copilot tools)")
+    if split:
+        group.add_argument("--split", choices=("test", "train", "all"), default="test",
+                           help="rows to use (default test: the held-out split training never sees)")
+    group.add_argument("--test-split", type=float, default=None if from_model else 0.1, metavar="FRACTION",
+                       help="held-out fraction of the shared split, the same in every script "
+                            f"(default {model_default.format('one')}0.1)")
+    group.add_argument("--seed", type=int, default=None if from_model else 42, metavar="N",
+                       help="seed of the shared held-out split, the same in every script "
+                            f"(default {model_default.format('one')}42)")
+    if resplit:
+        group.add_argument("--resplit", action="store_true",
+                           help="split a Hub dataset that has its own test split by --seed/--test-split instead")
+    if from_model:
+        group.add_argument("--allow-train-rows", action="store_true",
+                           help="use --dataset rows even if the model was trained on them")
+    if max_examples:
+        group.add_argument("--max-examples", type=positive_int, metavar="N", help=max_examples)
+    return group
+
+
+def add_json_argument(parser, what: str) -> None:
+    parser.add_argument("--json", type=output_file, metavar="PATH", help=f"write {what} as JSON to this file")
+
+
+def add_public_argument(parser) -> None:
+    parser.add_argument("--public", action="store_true",
+                        help="push to a public Hub repo (default: a new repo is private, an existing public one is refused)")
+
+
+def write_json_report(path: str, data) -> None:
+    """Every JSON file the scripts write (the --json reports, training's config and metrics):
+    indented UTF-8; an unwritable path is one line."""
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
     except OSError as error:
-        raise DataError(f"{source}: cannot read ({error.strerror or error})") from None
+        raise DataError(f"{path}: cannot write ({error.strerror or error})") from None
 
 
-def parse_tools(text: str, origin: str) -> list[dict]:
-    """Check a tools list in the standard {"type":"function","function":{...}} form."""
+def require_package(module: str, flag: str, script: str) -> None:
+    """An optional dependency, checked when its flag is given (not at the end of a long run)."""
     try:
-        tools = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(f"{origin}: invalid JSON ({error})") from None
-    if not isinstance(tools, list) or not tools:
-        raise DataError(f"{origin}: expected a non-empty JSON list of tools")
-    seen = set()
-    for index, tool in enumerate(tools):
-        where = f"{origin}: tool {index + 1}"
-        function = tool.get("function") if isinstance(tool, dict) else None
-        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
-            raise DataError(f'{where}: expected {{"type": "function", "function": {{...}}}}')
-        name = function.get("name")
-        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_.-]*", name):
-            raise DataError(f"{where}: missing or invalid function name {name!r}")
-        if name in seen:
-            raise DataError(f"{where}: duplicate function name {name!r}")
-        seen.add(name)
-        if not isinstance(function.get("description", ""), str):
-            raise DataError(f"{where} ({name}): description must be a string")
-        parameters = function.get("parameters", {"type": "object"})
-        if not isinstance(parameters, dict) or str(parameters.get("type", "object")).lower() != "object":
-            raise DataError(f"{where} ({name}): parameters must be a JSON schema of type object")
-        properties = parameters.get("properties", {})
-        if not isinstance(properties, dict):
-            raise DataError(f"{where} ({name}): parameters.properties must be an object")
-        for key, schema in properties.items():
-            if key in RESERVED_PARAMETER_NAMES:
-                raise DataError(f"{where} ({name}): parameter name {key!r} is reserved by the FunctionGemma template")
-            if not isinstance(schema, dict) or str(schema.get("type", "")).lower() not in JSON_TYPES:
-                raise DataError(f"{where} ({name}): parameter {key!r} needs a type out of {sorted(JSON_TYPES)}")
-            enum = schema.get("enum")
-            if enum is not None and (not isinstance(enum, list) or not enum
-                                     or not all(isinstance(value, str) for value in enum)):
-                raise DataError(f"{where} ({name}): enum of {key!r} must be a non-empty list of strings")
-        required = parameters.get("required", [])
-        if not isinstance(required, list) or any(key not in properties for key in required):
-            raise DataError(f"{where} ({name}): required lists a parameter that is not declared")
-    return tools
-
-
-def load_tools(source: str | None = None) -> list[dict]:
-    """Tools from a JSON file or URL; None or "bundled" means the cycling-copilot tools."""
-    if source in (None, BUNDLED):
-        return parse_tools(BUNDLED_TOOLS_JSON, "bundled tools")
-    return parse_tools(read_text(source), source)
-
-
-def tools_by_name(tools: list[dict]) -> dict[str, dict]:
-    return {tool["function"]["name"]: tool["function"] for tool in tools}
-
-
-def enum_values(tools: list[dict]) -> dict[str, list[str]]:
-    """tool name -> allowed values of its first enum parameter (the routing label)."""
-    values = {}
-    for name, function in tools_by_name(tools).items():
-        properties = function.get("parameters", {}).get("properties", {})
-        values[name] = next((schema["enum"] for schema in properties.values() if "enum" in schema), [])
-    return values
-
-
-# ----------------------------------------------------------------------------- calls
-
-
-@dataclass(frozen=True)
-class Call:
-    name: str
-    arguments: tuple  # sorted (key, value) pairs, so calls compare and hash
-
-    @classmethod
-    def make(cls, name: str, arguments: dict) -> "Call":
-        return cls(name, tuple(sorted(arguments.items())))
-
-    @property
-    def args(self) -> dict:
-        return dict(self.arguments)
-
-    @property
-    def label(self) -> str:
-        """`tool` or `tool:value` of the first argument: the stratum of the split."""
-        return f"{self.name}:{self.arguments[0][1]}" if self.arguments else self.name
-
-    def to_json(self) -> str:
-        return json.dumps([{"name": self.name, "args": self.args}], ensure_ascii=False)
-
-
-def check_arguments(function: dict, arguments: dict) -> str | None:
-    """Why `arguments` do not fit the function's schema, or None."""
-    parameters = function.get("parameters", {})
-    properties = parameters.get("properties", {})
-    missing = [key for key in parameters.get("required", []) if key not in arguments]
-    if missing:
-        return f"missing argument {missing[0]!r} for {function['name']}"
-    for key, value in arguments.items():
-        if key not in properties:
-            return f"unexpected argument {key!r} for {function['name']}"
-        schema = properties[key]
-        expected = JSON_TYPES[str(schema["type"]).lower()]
-        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
-            return f"argument {key!r} of {function['name']} must be a {str(schema['type']).lower()}, got {value!r}"
-        if "enum" in schema and value not in schema["enum"]:
-            return f"value {value!r} of {key!r} is not one of {function['name']}'s {schema['enum']}"
-    return None
-
-
-# ----------------------------------------------------------------------------- dataset rows
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a row came from: a CSV's 1-based line (header is line 1) or a Hub split's row."""
-    source: str
-    line: int
-    unit: str = "line"  # "row" for Hub datasets
-
-    def __str__(self) -> str:
-        return f"{self.source} {self.unit} {self.line}"
-
-
-@dataclass(frozen=True)
-class Example:
-    message: str
-    call: Call
-    origin: Location | None = None
-
-
-@dataclass
-class RowError:
-    origin: Location
-    message: str
-
-    def to_json(self) -> dict:
-        return {"source": self.origin.source, "line": self.origin.line, "message": self.message}
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.message}"
-
-
-def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> Example:
-    """One dataset row (user_message, tool_calls JSON) -> Example; DataError says what is wrong."""
-    message = row.get("user_message")
-    if not isinstance(message, str) or not message.strip():
-        raise DataError("empty user_message")
-    raw_calls = row.get("tool_calls")
-    if isinstance(raw_calls, str):
-        try:
-            calls = json.loads(raw_calls)
-        except json.JSONDecodeError as error:
-            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
-    else:
-        calls = raw_calls
-    if not isinstance(calls, list) or len(calls) != 1:
-        count = len(calls) if isinstance(calls, list) else "no list of"
-        raise DataError(f"tool_calls must be a JSON list with exactly one call, got {count} calls")
-    call = calls[0]
-    if not isinstance(call, dict) or not isinstance(call.get("name"), str):
-        raise DataError('the call must be an object like {"name": ..., "args": {...}}')
-    functions = tools_by_name(tools)
-    if call["name"] not in functions:
-        raise DataError(f"unknown tool {call['name']!r}")
-    arguments = call.get("args", call.get("arguments", {}))
-    if not isinstance(arguments, dict):
-        raise DataError(f"args of {call['name']} must be an object")
-    problem = check_arguments(functions[call["name"]], arguments)
-    if problem:
-        raise DataError(problem)
-    return Example(message.strip(), Call.make(call["name"], arguments), origin)
-
-
-def read_csv_rows(text: str, origin: str) -> list[tuple[Location, dict]]:
-    """(location, row) pairs; locations use 1-based CSV line numbers (header is line 1)."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    missing = {"user_message", "tool_calls"} - set(reader.fieldnames or [])
-    if missing:
-        raise DataError(f"{origin}: missing column(s) {', '.join(sorted(missing))}; "
-                        "expected a CSV with columns user_message,tool_calls")
-    rows, line = [], reader.line_num
-    try:
-        for row in reader:
-            rows.append((Location(origin, line + 1), row))
-            line = reader.line_num
-    except csv.Error as error:
-        raise DataError(f"{origin} line {reader.line_num}: unreadable CSV ({error})") from None
-    return rows
-
-
-def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
-    """Raw rows of a local CSV, a CSV URL, a Hub dataset id (all splits), or the bundled seeds."""
-    if source in (None, BUNDLED):
-        return read_csv_rows(BUNDLED_SEEDS_CSV, "bundled seeds")
-    if os.path.exists(source) or source.lower().endswith(".csv"):
-        return read_csv_rows(read_text(source), source)
-    if not re.fullmatch(r"[\w.-]+/[\w.-]+", source):
-        raise DataError(f"{source}: no such file, and not a Hub dataset id (user/name)")
-    try:
-        import datasets
+        __import__(module)
     except ImportError:
-        raise DataError(f"{source}: loading a Hub dataset needs the `datasets` package") from None
-    try:
-        splits = datasets.load_dataset(source)
-    except Exception as error:  # network, auth, missing repo: all become one clear line
-        raise DataError(f"{source}: cannot load Hub dataset ({type(error).__name__}: {error})".splitlines()[0]) from None
-    rows = []
-    for split_name in sorted(splits):
-        for index, row in enumerate(splits[split_name]):
-            rows.append((Location(f"{source} [{split_name}]", index + 1, "row"), row))
-    return rows
+        raise DataError(f"{flag} needs the {module} package: uv run --with {module} {script} ...") from None
 
 
-def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
-    """Examples in the dataset format (user_message, tool_calls), optionally with where each came from."""
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(["user_message", "tool_calls"] + (["source"] if with_source else []))
-        for example in examples:
-            writer.writerow([example.message, example.call.to_json()] + ([str(example.origin)] if with_source else []))
-
-
-def normalise_message(text: str) -> str:
-    """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
-    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
-
-
-@dataclass
-class DatasetReport:
-    """What validation found. `parsed` holds every valid row, `examples` the de-duplicated ones
-    without conflicts (what training and evaluation use)."""
-    rows: int = 0
-    parsed: list = field(default_factory=list)  # Example
-    examples: list = field(default_factory=list)  # Example
-    errors: list = field(default_factory=list)  # RowError
-    duplicates: list = field(default_factory=list)  # {"line", "duplicate_of", "kind", "message"}
-    conflicts: list = field(default_factory=list)  # {"message", "lines", "calls"}
-
-
-def check_dataset(rows: list[tuple[Location, dict]], tools: list[dict]) -> DatasetReport:
-    """Validate rows; keep the first of each normalised duplicate; a message labelled with two
-    different calls is an error on the later row and neither row is kept."""
-    report = DatasetReport(rows=len(rows))
-    first_seen: dict[str, Example] = {}
-    for origin, row in rows:
-        try:
-            example = parse_row(row, tools, origin)
-        except DataError as error:
-            report.errors.append(RowError(origin, str(error)))
-            continue
-        report.parsed.append(example)
-        key = normalise_message(example.message)
-        earlier = first_seen.setdefault(key, example)
-        if earlier is example:
-            continue
-        if earlier.call != example.call:
-            report.conflicts.append({"message": example.message, "lines": [str(earlier.origin), str(origin)],
-                                     "calls": [earlier.call.to_json(), example.call.to_json()]})
-            report.errors.append(RowError(origin, f"same message as {earlier.origin} but labelled "
-                                          f"{example.call.to_json()} instead of {earlier.call.to_json()}"))
-        else:
-            kind = "exact" if earlier.message == example.message else "normalised"
-            report.duplicates.append({"line": str(origin), "duplicate_of": str(earlier.origin), "kind": kind,
-                                      "message": example.message})
-    conflicted = {normalise_message(conflict["message"]) for conflict in report.conflicts}
-    report.examples = [example for key, example in first_seen.items() if key not in conflicted]
-    return report
-
-
-def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
-    """Merge datasets (bundled seeds when none), validate, de-duplicate; DataError on any error row."""
-    rows = []
-    for source in sources or [BUNDLED]:
-        rows.extend(read_dataset_rows(source))
-    report = check_dataset(rows, tools)
-    if report.errors:
-        shown = "; ".join(str(error) for error in report.errors[:3])
-        more = f" (and {len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
-        raise DataError(f"{len(report.errors)} invalid row(s): {shown}{more}. "
-                        "Run validate_functiongemma_dataset.py for the full list")
-    if not report.examples:
-        raise DataError("the dataset has no rows")
-    return report.examples, report
-
-
-# ----------------------------------------------------------------------------- split
-
-
-def split_examples(examples: list[Example], test_fraction: float = 0.1,
-                   seed: int = 42) -> tuple[list[Example], list[Example]]:
-    """Deterministic train/test split, stratified by (tool, first argument value).
-
-    Depends only on the set of messages, the seed and the fraction, never on row order, so
-    training and evaluation derive the same held-out rows from the same datasets. Each stratum
-    gets its proportional share of the test rows (largest remainders first); a stratum with a
-    single row stays in training."""
-    if not 0 <= test_fraction < 1:
-        raise DataError(f"--test-split must be in [0, 1), got {test_fraction}")
-
-    def rank(example: Example) -> str:
-        return hashlib.sha256(f"{seed}\0{normalise_message(example.message)}".encode()).hexdigest()
-
-    strata = defaultdict(list)
-    for example in examples:
-        strata[example.call.label].append(example)
-    for members in strata.values():
-        members.sort(key=rank)
-    total_test = round(len(examples) * test_fraction)
-    shares = {label: len(members) * test_fraction for label, members in strata.items()}
-    quota = {label: int(share) for label, share in shares.items()}
-    by_remainder = sorted(strata, key=lambda label: (-(shares[label] - quota[label]), rank_label(label, seed)))
-    for label in by_remainder:
-        if sum(quota.values()) >= total_test:
-            break
-        if quota[label] + 1 < len(strata[label]):
-            quota[label] += 1
-    test = [example for label in sorted(strata) for example in strata[label][:quota[label]]]
-    train = [example for label in sorted(strata) for example in strata[label][quota[label]:]]
-    random.Random(seed).shuffle(train)
-    random.Random(seed + 1).shuffle(test)
-    return train, test
-
-
-def rank_label(label: str, seed: int) -> str:
-    return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
-
-
-def select_split(examples: list[Example], split: str, test_fraction: float, seed: int,
-                 max_examples: int | None = None) -> list[Example]:
-    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
-    train, test = split_examples(examples, test_fraction, seed)
-    chosen = {"train": train, "test": test, "all": test + train}[split]
-    return chosen[:max_examples] if max_examples else chosen
-
-
-# ----------------------------------------------------------------------------- rendering
-
-
-def format_value(value) -> str:
-    """A value in FunctionGemma's call syntax: strings escaped, keys sorted, literals bare."""
-    if isinstance(value, str):
-        return f"{ESCAPE}{value}{ESCAPE}"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, dict):
-        return "{" + ",".join(f"{key}:{format_value(value[key])}" for key in sorted(value)) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(format_value(item) for item in value) + "]"
-    return str(value)
-
-
-def render_schema(schema: dict) -> str:
-    """A parameter schema: description, enum, type (upper-cased), in that order."""
-    parts = []
-    if "description" in schema:
-        parts.append(f"description:{ESCAPE}{schema['description']}{ESCAPE}")
-    if "enum" in schema:
-        parts.append("enum:[" + ",".join(f"{ESCAPE}{value}{ESCAPE}" for value in schema["enum"]) + "]")
-    parts.append(f"type:{ESCAPE}{str(schema['type']).upper()}{ESCAPE}")
-    return "{" + ",".join(parts) + "}"
-
-
-def render_declaration(tool: dict) -> str:
-    function = tool["function"]
-    parameters = function.get("parameters") or {}
-    parts = []
-    if parameters.get("properties"):
-        properties = parameters["properties"]
-        parts.append("properties:{" + ",".join(f"{key}:{render_schema(properties[key])}"
-                                               for key in sorted(properties)) + "}")
-    if parameters.get("required"):
-        parts.append("required:[" + ",".join(f"{ESCAPE}{key}{ESCAPE}" for key in parameters["required"]) + "]")
-    parts.append(f"type:{ESCAPE}{str(parameters.get('type', 'object')).upper()}{ESCAPE}")
-    return (f"{START_DECLARATION}declaration:{function['name']}"
-            f"{{description:{ESCAPE}{function.get('description', '')}{ESCAPE},"
-            f"parameters:{{{','.join(parts)}}}}}{END_DECLARATION}")
-
-
-def render_prompt(tools: list[dict], message: str) -> str:
-    """The prompt up to the model's turn, starting with the single <bos>."""
-    declarations = "".join(render_declaration(tool) for tool in tools)
-    return (f"{BOS}{START_OF_TURN}developer\n{DEVELOPER_PROMPT.strip()}{declarations}{END_OF_TURN}\n"
-            f"{START_OF_TURN}user\n{message.strip()}{END_OF_TURN}\n"
-            f"{START_OF_TURN}model\n")
-
-
-def render_call(call: Call) -> str:
-    arguments = ",".join(f"{key}:{format_value(value)}" for key, value in call.arguments)
-    return f"{START_CALL}call:{call.name}{{{arguments}}}{END_CALL}"
-
-
-def render_completion(call: Call) -> str:
-    """The training target: the call, closed by <start_function_response> like the model does."""
-    return render_call(call) + START_RESPONSE
-
-
-def chat_messages(message: str, call: Call | None = None) -> list[dict]:
-    """The same conversation in Hugging Face chat form, for tokenizer chat templates."""
-    messages = [{"role": "developer", "content": DEVELOPER_PROMPT},
-                {"role": "user", "content": message}]
-    if call is not None:
-        messages.append({"role": "assistant", "tool_calls": [
-            {"type": "function", "function": {"name": call.name, "arguments": call.args}}]})
-    return messages
-
-
-# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
-# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly.
-# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
-# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
-# the start token itself), so `text()` accepts a string or such a list.
-CHAT_TEMPLATE = (
-    "{%- macro text(c) -%}"
-    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
-    "{%- endmacro -%}"
-    "{%- macro value(v) -%}"
-    "{%- if v is string -%}<escape>{{ v }}<escape>"
-    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
-    "{%- elif v is none -%}null"
-    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
-    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
-    "{%- else -%}{{ v }}{%- endif -%}"
-    "{%- endmacro -%}"
-    "{%- macro schema(s) -%}{{ '{' }}"
-    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
-    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
-    "{%- endmacro -%}"
-    "{{ bos_token }}"
-    "{%- set first = messages[0] if messages else none -%}"
-    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
-    "<start_of_turn>developer{{ '\\n' }}"
-    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
-    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
-    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
-    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
-    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
-    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
-    "{%- endfor -%}"
-    "<end_of_turn>{{ '\\n' }}"
-    "{%- endif -%}"
-    "{%- for m in messages -%}"
-    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
-    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
-    "<start_of_turn>{{ role }}{{ '\\n' }}"
-    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
-    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
-    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
-    "{%- endfor -%}"
-    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
-    "{%- endif -%}"
-    "{%- endfor -%}"
-    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
-)
-
-
-class TemplateMismatch(RuntimeError):
-    """The tokenizer's own chat template renders a different text than this toolkit."""
-
-
-def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: bool = True) -> str:
-    """Compare the tokenizer's chat template (if any) with our rendering of one example.
-
-    Returns "ours" when the tokenizer has no template, "match" when both agree; on mismatch
-    raises TemplateMismatch (strict) or prints a warning and returns "mismatch"."""
-    if not getattr(tokenizer, "chat_template", None):
-        return "ours"
-    ours = render_prompt(tools, example.message)
-    try:
-        theirs = tokenizer.apply_chat_template(chat_messages(example.message), tools=tools,
-                                               add_generation_prompt=True, tokenize=False)
-    except Exception as error:
-        theirs = f"<template error: {error}>"
-    if theirs == ours:
-        return "match"
-    at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
-    problem = (f"the tokenizer's chat template renders a different prompt from this toolkit at char {at}: "
-               f"template {theirs[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}")
-    if strict:
-        raise TemplateMismatch(problem + " (pass --allow-template-mismatch to continue anyway)")
-    print(f"warning: {problem}", file=sys.stderr)
-    return "mismatch"
-
-
-def tokenize_example(tokenizer, tools: list[dict], example: Example) -> tuple[list[int], list[int]]:
-    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
-    are added and the sequence has exactly one <bos>."""
-    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
-    completion = tokenizer(render_completion(example.call), add_special_tokens=False)["input_ids"]
-    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
-    if bos_count != 1:
-        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
-    return prompt, completion
-
-
-# ----------------------------------------------------------------------------- parsing model output
-
-
-@dataclass(frozen=True)
-class Parsed:
-    call: Call | None
-    failure: str | None = None  # one of FAILURE_CLASSES
-    detail: str = ""
-
-
-class _CallSyntaxError(Exception):
-    pass
-
-
-class _CallReader:
-    """Strict reader of `call:NAME{key:value,...}`, the grammar LiteRT-LM accepts."""
-
-    NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_.-]*")
-    NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-
-    def __init__(self, text: str):
-        self.text, self.pos = text, 0
-
-    def expect(self, literal: str):
-        if not self.text.startswith(literal, self.pos):
-            raise _CallSyntaxError(f"expected {literal!r} at char {self.pos}")
-        self.pos += len(literal)
-
-    def name(self) -> str:
-        match = self.NAME.match(self.text, self.pos)
-        if not match:
-            raise _CallSyntaxError(f"expected a name at char {self.pos}")
-        self.pos = match.end()
-        return match.group()
-
-    def call(self) -> tuple[str, dict]:
-        self.expect("call:")
-        name = self.name()
-        arguments = self.object()
-        if self.pos != len(self.text):
-            raise _CallSyntaxError(f"unexpected text after the arguments: {self.text[self.pos:self.pos + 20]!r}")
-        return name, arguments
-
-    def object(self) -> dict:
-        self.expect("{")
-        result = {}
-        while not self.text.startswith("}", self.pos):
-            if result:
-                self.expect(",")
-            key = self.name()
-            self.expect(":")
-            if key in result:
-                raise _CallSyntaxError(f"duplicate argument {key!r}")
-            result[key] = self.value()
-        self.expect("}")
-        return result
-
-    def array(self) -> list:
-        self.expect("[")
-        result = []
-        while not self.text.startswith("]", self.pos):
-            if result:
-                self.expect(",")
-            result.append(self.value())
-        self.expect("]")
-        return result
-
-    def value(self):
-        if self.text.startswith(ESCAPE, self.pos):
-            end = self.text.find(ESCAPE, self.pos + len(ESCAPE))
-            if end < 0:
-                raise _CallSyntaxError("unterminated <escape> string")
-            value = self.text[self.pos + len(ESCAPE):end]
-            self.pos = end + len(ESCAPE)
-            return value
-        if self.text.startswith("{", self.pos):
-            return self.object()
-        if self.text.startswith("[", self.pos):
-            return self.array()
-        for literal, value in (("true", True), ("false", False), ("null", None)):
-            if self.text.startswith(literal, self.pos):
-                self.pos += len(literal)
-                return value
-        match = self.NUMBER.match(self.text, self.pos)
-        if not match:
-            raise _CallSyntaxError(f"expected a value at char {self.pos} (strings need <escape> quotes)")
-        self.pos = match.end()
-        number = match.group()
-        return float(number) if any(c in number for c in ".eE") else int(number)
-
-
-def parse_output(text: str, tools: list[dict]) -> Parsed:
-    """Parse generated text like LiteRT-LM's FunctionGemma parser; never raises.
-
-    Text outside <start_function_call>…<end_function_call> is plain content; a response with no
-    call is `no_call`; a broken call (or more than one: the router wants exactly one) is
-    `malformed`; then the call is checked against the tools."""
-    try:
-        if not isinstance(text, str):
-            return Parsed(None, "malformed", f"not text: {type(text).__name__}")
-        starts = text.count(START_CALL)
-        if starts == 0:
-            return Parsed(None, "no_call", "no <start_function_call> in the answer")
-        spans = re.findall(re.escape(START_CALL) + r"(.*?)" + re.escape(END_CALL), text, flags=re.S)
-        if len(spans) != starts:
-            return Parsed(None, "malformed", "<start_function_call> without <end_function_call>")
-        if len(spans) > 1:
-            return Parsed(None, "malformed", f"{len(spans)} calls, expected exactly one")
-        try:
-            name, arguments = _CallReader(spans[0]).call()
-        except _CallSyntaxError as error:
-            return Parsed(None, "malformed", str(error))
-        call = Call.make(name, arguments)
-        functions = tools_by_name(tools)
-        if name not in functions:
-            return Parsed(call, "unknown_tool", f"unknown tool {name!r}")
-        problem = check_arguments(functions[name], arguments)
-        if problem:
-            return Parsed(call, "bad_arguments", problem)
-        return Parsed(call)
-    except Exception as error:  # the contract is "never raises": report instead
-        return Parsed(None, "malformed", f"unparseable: {type(error).__name__}")
-
-
-# ----------------------------------------------------------------------------- scoring
-
-
-def lenient(value) -> str:
-    """BFCL-style lenient string form: lower-case, no spaces or , . / - _ * ^."""
-    return re.sub(r"[ ,./\-_*^]", "", str(value).lower())
-
-
-def score_predictions(examples: list[Example], outputs: list[str], tools: list[dict],
-                      worst: int = 20) -> dict:
-    """Accuracy report for generated `outputs` against the labelled `examples`."""
-    if len(examples) != len(outputs):
-        raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
-    total = len(examples)
-    failures = Counter({name: 0 for name in FAILURE_CLASSES})
-    per_tool = defaultdict(lambda: {"n": 0, "correct": 0, "tool_correct": 0})
-    per_value = defaultdict(lambda: {"n": 0, "correct": 0})
-    confusion = defaultdict(Counter)
-    counts = Counter()
-    mistakes = []
-    predictions = []
-    for example, output in zip(examples, outputs):
-        parsed = parse_output(output, tools)
-        predicted = parsed.call
-        expected = example.call
-        tool_ok = predicted is not None and predicted.name == expected.name
-        args_ok = predicted is not None and predicted.arguments == expected.arguments
-        lenient_ok = predicted is not None and (
-            {key: lenient(value) for key, value in predicted.arguments}
-            == {key: lenient(value) for key, value in expected.arguments})
-        correct = tool_ok and args_ok and parsed.failure is None
-        counts.update(tool=tool_ok, arguments=args_ok, lenient=lenient_ok, correct=correct,
-                      valid=parsed.failure is None)
-        if parsed.failure:
-            failures[parsed.failure] += 1
-        tool_stats = per_tool[expected.name]
-        tool_stats["n"] += 1
-        tool_stats["correct"] += correct
-        tool_stats["tool_correct"] += tool_ok
-        value_stats = per_value[expected.label]
-        value_stats["n"] += 1
-        value_stats["correct"] += correct
-        confusion[expected.name][predicted.name if predicted else f"({parsed.failure})"] += 1
-        prediction = {"user_message": example.message, "expected": expected.to_json(),
-                      "predicted": predicted.to_json() if predicted else "", "output": output,
-                      "correct": correct, "failure": parsed.failure or "", "detail": parsed.detail}
-        predictions.append(prediction)
-        if not correct:
-            mistakes.append(prediction)
-
-    def rate(n: int) -> float:
-        return n / total if total else 0.0
-
-    for stats in list(per_tool.values()) + list(per_value.values()):
-        stats["accuracy"] = stats["correct"] / stats["n"]
-    return {
-        "examples": total,
-        "combined_accuracy": rate(counts["correct"]),
-        "tool_accuracy": rate(counts["tool"]),
-        "argument_accuracy": rate(counts["arguments"]),
-        "lenient_argument_accuracy": rate(counts["lenient"]),
-        "valid_format_rate": rate(counts["valid"]),
-        "failures": dict(failures),
-        "per_tool": dict(sorted(per_tool.items())),
-        "per_value": dict(sorted(per_value.items())),
-        "confusion": {name: dict(row) for name, row in sorted(confusion.items())},
-        "worst_examples": mistakes[:worst],
-        "predictions": predictions,
-    }
-
-
-# ----------------------------------------------------------------------------- command line
+def percent(value: float | None) -> str:
+    """A rate as a percentage; "n/a" when it was not measured (e.g. no rows of that kind)."""
+    return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
 def run_main(main, argv=None) -> int:
@@ -813,6 +396,57 @@ def run_main(main, argv=None) -> int:
     sys.exit(code)
 
 
+# Two-character operators first: ">=" must not be read as ">".
+_COMPARISONS = {">=": operator.ge, "<=": operator.le, "==": operator.eq, "!=": operator.ne,
+                ">": operator.gt, "<": operator.lt}
+
+
+def release(version: str) -> tuple[int, ...]:
+    """The numeric release of a version string: "5.24.0.dev0" and "2.13.0+cpu" give (5, 24, 0) and
+    (2, 13, 0). Pre-release and local tags are ignored, so a development build counts as its release."""
+    match = re.match(r"\d+(\.\d+)*", version.strip())
+    if not match:
+        raise ValueError(f"not a version: {version!r}")
+    return tuple(int(part) for part in match.group().split("."))
+
+
+def version_allowed(installed: str, specifier: str) -> bool:
+    """Whether `installed` satisfies a PEP 440-style specifier such as ">=0.10,<0.11" ("" allows any)."""
+    have = release(installed)
+    for clause in filter(None, (part.strip() for part in specifier.split(","))):
+        symbol = next((symbol for symbol in _COMPARISONS if clause.startswith(symbol)), None)
+        if symbol is None:
+            raise ValueError(f"unsupported version specifier {clause!r}")
+        want = release(clause[len(symbol):])
+        width = max(len(have), len(want))  # 5.24 == 5.24.0
+        if not _COMPARISONS[symbol](have + (0,) * (width - len(have)), want + (0,) * (width - len(want))):
+            return False
+    return True
+
+
+def require(requirements: dict[str, str]) -> None:
+    """Stop with one line unless every distribution is installed in a version its specifier allows.
+
+    `uv run` installs what a script's PEP 723 header declares; a script pasted into a notebook
+    or run by another environment's python gets whatever is there, and an older library can
+    fail deep inside or, worse, silently compute something else. Each script calls this first
+    with its header's requirements ({"transformers": ">=5.24", ...})."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    problems, needed = [], []
+    for name, specifier in requirements.items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            installed = None
+        if installed is None or not version_allowed(installed, specifier):
+            problems.append(f"{name} {installed} is installed" if installed else f"{name} is not installed")
+            needed.append(f"{name}{specifier}")
+    if problems:
+        raise DataError(f"{', '.join(problems)}; this script needs {', '.join(needed)}: "
+                        "pip install -U " + " ".join(f"'{item}'" for item in needed))
+
+
 def hf_token() -> str | None:
     """HF_TOKEN from the environment or the cached `hf auth login`; never printed."""
     token = os.environ.get("HF_TOKEN")
@@ -825,7 +459,74 @@ def hf_token() -> str | None:
     return get_token()
 
 
-# --- begin bundled data (generated from cycling-copilot-tools.json and cycling-copilot-seeds.csv by dev/sync_vendored.py) ---
+def _one_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0] if lines else ''}"
+
+
+def read_local_bytes(path: str) -> bytes:
+    """A local file's bytes; missing or unreadable is one line."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise DataError(f"{path}: cannot read ({error.strerror or error})") from None
+
+
+def check_push_target(repo: str, *, repo_type: str = "model", private: bool = True) -> bool:
+    """Before a long run: a token, and a repo that is new, or private, or public with --public.
+    Returns whether it exists; one line otherwise."""
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import RepositoryNotFoundError
+    token = hf_token()
+    if not token:
+        raise DataError(f"pushing to {repo} needs a Hugging Face token (HF_TOKEN or `hf auth login`)")
+    try:
+        info = HfApi(token=token).repo_info(repo, repo_type=repo_type)
+    except RepositoryNotFoundError:
+        return False
+    except Exception as error:  # network, auth: before any work is done
+        raise DataError(f"cannot check the Hub repo {repo} ({_one_line(error)})") from None
+    if private and not info.private:
+        raise DataError(f"{repo} is a public repo: pass --public to push to it, or make it private first")
+    return True
+
+
+def push_to_hub(files: dict, repo: str, message: str, *, repo_type: str = "model", private: bool = True,
+                replace: str | None = None) -> str:
+    """Upload exactly `files` (path in the repo -> local file path or bytes) to `repo` in one commit.
+
+    The one Hub upload of the toolkit: a missing repo is created private unless private=False,
+    an existing public repo is refused unless private=False, the files under `replace` (a folder of
+    the repo) that `files` does not list are deleted in the same commit, and a file holding the
+    token is never sent. Any failure is one line."""
+    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
+    token = hf_token()
+    for path_in_repo, source in files.items():
+        if token and token.encode() in (source if isinstance(source, bytes) else read_local_bytes(source)):
+            raise DataError(f"refusing to upload {path_in_repo}: it contains the Hugging Face token")
+    api = HfApi(token=token)
+    try:
+        url = api.create_repo(repo, repo_type=repo_type, private=private, exist_ok=True)
+        check_push_target(repo, repo_type=repo_type, private=private)
+        stale = [path for path in (api.list_repo_files(repo, repo_type=repo_type) if replace else [])
+                 if path.startswith(replace.rstrip("/") + "/") and path not in files]
+        operations = [CommitOperationDelete(path) for path in stale]
+        operations += [CommitOperationAdd(path, source) for path, source in files.items()]
+        api.create_commit(repo, operations, commit_message=message, repo_type=repo_type)
+    except DataError:
+        raise
+    except Exception as error:  # network, auth, quota: one line, the local copy stays
+        raise DataError(f"push to {repo} failed ({_one_line(error)})") from None
+    print(f"pushed {len(files)} file(s) to {url}", file=sys.stderr)
+    return str(url)
+# --- end _cli.py ---
+
+
+# --- begin _bundled.py (vendored copy; edit _bundled.py, then run python dev/sync_vendored.py) ---
+"""The bundled cycling-copilot tools and seeds, generated from cycling-copilot-tools.json and
+cycling-copilot-seeds.csv by dev/sync_vendored.py: edit those files, never this one."""
+
 BUNDLED_TOOLS_JSON = r'''[
   {
     "type": "function",
@@ -1124,153 +825,1074 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls"
 "Who am I as a rider? Fitness, likes, everything","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
 "Resumen de mi perfil: forma física y gustos","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
 "Load my whole profile","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"thanks","[]"
+"ok","[]"
+"cool","[]"
+"never mind","[]"
+"you're the best","[]"
+"Good morning!","[]"
+"got it","[]"
+"perfect thank you","[]"
+"nice one","[]"
+"alright cheers mate","[]"
+"haha love it","[]"
+"tell me a joke","[]"
+"gracias","[]"
+"vale","[]"
+"buenos días","[]"
+"genial, gracias","[]"
+"perfecto","[]"
+"eres un crack","[]"
+"de acuerdo","[]"
+"olvídalo","[]"
+"play some music","[]"
+"skip this song","[]"
+"call Ana","[]"
+"text Mark I'm late","[]"
+"navigate to 221 Baker Street","[]"
+"set a timer for ten minutes","[]"
+"wake me up at six tomorrow","[]"
+"take a photo","[]"
+"play the next episode of my podcast","[]"
+"turn the volume up","[]"
+"read me my last message","[]"
+"pon algo de rock","[]"
+"llama a mamá","[]"
+"manda un mensaje a Pedro que llego tarde","[]"
+"pon un temporizador de cinco minutos","[]"
+"haz una foto","[]"
+"siguiente canción","[]"
+"llévame a la calle Mayor 12","[]"
+"pon mi podcast de historia","[]"
+"how many calories have I burned","[]"
+"what's my heart rate","[]"
+"what's my cadence right now","[]"
+"how many watts am I pushing","[]"
+"what's the capital of France","[]"
+"what pressure should I run my tyres at","[]"
+"any news today","[]"
+"what's the score of the match","[]"
+"how many calories in a banana","[]"
+"who won the tour de france last year","[]"
+"what's today's date","[]"
+"cuántas calorías he quemado","[]"
+"a cuántas pulsaciones voy","[]"
+"qué cadencia llevo","[]"
+"cuántos vatios estoy moviendo","[]"
+"cuál es la capital de Francia","[]"
+"a qué presión inflo las ruedas","[]"
+"cómo va el partido","[]"
+"cuántas calorías tiene un plátano","[]"
+"uh","[]"
+"um so","[]"
+"the the","[]"
+"hey copilot","[]"
+"can you","[]"
+"eh","[]"
+"mmm","[]"
+"what was I","[]"
+"hhh shh","[]"
+"hold on","[]"
+"so uh yeah","[]"
+"is it the","[]"
+"oye","[]"
+"a ver","[]"
+"oye copiloto","[]"
+"puedes","[]"
+"qué era lo que","[]"
+"ehh pues","[]"
+"espera espera","[]"
+"y el el","[]"
+"I already had water","[]"
+"no need to reroute","[]"
+"the café was great","[]"
+"don't tell me the weather","[]"
+"I don't need a bike shop anymore","[]"
+"forget the forecast","[]"
+"we already stopped for coffee","[]"
+"no thanks I'll stay on this road","[]"
+"I'm not hungry yet","[]"
+"I love this route","[]"
+"ya he comido","[]"
+"no hace falta cambiar la ruta","[]"
+"ya tengo agua","[]"
+"el café estaba buenísimo","[]"
+"no me digas el tiempo","[]"
+"ya no necesito un taller","[]"
+"olvida la previsión","[]"
+"no quiero saber la distancia","[]"
 '''
-# --- end bundled data ---
-# --- end _common.py ---
+# --- end _bundled.py ---
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        description="Validate a FunctionGemma tool-calling dataset (CSV or Hub id) against a tools file.",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 2)[1])
-    parser.add_argument("--dataset", action="append",
-                        help="CSV path, CSV URL or Hub dataset id; repeat to merge (default: bundled seeds)")
-    parser.add_argument("--tools", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
-    parser.add_argument("--tokenizer", help="tokenizer id or path: measure rendered lengths in tokens")
-    parser.add_argument("--max-length", type=int, help="with --tokenizer: longest allowed example in tokens")
-    parser.add_argument("--min-per-value", type=int, default=5,
-                        help="warn about enum values with fewer rows than this (default 5)")
-    parser.add_argument("--output", help="write the valid, de-duplicated rows to this CSV")
-    parser.add_argument("--json", help="write the full report as JSON here")
-    parser.add_argument("--push-to-hub", metavar="REPO",
-                        help="push the valid rows to this Hub dataset as train/test splits")
-    parser.add_argument("--test-split", type=float, default=0.1, help="test fraction for --push-to-hub")
-    parser.add_argument("--seed", type=int, default=42, help="split seed for --push-to-hub")
-    parser.add_argument("--private", action="store_true", help="create the --push-to-hub dataset as private")
-    args = parser.parse_args(argv)
-    if args.max_length and not args.tokenizer:
-        parser.error("--max-length needs --tokenizer")
-    inputs = {os.path.abspath(path) for path in args.dataset or [] if os.path.exists(path)}
-    if args.output and os.path.abspath(args.output) in inputs:
-        parser.error("--output must not overwrite an input dataset")
-    if args.push_to_hub and not hf_token():
-        parser.error("--push-to-hub needs a Hugging Face token (HF_TOKEN or `hf auth login`)")
-    return args
+# --- begin _data.py (vendored copy; edit _data.py, then run python dev/sync_vendored.py) ---
+"""The dataset contract: tools files, rows, loading, de-duplication and the held-out split.
+
+Single source: scripts carry a copy between `# --- begin _data.py` / `# --- end _data.py` marker
+lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only (`datasets`
+is imported only to read a Hub dataset).
+"""
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import random
+import re
+import unicodedata
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 
-def coverage_warnings(report: DatasetReport, tools: list[dict], min_per_value: int) -> tuple[dict, dict, dict, list]:
-    """Counts per tool and per value over all valid rows, the uncovered values, and warnings."""
-    values = enum_values(tools)
-    tool_counts = Counter(example.call.name for example in report.parsed)
-    value_counts = {name: Counter() for name in values}
-    for example in report.parsed:
-        value_counts[example.call.name].update(str(value) for _, value in example.call.arguments[:1])
-    uncovered = {name: [value for value in allowed if not value_counts[name][value]]
-                 for name, allowed in values.items()}
-    uncovered = {name: missing for name, missing in uncovered.items() if missing}
-    warnings = []
-    for duplicate in report.duplicates:
-        warnings.append(f"{duplicate['line']}: {duplicate['kind']} duplicate of {duplicate['duplicate_of']} "
-                        f"({duplicate['message']!r}); dropped from training")
-    for name, missing in uncovered.items():
-        warnings.append(f"{name}: no rows for value(s) {', '.join(missing)}: the model can never learn them")
-    for name, allowed in values.items():
-        few = [f"{value} ({value_counts[name][value]})" for value in allowed
-               if 0 < value_counts[name][value] < min_per_value]
-        if few:
-            warnings.append(f"{name}: fewer than {min_per_value} rows for {', '.join(few)}")
-    counts = [tool_counts[name] for name in values]
-    median = statistics.median(counts) if counts else 0
-    for name in values:
-        if tool_counts[name] < median / 4:
-            warnings.append(f"{name}: {tool_counts[name]} rows, far below the median of {median:g} per tool")
-    tool_table = {name: tool_counts[name] for name in values}
-    value_table = {name: {value: value_counts[name][value] for value in allowed} for name, allowed in values.items()}
-    return tool_table, value_table, uncovered, warnings
+BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
+# A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
+# This label stands for "no call" wherever a call's label would (split strata, per-value tables,
+# the confusion matrix).
+NO_CALL_LABEL = "(no call)"
+JSON_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+              "array": list, "object": dict}
+RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nullable"}
+# What FunctionGemma's declaration format renders (_format.render_declaration): anything else in
+# a schema would silently never reach the model, so parse_tools refuses it.
+RENDERED_PARAMETERS_KEYS = {"type", "properties", "required"}
+RENDERED_SCHEMA_KEYS = {"type", "description", "enum"}
+COLUMNS = ("user_message", "tool_calls")
+MAX_USER_MESSAGE_CHARS = 500  # a spoken or typed request; far longer is a broken row (a CSV field gone astray)
+# What a spreadsheet or archive saved under a .csv/.json name starts with.
+BINARY_SIGNATURES = {b"PK\x03\x04": "a ZIP archive: an .xlsx/.ods spreadsheet? export it as CSV UTF-8",
+                     b"\xd0\xcf\x11\xe0": "an old Office document (.xls)? export it as CSV UTF-8",
+                     b"\x1f\x8b": "gzip-compressed", b"%PDF": "a PDF", b"PAR1": "Parquet", b"\x89PNG": "a PNG image",
+                     b"SQLite format 3\x00": "an SQLite database"}
 
 
-def measure_tokens(tokenizer_source: str, tools: list[dict], report: DatasetReport,
-                   max_length: int | None) -> dict:
-    """Rendered length of every valid example; rows over max_length become errors."""
+# ----------------------------------------------------------------------------- reading inputs
+
+
+def read_bytes(source: str) -> bytes:
+    """Bytes of a local file or an http(s) URL; missing or unreadable is one line."""
+    if source.startswith(("https://", "http://")):
+        try:
+            with urllib.request.urlopen(source, timeout=30) as response:
+                return response.read()
+        except OSError as error:
+            raise DataError(f"{source}: cannot download ({error})") from None
+    return read_local_bytes(source)
+
+
+def looks_binary(head: bytes) -> bool:
+    """Text has almost no control bytes; one stray NUL in a message is left to the row checks."""
+    controls = sum(byte < 32 and byte not in b"\t\n\r\f" or byte == 127 for byte in head)
+    return controls > max(2, len(head) // 20)
+
+
+def utf16_without_bom(head: bytes) -> bool:
+    """Mostly-ASCII UTF-16 has a NUL in every other byte."""
+    even, odd = head[0::2], head[1::2]
+    return len(head) >= 4 and (odd.count(0) > 0.3 * len(odd) > even.count(0) * 10
+                               or even.count(0) > 0.3 * len(even) > odd.count(0) * 10)
+
+
+def decode_text(data: bytes, origin: str) -> str:
+    """UTF-8 text of an input (a UTF-8 byte-order mark is dropped), else one line saying what the
+    bytes look like and how to fix them."""
+    for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")):
+        if data.startswith(bom):
+            raise DataError(f"{origin}: the file is {name} (it starts with a {name} byte-order mark): "
+                            "re-save it as UTF-8")
+    head = data[:4096]
+    if utf16_without_bom(head):
+        raise DataError(f"{origin}: the file looks like UTF-16 (a NUL byte in every other byte): re-save it as UTF-8")
+    for signature, kind in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise DataError(f"{origin}: a binary file ({kind}), not UTF-8 text")
+    if looks_binary(head):
+        raise DataError(f"{origin}: a binary file (control bytes), not UTF-8 text")
     try:
-        from transformers import AutoTokenizer
-        tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
-    except Exception as error:
-        raise DataError(f"--tokenizer {tokenizer_source}: cannot load ({type(error).__name__})") from None
-    if report.examples:
-        check_chat_template(tokenizer, tools, report.examples[0], strict=False)
-    lengths = []
-    for example in report.parsed:
-        prompt, completion = tokenize_example(tokenizer, tools, example)
-        lengths.append(len(prompt) + len(completion))
-        if max_length and lengths[-1] > max_length:
-            report.errors.append(RowError(example.origin, f"{lengths[-1]} tokens, longer than --max-length "
-                                          f"{max_length}: it would be truncated in training"))
-    return {"max_tokens": max(lengths, default=0), "min_tokens": min(lengths, default=0)}
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise DataError(f"{origin}: not UTF-8 (byte 0x{data[error.start]:02X} on line {line}); it looks like "
+                        "Latin-1 / Windows-1252: re-save it as UTF-8") from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise DataError(f"{origin}: the file is empty")
+    return text
 
 
-def push_splits(repo: str, examples: list[Example], test_fraction: float, seed: int, private: bool) -> None:
-    from datasets import Dataset, DatasetDict
-
-    def table(rows):
-        return Dataset.from_dict({"user_message": [example.message for example in rows],
-                                  "tool_calls": [example.call.to_json() for example in rows]})
-
-    train, test = split_examples(examples, test_fraction, seed)
-    DatasetDict({"train": table(train), "test": table(test)}).push_to_hub(repo, private=private, token=hf_token())
-    print(f"pushed {len(train)} train / {len(test)} test rows to https://huggingface.co/datasets/{repo}")
+def read_text(source: str) -> str:
+    """UTF-8 text of a local file or an https:// URL, or one line saying why it is unusable."""
+    return decode_text(read_bytes(source), source)
 
 
-def print_report(result: dict, errors: list[RowError]) -> None:
-    print(f"{result['rows']} rows, {result['valid_rows']} valid, {result['unique_examples']} unique "
-          f"examples, {len(result['errors'])} errors, {len(result['warnings'])} warnings")
-    for name, count in result["tool_counts"].items():
-        values = ", ".join(f"{value} {n}" for value, n in result["value_counts"][name].items())
-        print(f"  {name:24} {count:5}   {values}")
-    if "max_tokens" in result:
-        print(f"longest rendered example: {result['max_tokens']} tokens "
-              f"(--max-length {result['max_tokens']} fits every row)")
-    for warning in result["warnings"]:
-        print(f"warning: {warning}")
-    for error in errors:
-        print(f"error: {error}")
+def public_file_name(source: str) -> str:
+    """A local file's or URL's base name: no folders, no query string."""
+    return os.path.basename(urllib.parse.urlsplit(source).path.rstrip("/")) or "data"
 
 
-def main(argv=None) -> int:
-    args = parse_args(argv)
-    tools = load_tools(args.tools)
+def public_name(source: str, data: bytes) -> str:
+    """How a local file or URL is named in anything that may be published: its base name and a
+    content hash, never its path."""
+    return f"{public_file_name(source)} (sha256 {hashlib.sha256(data).hexdigest()[:12]})"
+
+
+# ----------------------------------------------------------------------------- tools
+
+
+def parse_tools(text: str, origin: str) -> list[dict]:
+    """Check a tools list in the standard {"type":"function","function":{...}} form."""
+    try:
+        tools = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{origin}: invalid JSON ({error})") from None
+    if not isinstance(tools, list) or not tools:
+        raise DataError(f"{origin}: expected a non-empty JSON list of tools")
+    seen = set()
+    for index, tool in enumerate(tools):
+        where = f"{origin}: tool {index + 1}"
+        function = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
+            raise DataError(f'{where}: expected {{"type": "function", "function": {{...}}}}')
+        name = function.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_.-]*", name):
+            raise DataError(f"{where}: missing or invalid function name {name!r}")
+        if name in seen:
+            raise DataError(f"{where}: duplicate function name {name!r}")
+        seen.add(name)
+        if not isinstance(function.get("description", ""), str):
+            raise DataError(f"{where} ({name}): description must be a string")
+        parameters = function.get("parameters", {"type": "object"})
+        if not isinstance(parameters, dict) or str(parameters.get("type", "object")).lower() != "object":
+            raise DataError(f"{where} ({name}): parameters must be a JSON schema of type object")
+        properties = parameters.get("properties", {})
+        if not isinstance(properties, dict):
+            raise DataError(f"{where} ({name}): parameters.properties must be an object")
+        unrendered(where, name, "parameters", parameters, RENDERED_PARAMETERS_KEYS)
+        for key, schema in properties.items():
+            if key in RESERVED_PARAMETER_NAMES:
+                raise DataError(f"{where} ({name}): parameter name {key!r} is reserved by the FunctionGemma template")
+            if not isinstance(schema, dict) or str(schema.get("type", "")).lower() not in JSON_TYPES:
+                raise DataError(f"{where} ({name}): parameter {key!r} needs a type out of {sorted(JSON_TYPES)}")
+            unrendered(where, name, f"parameter {key!r}", schema, RENDERED_SCHEMA_KEYS)
+            enum = schema.get("enum")
+            if enum is not None and (not isinstance(enum, list) or not enum
+                                     or not all(isinstance(value, str) for value in enum)):
+                raise DataError(f"{where} ({name}): enum of {key!r} must be a non-empty list of strings")
+        required = parameters.get("required", [])
+        if not isinstance(required, list) or any(key not in properties for key in required):
+            raise DataError(f"{where} ({name}): required lists a parameter that is not declared")
+    return tools
+
+
+def unrendered(where: str, name: str, part: str, schema: dict, rendered: set[str]) -> None:
+    """DataError naming a schema key the declaration format would drop (array items, nested
+    properties, nullable, defaults, ...): the model would be trained on a tool it never sees whole."""
+    dropped = sorted(set(schema) - rendered)
+    if dropped:
+        raise DataError(f"{where} ({name}): {part} uses {', '.join(dropped)}, which FunctionGemma's declaration "
+                        f"format cannot express (it renders only {', '.join(sorted(rendered))}); "
+                        "remove it or describe it in the description")
+
+
+def load_tools(source: str | None = None) -> list[dict]:
+    """Tools from a JSON file or URL; None or "bundled" means the cycling-copilot tools."""
+    if source in (None, BUNDLED):
+        return parse_tools(BUNDLED_TOOLS_JSON, "bundled tools")
+    return parse_tools(read_text(source), source)
+
+
+def tools_by_name(tools: list[dict]) -> dict[str, dict]:
+    return {tool["function"]["name"]: tool["function"] for tool in tools}
+
+
+def routing_argument(function: dict) -> str | None:
+    """The parameter that routes a request: the function's first enum parameter, if any."""
+    properties = function.get("parameters", {}).get("properties", {})
+    return next((key for key, schema in properties.items() if "enum" in schema), None)
+
+
+def enum_values(tools: list[dict]) -> dict[str, list[str]]:
+    """tool name -> allowed values of its routing argument (empty without one)."""
+    values = {}
+    for name, function in tools_by_name(tools).items():
+        argument = routing_argument(function)
+        values[name] = function["parameters"]["properties"][argument]["enum"] if argument else []
+    return values
+
+
+# ----------------------------------------------------------------------------- calls
+
+
+@dataclass(frozen=True)
+class Call:
+    name: str
+    arguments: tuple  # sorted (key, value) pairs, so calls compare and hash
+
+    @classmethod
+    def make(cls, name: str, arguments: dict) -> "Call":
+        return cls(name, tuple(sorted(arguments.items())))
+
+    @property
+    def args(self) -> dict:
+        return dict(self.arguments)
+
+    def to_json(self) -> str:
+        return json.dumps([{"name": self.name, "args": self.args}], ensure_ascii=False)
+
+
+def routing_label(call: Call | None, tools: list[dict]) -> str:
+    """`tool:value` of the call's routing argument (`tool` alone without one, NO_CALL_LABEL for a
+    no-call row): the unit the split stratifies by, coverage counts and per-value accuracy is keyed
+    by, so `get_ride_status:all` and `get_rider_profile:all` never mix."""
+    if call is None:
+        return NO_CALL_LABEL
+    function = tools_by_name(tools).get(call.name, {})
+    argument = routing_argument(function)
+    return f"{call.name}:{call.args[argument]}" if argument in call.args else call.name
+
+
+def tool_calls_json(call: "Call | None") -> str:
+    """The dataset's tool_calls cell: the call as a one-element list, or [] for no call."""
+    return call.to_json() if call is not None else "[]"
+
+
+def check_arguments(function: dict, arguments: dict) -> str | None:
+    """Why `arguments` do not fit the function's schema, or None."""
+    parameters = function.get("parameters", {})
+    properties = parameters.get("properties", {})
+    missing = [key for key in parameters.get("required", []) if key not in arguments]
+    if missing:
+        return f"missing argument {missing[0]!r} for {function['name']}"
+    for key, value in arguments.items():
+        if key not in properties:
+            return f"unexpected argument {key!r} for {function['name']}"
+        schema = properties[key]
+        expected = JSON_TYPES[str(schema["type"]).lower()]
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
+            return f"argument {key!r} of {function['name']} must be a {str(schema['type']).lower()}, got {value!r}"
+        if "enum" in schema and value not in schema["enum"]:
+            return f"value {value!r} of {key!r} is not one of {function['name']}'s {schema['enum']}"
+    return None
+
+
+# ----------------------------------------------------------------------------- dataset rows
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a row came from: a CSV's 1-based line (header is line 1) or a Hub split's row."""
+    source: str
+    line: int
+    unit: str = "line"  # "row" for Hub datasets
+    split: str | None = None  # a Hub dataset's split ("train", "test", ...)
+    public: str = ""  # the source's name where it may be published (see public_name), if not `source`
+
+    def __str__(self) -> str:
+        split = f" [{self.split}]" if self.split else ""
+        return f"{self.source}{split} {self.unit} {self.line}"
+
+    def published(self) -> str:
+        """The location without any local path: what written and uploaded files record."""
+        split = f" [{self.split}]" if self.split else ""
+        return f"{self.public or self.source}{split} {self.unit} {self.line}"
+
+
+@dataclass(frozen=True)
+class Example:
+    message: str
+    call: Call | None  # None: no tool applies (tool_calls [])
+    origin: Location | None = None
+
+
+@dataclass
+class RowError:
+    origin: Location
+    message: str
+
+    def to_json(self) -> dict:
+        split = {"split": self.origin.split} if self.origin.split else {}
+        return {"source": self.origin.source, **split, "line": self.origin.line, "message": self.message}
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+def message_problem(message: str) -> str | None:
+    """Why a user message cannot be a row, beyond being empty: control characters, length."""
+    for position, character in enumerate(message, 1):
+        if unicodedata.category(character) == "Cc" and character not in "\t\n\r":
+            name = " (NUL)" if character == "\0" else ""
+            return f"control character U+{ord(character):04X}{name} at character {position} of user_message"
+    if len(message) > MAX_USER_MESSAGE_CHARS:
+        return f"user_message is {len(message)} characters, longer than the limit of {MAX_USER_MESSAGE_CHARS}"
+    return None
+
+
+def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> Example:
+    """One dataset row (user_message, tool_calls JSON) -> Example; DataError says what is wrong.
+
+    tool_calls holds exactly one call, or is [] when no tool applies (Example.call is then None)."""
+    message = row.get("user_message")
+    if not isinstance(message, str) or not message.strip():
+        raise DataError("empty user_message")
+    problem = message_problem(message)
+    if problem:
+        raise DataError(problem)
+    raw_calls = row.get("tool_calls")
+    if isinstance(raw_calls, str):
+        try:
+            calls = json.loads(raw_calls)
+        except json.JSONDecodeError as error:
+            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
+    else:
+        calls = raw_calls
+    if calls == []:
+        return Example(message.strip(), None, origin)
+    if not isinstance(calls, list) or len(calls) != 1:
+        count = len(calls) if isinstance(calls, list) else "no list of"
+        raise DataError(f"tool_calls must be a JSON list with exactly one call, or [] when no tool applies; "
+                        f"got {count} calls")
+    call = calls[0]
+    if not isinstance(call, dict) or not isinstance(call.get("name"), str):
+        raise DataError('the call must be an object like {"name": ..., "args": {...}}')
+    functions = tools_by_name(tools)
+    if call["name"] not in functions:
+        raise DataError(f"unknown tool {call['name']!r}")
+    arguments = call.get("args", call.get("arguments", {}))
+    if not isinstance(arguments, dict):
+        raise DataError(f"args of {call['name']} must be an object")
+    problem = check_arguments(functions[call["name"]], arguments)
+    if problem:
+        raise DataError(problem)
+    return Example(message.strip(), Call.make(call["name"], arguments), origin)
+
+
+def read_csv_rows(text: str, origin: str, public: str = "") -> list[tuple[Location, dict]]:
+    """(location, row) pairs of a dataset CSV (maybe none); locations use 1-based CSV line numbers
+    (header is line 1). A wrong header or broken quoting is one line naming where."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise DataError(f"{origin} line 1: broken CSV header ({error})") from None
+    missing = [column for column in COLUMNS if column not in header]
+    if missing:
+        raise DataError(f"{origin}: wrong header, missing column(s) {', '.join(missing)}; expected a CSV with "
+                        f"columns {','.join(COLUMNS)}, found {','.join(header)[:80]!r}")
+    rows, line = [], reader.line_num
+    try:
+        for row in reader:
+            if None in row:
+                raise DataError(f"{origin} line {line + 1}: {len(header) + len(row[None])} fields, the header has "
+                                f"{len(header)} (a comma in an unquoted field?)")
+            rows.append((Location(origin, line + 1, public=public), row))
+            line = reader.line_num
+    except csv.Error as error:
+        raise DataError(f"{origin} line {line + 1}: broken CSV quoting ({error}); "
+                        'quote fields holding commas or quotes, and double the quotes inside them ("")') from None
+    return rows
+
+
+def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
+    """Raw rows of a local CSV, a CSV URL, a Hub dataset id (all splits), or the bundled seeds."""
+    if source in (None, BUNDLED):
+        return read_csv_rows(BUNDLED_SEEDS_CSV, "bundled seeds")
+    if os.path.exists(source) or source.lower().endswith(".csv"):
+        data = read_bytes(source)
+        rows = read_csv_rows(decode_text(data, source), source, public_name(source, data))
+        if not rows:
+            raise DataError(f"{source}: no data rows, only the header")
+        return rows
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", source):
+        raise DataError(f"{source}: no such file, and not a Hub dataset id (user/name)")
+    try:
+        import datasets
+    except ImportError:
+        raise DataError(f"{source}: loading a Hub dataset needs the `datasets` package") from None
+    try:
+        splits = datasets.load_dataset(source)
+    except Exception as error:  # network, auth, missing repo: all become one clear line
+        raise DataError(f"{source}: cannot load Hub dataset ({type(error).__name__}: {error})".splitlines()[0]) from None
     rows = []
-    for source in args.dataset or [BUNDLED]:
-        rows.extend(read_dataset_rows(source))
+    for split_name in sorted(splits):
+        missing = [column for column in COLUMNS if column not in splits[split_name].column_names]
+        if missing:
+            raise DataError(f"{source} [{split_name}]: missing column(s) {', '.join(missing)}; "
+                            f"expected columns {','.join(COLUMNS)}")
+        for index, row in enumerate(splits[split_name]):
+            rows.append((Location(source, index + 1, "row", split_name), row))
+    if not rows:
+        raise DataError(f"{source}: the Hub dataset has no rows")
+    return rows
+
+
+def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
+    """Examples in the dataset format (user_message, tool_calls), optionally with where each came
+    from (named without local paths: these files may be published)."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(list(COLUMNS) + (["source"] if with_source else []))
+        for example in examples:
+            writer.writerow([example.message, tool_calls_json(example.call)]
+                            + ([example.origin.published()] if with_source else []))
+
+
+def normalise_message(text: str) -> str:
+    """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+# A generator's prompt copied into the data instead of a rider's words, e.g. "Requesting
+# find_nearby_poi with water (Standard natural language questions. Varied phrasing. variant 0)".
+GENERATION_PROMPT = re.compile(r"\([^()]*\b(?:variant|phrasing|style|paraphrase)s?\b|\bvariant\s*\d+\b", re.I)
+
+
+def suspect_reason(message: str, tools: list[dict]) -> str | None:
+    """Why a row looks like free accuracy rather than speech, or None: the message names a declared
+    function or an identifier-like enum value (one with `_`, like `bike_shop`) verbatim, or it reads
+    like a generation prompt. Such a row scores without understanding anything when held out."""
+    for name, values in enum_values(tools).items():
+        for word in [name] + [value for value in values if "_" in value]:
+            if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", message, re.I):
+                kind = "function name" if word == name else "enum value"
+                return f"names the {kind} {word!r} verbatim"
+    if GENERATION_PROMPT.search(message):
+        return "reads like a generation prompt, not speech"
+    return None
+
+
+def count_suspect(examples: list[Example], tools: list[dict]) -> int:
+    return sum(suspect_reason(example.message, tools) is not None for example in examples)
+
+
+@dataclass
+class DatasetReport:
+    """What validation found. `parsed` holds every valid row, `examples` the de-duplicated ones
+    without conflicts (what training and evaluation use), `sources` what was read (see
+    `describe_source`)."""
+    rows: int = 0
+    parsed: list = field(default_factory=list)  # Example
+    examples: list = field(default_factory=list)  # Example
+    errors: list = field(default_factory=list)  # RowError
+    duplicates: list = field(default_factory=list)  # {"line", "duplicate_of", "kind", "message"}
+    conflicts: list = field(default_factory=list)  # {"message", "lines", "calls"}
+    sources: list = field(default_factory=list)  # {"name" (publishable), "kind": bundled/file/hub, "rows", "sha256"}
+
+
+def check_dataset(rows: list[tuple[Location, dict]], tools: list[dict]) -> DatasetReport:
+    """Validate rows; keep the first of each normalised duplicate; a message labelled with two
+    different calls is an error on the later row and neither row is kept."""
+    report = DatasetReport(rows=len(rows))
+    first_seen: dict[str, Example] = {}
+    for origin, row in rows:
+        try:
+            example = parse_row(row, tools, origin)
+        except DataError as error:
+            report.errors.append(RowError(origin, str(error)))
+            continue
+        report.parsed.append(example)
+        key = normalise_message(example.message)
+        earlier = first_seen.setdefault(key, example)
+        if earlier is example:
+            continue
+        if earlier.call != example.call:
+            labels = [tool_calls_json(earlier.call), tool_calls_json(example.call)]
+            report.conflicts.append({"message": example.message, "lines": [str(earlier.origin), str(origin)],
+                                     "calls": labels})
+            as_call_and_no_call = (earlier.call is None) != (example.call is None)
+            report.errors.append(RowError(origin, f"same message as {earlier.origin} but labelled {labels[1]} "
+                                          f"instead of {labels[0]}"
+                                          + (" (labelled both as a call and as no call)" if as_call_and_no_call else "")))
+        else:
+            kind = "exact" if earlier.message == example.message else "normalised"
+            report.duplicates.append({"line": str(origin), "duplicate_of": str(earlier.origin), "kind": kind,
+                                      "message": example.message})
+    conflicted = {normalise_message(conflict["message"]) for conflict in report.conflicts}
+    report.examples = [example for key, example in first_seen.items() if key not in conflicted]
+    return report
+
+
+def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> dict:
+    """A dataset source as recorded next to a model: its name (a local file by base name only, never
+    a path), its row count and the sha256 of its rows as read (split, message, tool_calls each)."""
+    name = source or BUNDLED
+    public = rows[0][0].public if rows else ""
+    if public:
+        name = public
+    elif name != BUNDLED and os.path.exists(name):
+        name = os.path.basename(name)
+    kind = "bundled" if source in (None, BUNDLED) else "file" if public else "hub"
+    digest = hashlib.sha256()
+    for origin, row in rows:
+        digest.update(json.dumps([origin.split, row.get("user_message"), row.get("tool_calls")],
+                                 ensure_ascii=False, sort_keys=True).encode() + b"\n")
+    return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
+
+
+def no_call_warning(examples: list[Example]) -> str | None:
+    """Why the share of no-call rows is a problem (none, or more than half), or None."""
+    count = sum(example.call is None for example in examples)
+    if examples and not count:
+        return ("no rows with tool_calls [] (no tool applies): the model will call a tool for every input; "
+                "add out-of-scope rows (about a fifth of the data, like the bundled seeds)")
+    if count > len(examples) / 2:
+        return (f"{count} of {len(examples)} rows are no-call rows, more than half: the model may learn to "
+                "answer without a call when a tool applies")
+    return None
+
+
+def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
+    """Merge datasets (bundled seeds when none), validate, de-duplicate; DataError on any error row."""
+    rows, described = [], []
+    for source in sources or [BUNDLED]:
+        source_rows = read_dataset_rows(source)
+        described.append(describe_source(source, source_rows))
+        rows.extend(source_rows)
     report = check_dataset(rows, tools)
-    tool_counts, value_counts, uncovered, warnings = coverage_warnings(report, tools, args.min_per_value)
-    token_stats = measure_tokens(args.tokenizer, tools, report, args.max_length) if args.tokenizer else {}
-    result = {
-        "datasets": args.dataset or [BUNDLED],
-        "rows": report.rows,
-        "valid_rows": len(report.parsed),
-        "unique_examples": len(report.examples),
-        "errors": [error.to_json() for error in report.errors],
-        "warnings": warnings,
-        "tool_counts": tool_counts,
-        "value_counts": value_counts,
-        "uncovered_values": uncovered,
-        "duplicates": report.duplicates,
-        "conflicts": report.conflicts,
-        **token_stats,
-    }
-    print_report(result, report.errors)
-    if args.json:
-        with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, indent=2, ensure_ascii=False)
-    if args.output:
-        write_examples_csv(args.output, report.examples)
-        print(f"wrote {len(report.examples)} valid, de-duplicated rows to {args.output}")
+    report.sources = described
     if report.errors:
-        return 1
-    if args.push_to_hub:
-        push_splits(args.push_to_hub, report.examples, args.test_split, args.seed, args.private)
-    return 0
+        shown = "; ".join(str(error) for error in report.errors[:3])
+        more = f" (and {len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
+        raise DataError(f"{len(report.errors)} invalid row(s): {shown}{more}. "
+                        "Run validate_functiongemma_dataset.py for the full list")
+    if not report.examples:
+        raise DataError("the dataset has no rows")
+    return report.examples, report
+
+
+# ----------------------------------------------------------------------------- split
+
+
+def split_examples(examples: list[Example], tools: list[dict], test_fraction: float = 0.1, seed: int = 42,
+                   resplit: bool = False) -> tuple[list[Example], list[Example]]:
+    """Deterministic train/test split, stratified by `routing_label` (no-call rows
+    form a stratum of their own).
+
+    A dataset that brings its own `test` split (a Hub dataset) keeps it: its test rows are test
+    rows and its other rows training rows, unless `resplit`. The rows of every other source are
+    split here. That split depends only on the set of messages, the seed and the fraction, never
+    on row order, so training and evaluation derive the same held-out rows from the same
+    datasets. Each stratum gets its proportional share of the test rows (largest remainders
+    first); a stratum with a single row stays in training."""
+    if not 0 <= test_fraction < 1:
+        raise DataError(f"--test-split must be in [0, 1), got {test_fraction}")
+    own_split = set() if resplit else set(sources_with_test_split(examples))
+
+    def keeps_its_split(example: Example) -> bool:
+        return example.origin is not None and example.origin.source in own_split
+
+    kept = [example for example in examples if keeps_its_split(example)]
+    kept_test = [example for example in kept if example.origin.split == "test"]
+    kept_train = [example for example in kept if example.origin.split != "test"]
+    examples = [example for example in examples if not keeps_its_split(example)]
+
+    def rank(example: Example) -> str:
+        return hashlib.sha256(f"{seed}\0{normalise_message(example.message)}".encode()).hexdigest()
+
+    strata = defaultdict(list)
+    for example in examples:
+        strata[routing_label(example.call, tools)].append(example)
+    for members in strata.values():
+        members.sort(key=rank)
+    total_test = round(len(examples) * test_fraction)
+    shares = {label: len(members) * test_fraction for label, members in strata.items()}
+    quota = {label: int(share) for label, share in shares.items()}
+    by_remainder = sorted(strata, key=lambda label: (-(shares[label] - quota[label]), rank_label(label, seed)))
+    for label in by_remainder:
+        if sum(quota.values()) >= total_test:
+            break
+        if quota[label] + 1 < len(strata[label]):
+            quota[label] += 1
+    test = [example for label in sorted(strata) for example in strata[label][:quota[label]]]
+    train = [example for label in sorted(strata) for example in strata[label][quota[label]:]]
+    random.Random(seed).shuffle(train)
+    random.Random(seed + 1).shuffle(test)
+    return kept_train + train, kept_test + test
+
+
+def sources_with_test_split(examples: list[Example]) -> list[str]:
+    """The sources among `examples` that bring their own `test` split, in order of appearance."""
+    return list(dict.fromkeys(example.origin.source for example in examples
+                              if example.origin and example.origin.split == "test"))
+
+
+def rank_label(label: str, seed: int) -> str:
+    return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
+
+
+def select_split(examples: list[Example], tools: list[dict], split: str, test_fraction: float, seed: int,
+                 max_examples: int | None = None, resplit: bool = False) -> list[Example]:
+    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
+    train, test = split_examples(examples, tools, test_fraction, seed, resplit)
+    chosen = {"train": train, "test": test, "all": test + train}[split]
+    return chosen[:max_examples] if max_examples else chosen
+# --- end _data.py ---
+
+
+# --- begin _format.py (vendored copy; edit _format.py, then run python dev/sync_vendored.py) ---
+"""FunctionGemma's native format: control tokens, the renderer, its Jinja twin, the parser.
+
+Training, evaluation and the exported model all render prompts and answers with this code and
+parse answers like LiteRT-LM does on the device (see the format reference in README.md).
+Single source: scripts carry a copy between `# --- begin _format.py` / `# --- end _format.py`
+marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
+"""
+
+import re
+import sys
+from dataclasses import dataclass
+
+
+DEFAULT_MODEL = "google/functiongemma-270m-it"
+DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
+# What a model trained here answers, in prose and with no call, when no declared tool fits
+# (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
+DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
+
+BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
+START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
+START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
+START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
+START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
+ESCAPE = "<escape>"
+# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
+CONTROL_TOKEN_IDS = {
+    PAD: 0, EOS: 1, BOS: 2,
+    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
+    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
+    START_OF_TURN: 105, END_OF_TURN: 106,
+}
+# A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
+STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
+FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def format_value(value) -> str:
+    """A value in FunctionGemma's call syntax: strings escaped, keys sorted, literals bare."""
+    if isinstance(value, str):
+        return f"{ESCAPE}{value}{ESCAPE}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key}:{format_value(value[key])}" for key in sorted(value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(format_value(item) for item in value) + "]"
+    return str(value)
+
+
+def render_schema(schema: dict) -> str:
+    """A parameter schema: description, enum, type (upper-cased), in that order."""
+    parts = []
+    if "description" in schema:
+        parts.append(f"description:{ESCAPE}{schema['description']}{ESCAPE}")
+    if "enum" in schema:
+        parts.append("enum:[" + ",".join(f"{ESCAPE}{value}{ESCAPE}" for value in schema["enum"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(schema['type']).upper()}{ESCAPE}")
+    return "{" + ",".join(parts) + "}"
+
+
+def render_declaration(tool: dict) -> str:
+    function = tool["function"]
+    parameters = function.get("parameters") or {}
+    parts = []
+    if parameters.get("properties"):
+        properties = parameters["properties"]
+        parts.append("properties:{" + ",".join(f"{key}:{render_schema(properties[key])}"
+                                               for key in sorted(properties)) + "}")
+    if parameters.get("required"):
+        parts.append("required:[" + ",".join(f"{ESCAPE}{key}{ESCAPE}" for key in parameters["required"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(parameters.get('type', 'object')).upper()}{ESCAPE}")
+    return (f"{START_DECLARATION}declaration:{function['name']}"
+            f"{{description:{ESCAPE}{function.get('description', '')}{ESCAPE},"
+            f"parameters:{{{','.join(parts)}}}}}{END_DECLARATION}")
+
+
+def render_prompt(tools: list[dict], message: str) -> str:
+    """The prompt up to the model's turn, starting with the single <bos>."""
+    declarations = "".join(render_declaration(tool) for tool in tools)
+    return (f"{BOS}{START_OF_TURN}developer\n{DEVELOPER_PROMPT.strip()}{declarations}{END_OF_TURN}\n"
+            f"{START_OF_TURN}user\n{message.strip()}{END_OF_TURN}\n"
+            f"{START_OF_TURN}model\n")
+
+
+def render_call(call: Call) -> str:
+    arguments = ",".join(f"{key}:{format_value(value)}" for key, value in call.arguments)
+    return f"{START_CALL}call:{call.name}{{{arguments}}}{END_CALL}"
+
+
+def check_no_call_reply(reply: str) -> str:
+    """The no-call reply, trimmed like the template trims content; DataError if it is unusable."""
+    text = reply.strip()
+    if not text:
+        raise DataError("--no-call-reply must not be empty")
+    tokens = [token for token in CONTROL_TOKEN_IDS if token in text]
+    if tokens:
+        raise DataError(f"--no-call-reply must be plain text, without FunctionGemma control tokens ({tokens[0]})")
+    return text
+
+
+def render_completion(call: Call | None, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """The training target: the call, closed by <start_function_response> like the model does;
+    for a row no tool serves (call None), the prose reply closed by <end_of_turn>."""
+    if call is None:
+        return check_no_call_reply(no_call_reply) + END_OF_TURN
+    return render_call(call) + START_RESPONSE
+
+
+def chat_messages(message: str, call: Call | None = None, reply: str | None = None) -> list[dict]:
+    """The same conversation in Hugging Face chat form, for tokenizer chat templates: the prompt
+    alone, or with the model's answer (a call, or else a prose `reply`)."""
+    messages = [{"role": "developer", "content": DEVELOPER_PROMPT},
+                {"role": "user", "content": message}]
+    if call is not None:
+        messages.append({"role": "assistant", "tool_calls": [
+            {"type": "function", "function": {"name": call.name, "arguments": call.args}}]})
+    elif reply is not None:
+        messages.append({"role": "assistant", "content": reply})
+    return messages
+
+
+# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
+# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly (an
+# assistant message with content and no tool_calls is the no-call completion, then the turn's "\n").
+# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
+# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
+# the start token itself), so `text()` accepts a string or such a list.
+CHAT_TEMPLATE = (
+    "{%- macro text(c) -%}"
+    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
+    "{%- endmacro -%}"
+    "{%- macro value(v) -%}"
+    "{%- if v is string -%}<escape>{{ v }}<escape>"
+    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
+    "{%- elif v is none -%}null"
+    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
+    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
+    "{%- else -%}{{ v }}{%- endif -%}"
+    "{%- endmacro -%}"
+    "{%- macro schema(s) -%}{{ '{' }}"
+    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
+    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
+    "{%- endmacro -%}"
+    "{{ bos_token }}"
+    "{%- set first = messages[0] if messages else none -%}"
+    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
+    "<start_of_turn>developer{{ '\\n' }}"
+    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
+    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
+    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
+    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
+    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
+    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
+    "{%- endfor -%}"
+    "<end_of_turn>{{ '\\n' }}"
+    "{%- endif -%}"
+    "{%- for m in messages -%}"
+    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
+    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
+    "<start_of_turn>{{ role }}{{ '\\n' }}"
+    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
+    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
+    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
+    "{%- endfor -%}"
+    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
+)
+
+
+class TemplateMismatch(RuntimeError):
+    """The tokenizer's own chat template renders a different text than this toolkit."""
+
+
+def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: bool = True,
+                        no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """Compare the tokenizer's chat template (if any) with our rendering of one example: the prompt
+    (up to the model's turn) and the whole conversation with the model's answer (the training
+    text). A no-call answer ends its turn, after which a template writes the turn separator "\n";
+    the model stops at <end_of_turn>, so training never sees it.
+
+    Returns "ours" when the tokenizer has no template, "match" when both agree; on mismatch
+    raises TemplateMismatch (strict) or prints a warning and returns "mismatch"."""
+    if not getattr(tokenizer, "chat_template", None):
+        return "ours"
+    prompt = render_prompt(tools, example.message)
+    for what, ours, messages, generation_prompt in (
+            ("prompt", prompt, chat_messages(example.message), True),
+            ("prompt and completion (the model's turn with its answer)",
+             prompt + render_completion(example.call, no_call_reply) + ("\n" if example.call is None else ""),
+             chat_messages(example.message, example.call, no_call_reply), False)):
+        try:
+            theirs = tokenizer.apply_chat_template(messages, tools=tools, add_generation_prompt=generation_prompt,
+                                                   tokenize=False)
+        except Exception as error:
+            theirs = f"<template error: {error}>"
+        if theirs == ours:
+            continue
+        at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+        problem = (f"the tokenizer's chat template renders a different {what} from this toolkit at char {at}: "
+                   f"template {theirs[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}")
+        if strict:
+            raise TemplateMismatch(problem + " (pass --allow-template-mismatch to continue anyway)")
+        print(f"warning: {problem}", file=sys.stderr)
+        return "mismatch"
+    return "match"
+
+
+def tokenize_example(tokenizer, tools: list[dict], example: Example,
+                     no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> tuple[list[int], list[int]]:
+    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
+    are added and the sequence has exactly one <bos>."""
+    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
+    completion = tokenizer(render_completion(example.call, no_call_reply), add_special_tokens=False)["input_ids"]
+    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
+    if bos_count != 1:
+        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
+    return prompt, completion
+
+
+# ----------------------------------------------------------------------------- parsing model output
+
+
+def prose_text(output: str) -> str:
+    """The text of an answer without its closing stop token, trimmed (what an app shows for a no-call answer)."""
+    for token in STOP_TOKENS:
+        output = output.removesuffix(token)
+    return output.strip()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    call: Call | None
+    failure: str | None = None  # one of FAILURE_CLASSES
+    detail: str = ""
+
+
+class _CallSyntaxError(Exception):
+    pass
+
+
+class _CallReader:
+    """Strict reader of `call:NAME{key:value,...}`, the grammar LiteRT-LM accepts."""
+
+    NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_.-]*")
+    NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def expect(self, literal: str):
+        if not self.text.startswith(literal, self.pos):
+            raise _CallSyntaxError(f"expected {literal!r} at char {self.pos}")
+        self.pos += len(literal)
+
+    def name(self) -> str:
+        match = self.NAME.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a name at char {self.pos}")
+        self.pos = match.end()
+        return match.group()
+
+    def call(self) -> tuple[str, dict]:
+        self.expect("call:")
+        name = self.name()
+        arguments = self.object()
+        if self.pos != len(self.text):
+            raise _CallSyntaxError(f"unexpected text after the arguments: {self.text[self.pos:self.pos + 20]!r}")
+        return name, arguments
+
+    def object(self) -> dict:
+        self.expect("{")
+        result = {}
+        while not self.text.startswith("}", self.pos):
+            if result:
+                self.expect(",")
+            key = self.name()
+            self.expect(":")
+            if key in result:
+                raise _CallSyntaxError(f"duplicate argument {key!r}")
+            result[key] = self.value()
+        self.expect("}")
+        return result
+
+    def array(self) -> list:
+        self.expect("[")
+        result = []
+        while not self.text.startswith("]", self.pos):
+            if result:
+                self.expect(",")
+            result.append(self.value())
+        self.expect("]")
+        return result
+
+    def value(self):
+        if self.text.startswith(ESCAPE, self.pos):
+            end = self.text.find(ESCAPE, self.pos + len(ESCAPE))
+            if end < 0:
+                raise _CallSyntaxError("unterminated <escape> string")
+            value = self.text[self.pos + len(ESCAPE):end]
+            self.pos = end + len(ESCAPE)
+            return value
+        if self.text.startswith("{", self.pos):
+            return self.object()
+        if self.text.startswith("[", self.pos):
+            return self.array()
+        for literal, value in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(literal, self.pos):
+                self.pos += len(literal)
+                return value
+        match = self.NUMBER.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a value at char {self.pos} (strings need <escape> quotes)")
+        self.pos = match.end()
+        number = match.group()
+        return float(number) if any(c in number for c in ".eE") else int(number)
+
+
+def parse_output(text: str, tools: list[dict]) -> Parsed:
+    """Parse generated text like LiteRT-LM's FunctionGemma parser; never raises.
+
+    Text outside <start_function_call>…<end_function_call> is plain content; a response with no
+    call is `no_call` (the right answer when no tool applies, as the scorer decides); a broken call (or more than one: the router wants exactly one) is
+    `malformed`; then the call is checked against the tools."""
+    try:
+        if not isinstance(text, str):
+            return Parsed(None, "malformed", f"not text: {type(text).__name__}")
+        starts = text.count(START_CALL)
+        if starts == 0:
+            return Parsed(None, "no_call", "no <start_function_call> in the answer")
+        spans = re.findall(re.escape(START_CALL) + r"(.*?)" + re.escape(END_CALL), text, flags=re.S)
+        if len(spans) != starts:
+            return Parsed(None, "malformed", "<start_function_call> without <end_function_call>")
+        if len(spans) > 1:
+            return Parsed(None, "malformed", f"{len(spans)} calls, expected exactly one")
+        try:
+            name, arguments = _CallReader(spans[0]).call()
+        except _CallSyntaxError as error:
+            return Parsed(None, "malformed", str(error))
+        call = Call.make(name, arguments)
+        functions = tools_by_name(tools)
+        if name not in functions:
+            return Parsed(call, "unknown_tool", f"unknown tool {name!r}")
+        problem = check_arguments(functions[name], arguments)
+        if problem:
+            return Parsed(call, "bad_arguments", problem)
+        return Parsed(call)
+    except Exception as error:  # the contract is "never raises": report instead
+        return Parsed(None, "malformed", f"unparseable: {type(error).__name__}")
+# --- end _format.py ---
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Benchmark: shared-prefix training (_shared_prefix.py) against TRL's default SFTTrainer path.
 
-    UV_FIND_LINKS=/opt/wheels uv run python bench/train_speed.py [--steps 1] [--batch-size 8]
+    uv run python bench/train_speed.py [--steps 1] [--batch-size 8]
 
 Loads the real Gemma 3 270M weights (offline stand-in, dev/stand_in.py) and trains the same rows,
 in the same order and from the same starting weights, through TRL's `SFTTrainer` and through
@@ -13,7 +13,7 @@ for each path (wall clock, and CPU time, which other processes on the machine di
 ratio, the per-step loss and gradient-norm differences, and the projected time for 3 epochs over
 847 rows on this machine.
 Rows come from the public merged dataset when it is present
-(/work/shared/data/cycling-copilot-dataset-merged.csv), else from the bundled seeds.
+(`../shared/data/cycling-copilot-dataset-merged.csv` beside the checkout), else from the bundled seeds.
 """
 
 import argparse
@@ -29,19 +29,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "dev")]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import _common  # noqa: E402
+import _data  # noqa: E402
+import _format  # noqa: E402
 import _inference  # noqa: E402
 import _shared_prefix  # noqa: E402
 import stand_in  # noqa: E402
 
-PUBLIC_DATASET = Path("/work/shared/data/cycling-copilot-dataset-merged.csv")
 PROJECTED_ROWS, PROJECTED_EPOCHS = 847, 3
 LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
 
 
 def training_rows(tokenizer, tools, examples):
     from datasets import Dataset
-    encoded = [_common.tokenize_example(tokenizer, tools, example) for example in examples]
+    encoded = [_format.tokenize_example(tokenizer, tools, example) for example in examples]
     return Dataset.from_list([{"input_ids": prompt + completion,
                                "completion_mask": [0] * len(prompt) + [1] * len(completion)}
                               for prompt, completion in encoded])
@@ -95,17 +95,17 @@ def main() -> int:
                         help="optimizer steps per path, the first one a warm-up (default 2)")
     parser.add_argument("--batch-size", type=int, default=8, help="rows per device batch (default 8)")
     parser.add_argument("--gradient-accumulation-steps", type=int, default=1)
-    parser.add_argument("--dataset", default=str(PUBLIC_DATASET) if PUBLIC_DATASET.exists() else None)
+    parser.add_argument("--dataset", default=str(stand_in.PUBLIC_DATASET) if stand_in.PUBLIC_DATASET.exists() else None)
     args = parser.parse_args()
     if args.steps < 2:
         parser.error("--steps must be at least 2 (the first step is a warm-up)")
     from transformers import AutoTokenizer
     from trl import SFTTrainer
 
-    tools = _common.load_tools()
-    examples, _ = _common.load_examples([args.dataset] if args.dataset else None, tools)
+    tools = _data.load_tools()
+    examples, _ = _data.load_examples([args.dataset] if args.dataset else None, tools)
     rows = args.steps * args.batch_size * args.gradient_accumulation_steps
-    chosen = _common.select_split(examples, "train", 0.1, 42, rows)
+    chosen = _data.select_split(examples, tools, "train", 0.1, 42, rows)
     model_dir = str(stand_in.real_gemma3_270m())
     tokenizer = AutoTokenizer.from_pretrained(model_dir)
     dataset = training_rows(tokenizer, tools, chosen)

@@ -22,10 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-import _common  # noqa: E402
+import _format  # noqa: E402
 
+# The public 942-row cycling-copilot dataset (MIT), kept beside the checkout, never committed: for
+# benchmarks and manual runs only (the tests pass without it).
+PUBLIC_DATASET = ROOT.parent / "shared" / "data" / "cycling-copilot-dataset-merged.csv"
 CACHE = Path(os.environ.get("FUNCTIONGEMMA_STANDIN_CACHE", Path.home() / ".cache" / "functiongemma-toolkit"))
-CONTROL_RENAMES = {f"<unused{index - 6}>": token for token, index in _common.CONTROL_TOKEN_IDS.items()
+CONTROL_RENAMES = {f"<unused{index - 6}>": token for token, index in _format.CONTROL_TOKEN_IDS.items()
                    if 46 <= index <= 52}
 
 
@@ -57,7 +60,7 @@ def _rename_control_tokens(tokenizer_json: Path) -> None:
     tokenizer_json.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
-def functiongemma_tokenizer(chat_template: str | None = _common.CHAT_TEMPLATE) -> Path:
+def functiongemma_tokenizer(chat_template: str | None = _format.CHAT_TEMPLATE) -> Path:
     """Directory of the FunctionGemma-id tokenizer (cached)."""
     def build(work: Path) -> None:
         from transformers import AutoTokenizer
@@ -65,7 +68,7 @@ def functiongemma_tokenizer(chat_template: str | None = _common.CHAT_TEMPLATE) -
         AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name).save_pretrained(work)
         _rename_control_tokens(work / "tokenizer.json")
         tokenizer = AutoTokenizer.from_pretrained(work)
-        for token, index in _common.CONTROL_TOKEN_IDS.items():
+        for token, index in _format.CONTROL_TOKEN_IDS.items():
             assert tokenizer.convert_tokens_to_ids(token) == index, (token, index)
         tokenizer.chat_template = chat_template
         tokenizer.save_pretrained(work)
@@ -87,7 +90,7 @@ def tiny_gemma3(target: Path, seed: int = 0, sliding_window: int = 16, **config_
     settings.update(config_overrides)
     torch.manual_seed(seed)
     model = Gemma3ForCausalLM(Gemma3TextConfig(**settings))
-    model.generation_config.eos_token_id = [_common.CONTROL_TOKEN_IDS[t] for t in _common.STOP_TOKENS]
+    model.generation_config.eos_token_id = [_format.CONTROL_TOKEN_IDS[t] for t in _format.STOP_TOKENS]
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
     return Path(target)
@@ -106,7 +109,7 @@ def real_gemma3_270m() -> Path:
             del config.quantization_config
         model = Gemma3ForCausalLM(config)
         model.load_state_dict(loaded.state_dict())
-        model.generation_config.eos_token_id = [_common.CONTROL_TOKEN_IDS[t] for t in _common.STOP_TOKENS]
+        model.generation_config.eos_token_id = [_format.CONTROL_TOKEN_IDS[t] for t in _format.STOP_TOKENS]
         model.save_pretrained(work)
         AutoTokenizer.from_pretrained(functiongemma_tokenizer()).save_pretrained(work)
 

@@ -1,5 +1,6 @@
 """Shared fixtures: bundled data, offline stand-in models, and a runner for the scripts."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "dev"))
 
-import _common  # noqa: E402
+import _data  # noqa: E402
 import stand_in  # noqa: E402
 
 # Nothing in the tests may reach the Hub: fail fast instead of hanging on the network.
@@ -22,12 +23,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 @pytest.fixture(scope="session")
 def tools():
-    return _common.load_tools()
+    return _data.load_tools()
 
 
 @pytest.fixture(scope="session")
 def seed_examples(tools):
-    examples, _ = _common.load_examples(None, tools)
+    examples, _ = _data.load_examples(None, tools)
     return examples
 
 
@@ -54,6 +55,34 @@ def real_model_dir():
     return stand_in.real_gemma3_270m()
 
 
+@pytest.fixture(scope="session")
+def trained_run(tmp_path_factory):
+    """A real training output to evaluate and export: a tiny Gemma 3 that litert-torch can express
+    (query_pre_attn_scalar = head_dim), trained two steps on a stand-in for the public dataset
+    (3 rows per value, the first a generator artefact like the public set's) plus the bundled seeds
+    file, as the README recommends. Returns (output dir, stand-in CSV, training's stdout)."""
+    folder = tmp_path_factory.mktemp("trained-run")
+    base = stand_in.tiny_gemma3(folder / "base", query_pre_attn_scalar=16)
+    public = folder / "public.csv"
+    tools = _data.load_tools()
+
+    def message(name: str, value: str, i: int) -> str:
+        if i == 0:
+            return f"Requesting {name} with {value} (Standard natural language questions. Varied phrasing. variant 0)"
+        return f"stand-in request {i} for {value.replace('_', ' ')} from {name.split('_')[-1]}"
+
+    examples = [_data.Example(message(name, value, i), _data.Call.make(name, {"query": value}))
+                for name, values in _data.enum_values(tools).items() for value in values for i in range(3)]
+    _data.write_examples_csv(str(public), examples)
+    output = folder / "run"
+    command = [sys.executable, str(ROOT / "train_functiongemma.py"), "--model", str(base), "--dataset", str(public),
+               "--dataset", str(ROOT / "cycling-copilot-seeds.csv"), "--max-steps", "2", "--lr", "1e-2",
+               "--output-dir", str(output)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=folder)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return output, public, result.stdout
+
+
 @pytest.fixture
 def run_script():
     """Run a root script as a user would, in a subprocess; returns CompletedProcess (text)."""
@@ -63,3 +92,13 @@ def run_script():
         return subprocess.run(command, cwd=cwd or ROOT, env=merged_env, capture_output=True,
                               text=True, timeout=timeout)
     return run
+
+
+def load_script(filename: str):
+    """Import a root script as a module (registered like a real import: its dataclasses need it)."""
+    name = filename.removesuffix(".py").replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, ROOT / filename)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

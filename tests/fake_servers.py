@@ -4,7 +4,8 @@
 Hugging Face router); `ChatServer("ollama")` answers POST /api/chat like Ollama. Each request
 takes the next behaviour of `script`, then `default`:
 
-    "good"          well-formed messages derived from the request (its function, value, style, count)
+    "good"          well-formed messages derived from the request (its function, value, style, count;
+                    for a no-call request, which names no function, out-of-scope chatter)
     "bad_json"      content that is not JSON
     "wrong_shape"   JSON without a "messages" list
     "not_text"      a "messages" list of non-strings
@@ -27,11 +28,14 @@ META_CANDIDATES = ["Here are 3 messages for you:", "1. speed please", "As an AI,
 
 
 def request_fields(body: dict) -> dict:
-    """Function, value, style and count asked for, read from the generator's prompt."""
+    """Function, value, style and count asked for, read from the generator's prompt (function and
+    value None for a no-call request)."""
     prompt = body["messages"][-1]["content"]
+    function = re.search(r"^Function: (\S+)$", prompt, re.M)
+    value = re.search(r'^Argument: \S+ = "(.*)"', prompt, re.M)
     return {
-        "function": re.search(r"^Function: (\S+)$", prompt, re.M).group(1),
-        "value": re.search(r'^Argument: \S+ = "(.*)"', prompt, re.M).group(1),
+        "function": function.group(1) if function else None,
+        "value": value.group(1) if value else None,
         "style": re.search(r"^Style: (\w+)", prompt, re.M).group(1),
         "count": int(re.search(r"^Write (\d+) different", prompt, re.M).group(1)),
         "examples": re.findall(r'^- "(.*)" \[', prompt, re.M),
@@ -69,9 +73,13 @@ class ChatServer:
             return self.script.pop(0) if self.script else self.default
 
     def good_messages(self, fields: dict) -> list[str]:
-        words = fields["value"].replace("_", " ")
         with self.lock:
             numbers = [next(self.numbers) for _ in range(fields["count"])]
+        if fields["function"] is None:
+            if fields["style"] == "spanish":
+                return [f"Solo charlaba, nada más, intento {number}" for number in numbers]
+            return [f"Just chatting, nothing to look up, {fields['style']} take {number}" for number in numbers]
+        words = fields["value"].replace("_", " ")
         if fields["style"] == "spanish":
             return [f"¿Puedes mirar {words} ahora? intento {number}" for number in numbers]
         return [f"Could you check {words} for me, {fields['style']} take {number}" for number in numbers]

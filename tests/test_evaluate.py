@@ -6,13 +6,16 @@ import shutil
 
 import pytest
 
-import _common
+import _data
+import _format
+import _scoring
 import evaluate_functiongemma as evaluate
-from _common import Call, Example
+from _data import Call, Example
 
 REPORT_KEYS = {"combined_accuracy", "tool_accuracy", "argument_accuracy", "lenient_argument_accuracy",
                "valid_format_rate", "failures", "per_tool", "per_value", "confusion", "examples",
-               "examples_per_second"}
+               "examples_per_second", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
+               "missed_call_rate", "no_call_reply_rate", "call_rows", "no_call_rows", "no_call_reply"}
 
 
 def hand_built_report(tools):
@@ -22,15 +25,16 @@ def hand_built_report(tools):
     examples = [Example("a", water), Example("b", shop), Example("c", shop), Example("d", wind),
                 Example("e", wind), Example("f", wind)]
     outputs = [
-        _common.render_completion(water),  # right
-        _common.render_call(Call.make("find_nearby_poi", {"query": "Bike-Shop"})) + "<end_of_turn>",  # lenient only
+        _format.render_completion(water),  # right
+        _format.render_call(Call.make("find_nearby_poi", {"query": "Bike-Shop"})) + "<end_of_turn>",  # lenient only
         "<start_function_call>call:find_bike_shop{query:<escape>bike_shop<escape>}<end_function_call>",  # unknown_tool
         "<start_function_call>call:get_weather_forecast{query:<escape>storm<escape>}<end_function_call>",  # bad_arguments
         "<start_function_call>call:get_weather_forecast{query:wind<end_function_call>",  # malformed
         "Windy, stay safe.<end_of_turn>",  # no_call
     ]
-    report = _common.score_predictions(examples, outputs, tools)
-    report.update(model="hand-built", seconds=2.0, examples_per_second=3.0, seconds_per_example=1 / 3)
+    report = _scoring.score_predictions(examples, outputs, tools)
+    report.update(model="hand-built", seconds=2.0, examples_per_second=3.0, seconds_per_example=1 / 3,
+                  no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
     return report
 
 
@@ -38,8 +42,8 @@ def test_metrics_on_hand_built_answers(tools, capsys):
     report = hand_built_report(tools)
     assert report["combined_accuracy"] == pytest.approx(1 / 6)
     assert report["tool_accuracy"] == pytest.approx(3 / 6)  # right, lenient-only, bad_arguments name
-    assert report["argument_accuracy"] == pytest.approx(2 / 6)  # right, unknown tool with the right value
-    assert report["lenient_argument_accuracy"] == pytest.approx(3 / 6)  # and Bike-Shop
+    assert report["argument_accuracy"] == pytest.approx(1 / 6)  # the unknown tool's right value does not count
+    assert report["lenient_argument_accuracy"] == pytest.approx(2 / 6)  # and Bike-Shop
     assert report["valid_format_rate"] == pytest.approx(1 / 6)  # Bike-Shop is outside the enum
     assert report["failures"] == {"no_call": 1, "malformed": 1, "unknown_tool": 1, "bad_arguments": 2}
     assert report["per_tool"]["find_nearby_poi"]["accuracy"] == pytest.approx(1 / 3)
@@ -47,23 +51,44 @@ def test_metrics_on_hand_built_answers(tools, capsys):
     assert report["per_value"]["find_nearby_poi:bike_shop"] == {"n": 2, "correct": 0, "accuracy": 0.0}
     expected, predicted, counts = evaluate.confusion_table(report)
     assert expected == ["find_nearby_poi", "get_weather_forecast"]
-    assert predicted == ["find_bike_shop", "find_nearby_poi", "get_weather_forecast", "(malformed)", "(no_call)"]
+    assert predicted == ["find_bike_shop", "find_nearby_poi", "get_weather_forecast", "(no call)", "(malformed)"]
     assert counts == [[1, 2, 0, 0, 0], [0, 0, 1, 1, 1]]
+    assert report["irrelevance_accuracy"] is None and report["call_accuracy"] == report["combined_accuracy"]
     evaluate.print_report(report)
     printed = capsys.readouterr().out
     assert "combined accuracy     16.7%" in printed and "unknown_tool 1, bad_arguments 2" in printed
     assert "find_nearby_poi:bike_shop" in printed and "worst examples (first 5 wrong)" in printed
 
 
+def test_no_call_rows_in_the_printed_report(tools, capsys):
+    water = Call.make("find_nearby_poi", {"query": "water"})
+    examples = [Example("thanks", None), Example("call Ana", None), Example("water?", water), Example("agua", water)]
+    outputs = [_format.render_completion(None), _format.render_completion(water),
+               _format.render_completion(water), "Sure.<end_of_turn>"]
+    report = _scoring.score_predictions(examples, outputs, tools, no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
+    report.update(model="hand-built", seconds=1.0, examples_per_second=4.0, seconds_per_example=0.25,
+                  no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
+    expected, predicted, counts = evaluate.confusion_table(report)
+    assert expected == ["find_nearby_poi", "(no call)"] and predicted == ["find_nearby_poi", "(no call)"]
+    assert counts == [[1, 1], [1, 1]]
+    evaluate.print_report(report)
+    printed = capsys.readouterr().out
+    assert "FALSE CALLS           50.0%   of 2 no-call rows" in printed
+    assert "on call rows          50.0%   combined, 2 rows" in printed
+    assert "irrelevance           50.0%" in printed and "(50.0% with exactly \"Sorry, I can't" in printed
+    assert "missed calls          50.0%" in printed and "  (no call)" in printed
+
+
 def test_deltas_subtract_metric_by_metric(tools):
     report = hand_built_report(tools)
-    perfect = _common.score_predictions([Example("a", Call.make("find_nearby_poi", {"query": "water"}))] * 6,
-                                        [_common.render_completion(Call.make("find_nearby_poi", {"query": "water"}))] * 6,
+    perfect = _scoring.score_predictions([Example("a", Call.make("find_nearby_poi", {"query": "water"}))] * 6,
+                                        [_format.render_completion(Call.make("find_nearby_poi", {"query": "water"}))] * 6,
                                         tools)
     perfect.update(examples_per_second=1.0)
     difference = evaluate.deltas(perfect, report)
     assert difference["combined_accuracy"] == pytest.approx(5 / 6)
     assert difference["failures"]["bad_arguments"] == -2 and difference["examples_per_second"] == -2.0
+    assert difference["false_call_rate"] is None  # neither side has no-call rows
 
 
 def test_plot_writes_a_png(tools, tmp_path):
@@ -89,11 +114,30 @@ def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_
     assert (tmp_path / "c.png").stat().st_size > 1000
 
 
+def test_constrained_modes_side_by_side(run_script, tiny_model_dir, tmp_path):
+    """--constrained calls makes every answer of a random model a valid call; --compare-constrained
+    scores unconstrained decoding on the same rows and reports the differences."""
+    result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "3",
+                        "--batch-size", "2", "--constrained", "calls", "--compare-constrained",
+                        "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "(constrained decoding: calls)" in result.stdout
+    assert "constrained decoding on the same 3 rows" in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["constrained"] == "calls" and report["valid_format_rate"] == 1.0
+    assert set(report["constrained_modes"]) == {"calls", "none"}
+    assert report["constrained_modes"]["none"]["valid_format_rate"] == 0.0
+    assert report["constrained_deltas"]["calls"]["valid_format_rate"] == 1.0
+    assert report["constrained_deltas"]["calls"]["failures"]["no_call"] == -3
+    with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
+        assert all(row["output"].startswith(_format.START_CALL) for row in csv.DictReader(handle))
+
+
 def test_scores_the_held_out_split_training_excludes(run_script, tiny_model_dir, tmp_path, tools, seed_examples):
     result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "3",
                         "--min-accuracy", "0", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv")
     assert result.returncode == 0, result.stderr[-3000:]
-    _, test = _common.split_examples(seed_examples, 0.1, 42)
+    _, test = _data.split_examples(seed_examples, tools, 0.1, 42)
     with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
         assert [row["user_message"] for row in csv.DictReader(handle)] == [e.message for e in test[:3]]
 
@@ -127,13 +171,18 @@ def test_template_mismatch_stops_unless_allowed(run_script, tiny_model_dir, tmp_
 @pytest.mark.parametrize("arguments, message", [
     (["--model", "/no/such/model"], "no such model directory"),
     (["--dataset", "{bad}"], "bad.csv line 2"),
-    (["--max-examples", "0"], "--max-examples must be at least 1"),
+    (["--max-examples", "0"], "--max-examples: must be at least 1"),
+    (["--max-false-call-rate", "1.5"], "--max-false-call-rate must be between 0 and 1"),
+    (["--dataset", "{calls}", "--split", "all", "--max-false-call-rate", "0.1"], "hold no no-call rows"),
+    (["--no-call-reply", " "], "--no-call-reply must not be empty"),
     (["--no-such-flag"], "unrecognized arguments"),
 ])
 def test_bad_input_is_one_line_and_exit_2(run_script, tmp_path, arguments, message):
     bad = tmp_path / "bad.csv"
     bad.write_text('user_message,tool_calls\nhello,"[{""name"": ""nope"", ""args"": {}}]"\n')
-    arguments = [str(bad) if argument == "{bad}" else argument for argument in arguments]
+    calls = tmp_path / "calls.csv"
+    calls.write_text('user_message,tool_calls\nspeed,"[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"\n')
+    arguments = [{"{bad}": str(bad), "{calls}": str(calls)}.get(argument, argument) for argument in arguments]
     result = run_script("evaluate_functiongemma.py", *arguments)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr

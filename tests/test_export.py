@@ -1,27 +1,24 @@
 """export_litertlm.py: a real litert-torch conversion of a tiny Gemma 3 (LoRA merged), run with
 LiteRT-LM on the CPU, metadata read back from the file; clear one-line errors; the real 270M (slow)."""
 
-import importlib.util
+import csv
 import io
 import json
+import os
 
 import pytest
 
-import _common
-import stand_in
-from conftest import ROOT
+import _data
+import _format
+from conftest import ROOT, load_script
+from fake_hub import FakeHub
+
+TOKEN = "hf_exportSECRETtoken"
 
 
-def load_script():
-    spec = importlib.util.spec_from_file_location("export_litertlm", ROOT / "export_litertlm.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def summary_of(result) -> dict:
+def summary_of(result, report) -> dict:
     assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout)
+    return json.loads(report.read_text(encoding="utf-8"))
 
 
 def one_line_error(result, *fragments):
@@ -36,41 +33,53 @@ def test_template_renders_litertlm_content_parts_like_render_prompt(tools):
     """LiteRT-LM passes each message's content as a list of text parts and no bos_token."""
     from transformers.utils.chat_template_utils import _compile_jinja_template
 
-    template = _compile_jinja_template(_common.CHAT_TEMPLATE)
+    template = _compile_jinja_template(_format.CHAT_TEMPLATE)
     for message in ["speed?", "  ¿A qué velocidad voy?  ", 'quote " and {{ braces }}']:
-        parts = [{"role": "developer", "content": [{"type": "text", "text": _common.DEVELOPER_PROMPT}]},
+        parts = [{"role": "developer", "content": [{"type": "text", "text": _format.DEVELOPER_PROMPT}]},
                  {"role": "user", "content": [{"type": "text", "text": message}]}]
         rendered = template.render(messages=parts, tools=tools, add_generation_prompt=True)
-        assert _common.BOS + rendered == _common.render_prompt(tools, message)
+        assert _format.BOS + rendered == _format.render_prompt(tools, message)
 
 
 @pytest.fixture(scope="module")
-def tiny_adapter(tmp_path_factory):
-    """A tiny Gemma 3 that litert-torch can express (query_pre_attn_scalar = head_dim) and a LoRA
-    adapter on it with non-zero weights, so the merge changes the model."""
-    import torch
-    from peft import LoraConfig, get_peft_model
-    from transformers import AutoModelForCausalLM
-
-    base = stand_in.tiny_gemma3(tmp_path_factory.mktemp("tiny-base"), query_pre_attn_scalar=16)
-    torch.manual_seed(1)
-    model = get_peft_model(AutoModelForCausalLM.from_pretrained(base),
-                           LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
-    adapter = tmp_path_factory.mktemp("tiny-adapter")
-    model.save_pretrained(adapter)
-    assert json.loads((adapter / "adapter_config.json").read_text())["base_model_name_or_path"] == str(base)
-    return adapter
-
-
-@pytest.fixture(scope="module")
-def exported(tiny_adapter, tmp_path_factory):
+def export_run(trained_run, tmp_path_factory):
+    """One real export of conftest's `trained_run` output (a LoRA adapter on a tiny Gemma 3 that
+    litert-torch can express) with no data flags, so verification reads its held-out rows, uploaded to
+    the Hub stand-in: (summary, the stand-in's repos, the process)."""
+    output = trained_run[0]
     out = tmp_path_factory.mktemp("litertlm")
+    import os
     import subprocess
     import sys
-    result = subprocess.run([sys.executable, str(ROOT / "export_litertlm.py"), "--model", str(tiny_adapter),
-                             "--output-dir", str(out), "--verify", "3", "--min-agreement", "0", "--json"],
-                            capture_output=True, text=True, timeout=900, cwd=out)
-    return summary_of(result)
+    with FakeHub(token=TOKEN) as hub:
+        result = subprocess.run([sys.executable, str(ROOT / "export_litertlm.py"), "--model", str(output),
+                                 "--output-dir", str(out), "--verify", "50", "--min-agreement", "0", "--bench", "2",
+                                 "--json", str(out / "summary.json"), "--output-repo", "alice/router-litertlm"],
+                                capture_output=True, text=True, timeout=900, cwd=out,
+                                env={**os.environ, **hub.env(out / "hf-home")})
+        return summary_of(result, out / "summary.json"), hub.repos, result
+
+
+@pytest.fixture(scope="module")
+def exported(export_run):
+    return export_run[0]
+
+
+def test_upload_is_private_and_names_no_local_path(export_run, trained_run):
+    summary, repos, result = export_run
+    output = trained_run[0]
+    repo = repos["alice/router-litertlm"]
+    name = summary["file"].rsplit("/", 1)[1]
+    assert repo["private"] is True and set(repo["files"]) == {".gitattributes", name, "README.md"}
+    card = repo["files"]["README.md"].decode()
+    assert f"exported from `{output.name}`" in card and str(output.parent) not in card
+    assert f"uploaded by this export: `{name}` and this card section" in card
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def read_messages(path) -> list[str]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [row["user_message"] for row in csv.DictReader(handle)]
 
 
 def test_tiny_export_metadata_read_back(exported):
@@ -91,50 +100,146 @@ def test_embedded_template_unpacks_to_chat_template(exported, tmp_path):
 
     listing = io.StringIO()
     litertlm_peek.peek_litertlm_file(exported["file"], None, listing, str(tmp_path / "template.jinja"))
-    assert (tmp_path / "template.jinja").read_text(encoding="utf-8") == _common.CHAT_TEMPLATE
+    assert (tmp_path / "template.jinja").read_text(encoding="utf-8") == _format.CHAT_TEMPLATE
     assert "function_gemma" in listing.getvalue() and "use_template_for_fc_format: true" in listing.getvalue()
 
 
-def test_litert_lm_loads_and_generates(exported, tools):
+def test_litert_lm_answers_are_the_reported_ones(exported, tools, tmp_path):
+    """Driven here like an app (tools, developer prompt, greedy), LiteRT-LM gives exactly the answers
+    the verification reports for it."""
     import litert_lm
 
-    engine = litert_lm.Engine(exported["file"], backend=litert_lm.Backend.CPU())
+    class Declared(litert_lm.Tool):
+        def __init__(self, declaration):
+            self.declaration = declaration
+
+        def get_tool_description(self):
+            return self.declaration
+
+        def execute(self, param):
+            raise NotImplementedError
+
+    engine = litert_lm.Engine(exported["file"], backend=litert_lm.Backend.CPU(), cache_dir=str(tmp_path))
     try:
         assert engine.bos_token_id == 2
         assert [106] in engine.eos_token_ids and [50] in engine.eos_token_ids
-        conversation = engine.create_conversation(messages=[{"role": "user", "content": "speed?"}],
-                                                  sampler_config=litert_lm.SamplerConfig(top_k=1))
-        reply = conversation.send_message("speed?", max_output_tokens=8)
-        conversation.close()
-        assert str(reply.contents) or reply.tool_calls  # a random model says something
+        for row in exported["verification"]["per_row"][:3]:
+            conversation = engine.create_conversation(
+                tools=[Declared(tool) for tool in tools],
+                messages=[{"role": "developer", "content": _format.DEVELOPER_PROMPT}],
+                automatic_tool_calling=False, sampler_config=litert_lm.SamplerConfig(top_k=1))
+            try:
+                reply = conversation.send_message(row["user_message"], max_output_tokens=32)
+                answer = str(reply.contents) + "".join(
+                    _format.render_call(_data.Call.make(call.name, dict(call.arguments))) for call in reply.tool_calls)
+            except RuntimeError as error:  # a malformed call: the script reports the error line
+                answer = f"(LiteRT-LM error: {str(error).splitlines()[0]})"
+            finally:
+                conversation.close()
+            assert answer == row["litertlm"]
     finally:
         engine.close()
 
 
-def test_verification_renders_the_training_prompt_and_compares(exported, seed_examples):
+def test_pytorch_answers_are_plain_generate_on_the_merged_adapter(exported, trained_run, tools):
+    import torch
+    import _inference
+
+    output = trained_run[0]
+    rows = exported["verification"]["per_row"]
+    model, tokenizer = _inference.load_model(str(output), dtype=torch.float32, device="cpu")
+    reference = _inference.generate_per_row(model, tokenizer, tools, [row["user_message"] for row in rows],
+                                            progress=False)
+    assert [row["pytorch"] for row in rows] == reference
+
+
+def test_verification_scores_exactly_the_heldout_rows_and_counts_agreement(exported, trained_run, tools):
+    output = trained_run[0]
     report = exported["verification"]
     assert report["rendered_prompt"] == "match"
-    assert report["rows"] == 3
-    held_out = {example.message for example in _common.select_split(seed_examples, "test", 0.1, 42, 3)}
-    assert {row["user_message"] for row in report["disagreements"]} <= held_out
-    assert report["agreement"] == 1 - len(report["disagreements"]) / 3
+    heldout = read_messages(output / "heldout.csv")
+    assert sorted(row["user_message"] for row in report["per_row"]) == sorted(heldout)
+    assert report["rows"] == len(heldout)
+    assert report["held_out_source"].startswith(f"{output} heldout.csv") and report["training_overlap"] == 0
+    assert report["tools"] == f"{output} tools.json"
+    agree = [_format.parse_output(row["litertlm"], tools).call == _format.parse_output(row["pytorch"], tools).call
+             for row in report["per_row"]]
+    assert report["agreement"] == pytest.approx(sum(agree) / len(agree))
+    assert [row["user_message"] for row in report["disagreements"]] == [
+        row["user_message"] for row, same in zip(report["per_row"], agree) if not same]
+
+
+def test_verification_rows_include_no_call_rows_in_their_share(seed_examples, tools):
+    script = load_script("export_litertlm.py")
+    held_out = _data.select_split(seed_examples, tools, "test", 0.1, 42)
+    share = sum(example.call is None for example in held_out) / len(held_out)
+    for count in (1, 3, 20):
+        rows = script.verification_rows(held_out, count)
+        no_call = sum(row.call is None for row in rows)
+        assert len(rows) == count and set(rows) <= set(held_out)
+        assert no_call == max(1, round(count * share)) and (count == 1 or no_call < count)
+
+
+def test_verification_also_runs_constrained_on_both_sides(exported):
+    """LiteRT-LM's LL_GUIDANCE regex and the evaluator's grammar both force valid calls from a
+    random model; the built-in FunctionGemma constraint is reported unavailable (HF tokenizer)."""
+    constrained = exported["verification"]["constrained"]
+    assert constrained["mode"] == "calls" and constrained["rows"] == exported["verification"]["rows"] > 3
+    assert constrained["litertlm_valid_format"] == 1.0 and constrained["pytorch_valid_format"] == 1.0
+    assert exported["verification"]["litertlm_valid_format"] < 1.0  # unconstrained, the barely trained model rambles
+    assert exported["builtin_constraint"].startswith("unavailable") and "SentencePiece" in exported["builtin_constraint"]
+
+
+def test_bench_reuses_the_developer_turn_and_keeps_the_weight_cache_out(exported, tools, tokenizer):
+    bench = exported["benchmark"]
+    assert bench["rows"] == 2 and {"fresh", "reuse", "constrained"} <= set(bench)
+    # per request, the reused session prefills exactly the prompt minus the developer turn (with <bos>)
+    prompt = _format.render_prompt(tools, "x")
+    developer = len(tokenizer(prompt[:prompt.index("<start_of_turn>user")], add_special_tokens=False)["input_ids"])
+    assert bench["fresh"]["prefill_tokens"]["median"] - bench["reuse"]["prefill_tokens"]["median"] == developer
+    assert bench["reuse_same_calls"] == bench["reuse_rows"] == 2
+    for way in ("fresh", "reuse", "constrained"):
+        timing = bench[way]
+        assert 0 < timing["first_token_seconds"]["median"] < timing["seconds"]["median"]
+        assert timing["decode_per_second"]["median"] > 0
+    # the spawned child's own peak: getrusage would report the exporting parent's (over 2 GB here)
+    assert 50e6 < bench["peak_rss_bytes"] < 1.5e9
+    assert bench["weight_cache_bytes"] > 0.3 * bench["file_bytes"]  # it was written, into a temporary directory
+    out = os.path.dirname(exported["file"])
+    # only the file, the --json summary and the uploaded card: no weight cache beside the file
+    assert sorted(os.listdir(out)) == sorted([os.path.basename(exported["file"]), "summary.json", "README.md"])
+
+
+def test_benchmark_table_prints_every_way(exported, capsys):
+    script = load_script("export_litertlm.py")
+    script.print_benchmark(exported["benchmark"], 2)
+    printed = capsys.readouterr().out
+    for label in ("fresh conversation", "developer turn reused", "constrained (regex)", "peak RSS", "XNNPACK weight cache"):
+        assert label in printed
 
 
 def test_compare_counts_agreement_and_accuracy(tools, seed_examples):
-    script = load_script()
+    script = load_script("export_litertlm.py")
     by_call = {}
     for example in seed_examples:
         by_call.setdefault(example.call, example)
-    examples = list(by_call.values())[:3]  # three different calls
-    right = [_common.render_completion(example.call) for example in examples]
-    device = [right[0], right[1], "I am not sure."]
-    reference = [right[0], _common.render_completion(examples[2].call), "Hmm."]
-    report = script.compare(examples, device, reference, tools)
-    assert report["agreement"] == pytest.approx(2 / 3)  # row 3: no call on both sides
-    assert report["both_without_call"] == 1
-    assert report["text_agreement"] == pytest.approx(1 / 3)
-    assert report["litertlm_accuracy"] == pytest.approx(2 / 3)
-    assert report["pytorch_accuracy"] == pytest.approx(1 / 3)
+    examples = [example for example in by_call.values() if example.call][:3]  # three different calls
+    examples += [_data.Example("thanks", None), _data.Example("play some music", None)]
+    right = [_format.render_completion(example.call) for example in examples]
+    reply = _format.DEFAULT_NO_CALL_REPLY
+    # LiteRT-LM returns text without the stop token; the PyTorch side keeps it
+    device = [right[0], right[1], "I am not sure.", reply, right[0].removesuffix("<start_function_response>")]
+    reference = [right[0], _format.render_completion(examples[2].call), "Hmm.", right[3], right[0]]
+    report = script.compare(examples, device, reference, tools, reply)
+    assert report["agreement"] == pytest.approx(4 / 5)  # rows 3 and 4: no call on both sides; row 5: the same call
+    assert report["both_without_call"] == 2
+    assert report["text_agreement"] == pytest.approx(3 / 5)  # rows 1, 4 and 5 once the stop tokens are cut
+    assert report["litertlm_accuracy"] == pytest.approx(3 / 5)
+    assert report["pytorch_accuracy"] == pytest.approx(2 / 5)
+    assert report["no_call_rows"] == 2
+    assert (report["litertlm_text_on_no_call_rows"], report["pytorch_text_on_no_call_rows"]) == (1, 1)
+    assert (report["litertlm_false_call_rate"], report["pytorch_false_call_rate"]) == (0.5, 0.5)
+    assert report["litertlm_no_call_reply_rate"] == 0.5
     assert [row["user_message"] for row in report["disagreements"]] == [examples[1].message]
 
 
@@ -150,9 +255,9 @@ def test_adapter_without_reachable_base_is_one_line(run_script, tmp_path):
                    "cannot load base model of adapter")
 
 
-def test_model_without_tokenizer_is_one_line(run_script, tiny_adapter, tmp_path):
+def test_model_without_tokenizer_is_one_line(run_script, trained_run, tmp_path):
     import shutil
-    base = json.loads((tiny_adapter / "adapter_config.json").read_text())["base_model_name_or_path"]
+    base = json.loads((trained_run[0] / "adapter_config.json").read_text())["base_model_name_or_path"]
     for name in ("config.json", "model.safetensors"):
         shutil.copy(f"{base}/{name}", tmp_path / name)
     one_line_error(run_script("export_litertlm.py", "--model", tmp_path, "--verify", "0"), "tokenizer")
@@ -165,7 +270,7 @@ def test_unsupported_attention_scale_is_one_line(run_script, tiny_model_dir, tmp
 
 
 def test_out_of_disk_is_a_clear_error(tmp_path):
-    script = load_script()
+    script = load_script("export_litertlm.py")
     with pytest.raises(script.DataError, match=r"out of disk space: the \.litertlm file needs about"):
         script.check_free_space(str(tmp_path), 10 ** 18, "the .litertlm file")
     script.check_free_space(str(tmp_path), 1, "the .litertlm file")
@@ -175,7 +280,8 @@ def test_out_of_disk_is_a_clear_error(tmp_path):
 def test_real_270m_export_and_agreement(real_model_dir, tmp_path, run_script):
     """The real Gemma 3 270M weights: ~2.5 min conversion, ~7 GB peak; a few rows of agreement."""
     summary = summary_of(run_script("export_litertlm.py", "--model", real_model_dir, "--output-dir", tmp_path,
-                                    "--verify", "3", "--json", timeout=1500))
+                                    "--verify", "3", "--json", tmp_path / "summary.json", timeout=1500),
+                         tmp_path / "summary.json")
     assert summary["bytes"] <= 290e6
     assert summary["metadata"]["llm_model_type"] == "function_gemma"
     assert summary["metadata"]["template_is_chat_template"] is True

@@ -4,7 +4,6 @@ The scripts run as subprocesses with their real clients (huggingface_hub's Infer
 official ollama client); tests/fake_servers.py speaks the wire protocols and is scripted per test.
 """
 
-import ast
 import json
 import os
 import shutil
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import _common
+import _data
 import _generation
 from fake_servers import ChatServer
 
@@ -42,22 +41,29 @@ def run(protocol: str, server_url: str, *args, env=None, timeout=300):
                           env={**os.environ, **ENV, **(env or {})}, timeout=timeout)
 
 
-def read_rows(path: Path) -> list[tuple[_common.Location, dict]]:
-    return _common.read_csv_rows(path.read_text(encoding="utf-8"), str(path))
+def read_rows(path: Path) -> list[tuple[_data.Location, dict]]:
+    return _data.read_csv_rows(path.read_text(encoding="utf-8"), str(path))
 
 
 def pair_counts(path: Path) -> Counter:
-    return Counter(_common.parse_row(row, TOOLS).call for _, row in read_rows(path))
+    return Counter(_data.parse_row(row, TOOLS).call for _, row in read_rows(path))
 
 
 def last_line(text: str) -> str:
     return [line for line in text.splitlines() if line.strip()][-1]
 
 
-TOOLS = _common.load_tools()
-PAIRS = [_common.Call.make(name, {"query": value})
-         for name, values in _common.enum_values(TOOLS).items() for value in values]
+TOOLS = _data.load_tools()
+PAIRS = [_data.Call.make(name, {"query": value})
+         for name, values in _data.enum_values(TOOLS).items() for value in values]
 protocols = pytest.mark.parametrize("protocol", list(SCRIPTS))
+# --per-value 1 with all five styles plans 145 call rows; at the default --no-call-share 0.2 they
+# are 80% of 181 rows, and the other 36 are no-call rows, 6 per no-call style.
+NO_CALL_ROWS = 36
+
+
+def full_plan(per_style: int = len(_generation.STYLES), no_call: int = NO_CALL_ROWS) -> Counter:
+    return Counter({**{call: per_style for call in PAIRS}, None: no_call})
 
 
 @protocols
@@ -67,16 +73,24 @@ def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, ru
         result = run(protocol, server.url, "--output", output, "--per-value", 1, *FAST)
     assert result.returncode == 0, result.stderr
     styles = len(_generation.STYLES)
-    assert pair_counts(output) == {call: styles for call in PAIRS}  # 6 tools x every value x 5 styles
-    report = _common.check_dataset(read_rows(output), TOOLS)
-    assert (report.errors, report.duplicates, len(report.examples)) == ([], [], len(PAIRS) * styles)
+    assert pair_counts(output) == full_plan()  # 6 tools x every value x 5 styles, and the no-call bucket
+    report = _data.check_dataset(read_rows(output), TOOLS)
+    assert (report.errors, report.duplicates, len(report.examples)) == ([], [], len(PAIRS) * styles + NO_CALL_ROWS)
     validated = run_script("validate_functiongemma_dataset.py", "--dataset", output, "--min-per-value", 1,
                            "--json", tmp_path / "report.json")
     assert validated.returncode == 0, validated.stderr
     report_json = json.loads((tmp_path / "report.json").read_text())
     assert report_json["errors"] == [] and report_json["uncovered_values"] == {}
-    # One request per (tool, value, style), each with a JSON schema for the reply.
-    assert len(server.requests) == len(PAIRS) * styles
+    assert report_json["no_call_rows"] == NO_CALL_ROWS and not any("no-call" in w for w in report_json["warnings"])
+    # One request per (tool, value, style) and per no-call style, each with a JSON schema for the reply.
+    assert len(server.requests) == len(PAIRS) * styles + len(_generation.NO_CALL_STYLES)
+    no_call_prompts = [request["body"]["messages"][-1]["content"] for request in server.requests[-6:]]
+    for prompt, style in zip(no_call_prompts, _generation.NO_CALL_STYLES):
+        assert prompt.startswith("Kind: messages that none of the functions below can serve")
+        assert f"Style: {style}: {_generation.NO_CALL_STYLES[style]}" in prompt
+        avoid = prompt.split("must NOT ask for")[1].split("Real messages")[0]
+        assert all(f"- {name}: " in avoid for name in _data.enum_values(TOOLS)) and "(values: water, cafe" in avoid
+        assert prompt.count(" [no call]") == _generation.MAX_EXAMPLES_IN_PROMPT and '- "thanks" [no call]' in prompt
     first = server.requests[0]["body"]
     if protocol == "openai":
         assert server.requests[0]["headers"]["authorization"] == f"Bearer {TOKEN}"
@@ -85,6 +99,7 @@ def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, ru
         assert first["format"]["required"] == ["messages"]
     assert TOKEN not in result.stdout + result.stderr
     assert "get_rider_profile" in result.stdout and "preferences" in result.stdout  # the final table
+    assert f"  (no call){' ' * 37}{NO_CALL_ROWS:>6}{NO_CALL_ROWS:>8}" in result.stdout
 
 
 @protocols
@@ -92,15 +107,16 @@ def test_unusable_replies_and_candidates_are_rejected_with_reasons(protocol, tmp
     output = tmp_path / "generated.csv"
     script = ["bad_json", "wrong_shape", "not_text", "meta", "duplicates"]
     with ChatServer(protocol, script=script) as server:
-        result = run(protocol, server.url, "--output", output, "--per-value", 2, "--styles", "standard", *FAST)
+        result = run(protocol, server.url, "--output", output, "--per-value", 2, "--styles", "standard",
+                     "--no-call-share", 0, *FAST)
     assert result.returncode == 0, result.stderr
     rejected = dict(item.rsplit(" ", 1) for item in
                     result.stdout.split("rejected candidates: ")[1].splitlines()[0].split(", "))
     assert rejected == {"malformed_json": "1", "wrong_shape": "1", "not_text": "2", "meta_text": "3",
                         "empty": "2", "too_long": "1", "multi_line": "1", "duplicate": "2"}
     messages = [row["user_message"] for _, row in read_rows(output)]
-    seed_keys = {_common.normalise_message(row["user_message"]) for _, row in _common.read_dataset_rows(None)}
-    assert not {_common.normalise_message(message) for message in messages} & seed_keys
+    seed_keys = {_data.normalise_message(row["user_message"]) for _, row in _data.read_dataset_rows(None)}
+    assert not {_data.normalise_message(message) for message in messages} & seed_keys
     assert not any(message.startswith(("Here are", "1.", "As an AI", "xxx", '"')) for message in messages)
     assert pair_counts(output) == {call: 2 for call in PAIRS}
     assert "failed requests and unusable replies: 2" in result.stdout  # bad_json, wrong_shape
@@ -112,7 +128,7 @@ def test_retries_429_500_and_timeouts_then_finishes(protocol, tmp_path):
     script = [("status", 429, {"Retry-After": "1"}), ("status", 500), ("status", 503), ("slow", 4), "garbage"]
     with ChatServer(protocol, script=script) as server:
         result = run(protocol, server.url, "--output", output, "--per-value", 1, "--styles", "terse",
-                     "--retry-delay", "0.01", "--timeout", "1")
+                     "--no-call-share", 0, "--retry-delay", "0.01", "--timeout", "1")
     assert result.returncode == 0, result.stderr
     assert len(server.requests) == len(PAIRS) + len(script)
     assert pair_counts(output) == {call: 1 for call in PAIRS}
@@ -127,10 +143,13 @@ def test_a_model_that_only_chatters_gives_up_and_says_what_is_missing(tmp_path):
     with ChatServer("ollama", default="meta") as server:
         result = run("ollama", server.url, "--output", output, "--per-value", 1, "--styles", "standard", *FAST)
     assert result.returncode == 1
-    assert len(server.requests) == len(PAIRS) * _generation.MAX_IDLE_REPLIES
+    # 29 call rows (one style) and 7 no-call rows (20% of 36) over the 6 no-call styles
+    slots = len(PAIRS) + len(_generation.NO_CALL_STYLES)
+    assert len(server.requests) == slots * _generation.MAX_IDLE_REPLIES
     assert not output.exists() and f"{output}: nothing written" in result.stdout
     assert "giving up on get_rider_profile=all (standard)" in result.stderr
-    assert last_line(result.stderr).startswith(f"error: {len(PAIRS)} planned rows still missing")
+    assert "giving up on (no call) (spanish)" in result.stderr
+    assert last_line(result.stderr).startswith(f"error: {len(PAIRS) + 7} planned rows still missing")
 
 
 @protocols
@@ -181,7 +200,7 @@ def test_killed_run_resumes_to_exactly_the_plan(protocol, tmp_path):
         process.send_signal(signal.SIGKILL)
         process.wait()
         before = output.read_text(encoding="utf-8")
-        planned = len(PAIRS) * len(_generation.STYLES)
+        planned = len(PAIRS) * len(_generation.STYLES) + NO_CALL_ROWS
         assert 40 <= before.count("\n") - 1 < planned
         # A torn last line, as a power cut mid-write would leave: the next run cuts it off.
         with open(output, "a", encoding="utf-8") as handle:
@@ -191,9 +210,9 @@ def test_killed_run_resumes_to_exactly_the_plan(protocol, tmp_path):
     assert "cutting off an incomplete last line" in result.stderr
     after = output.read_text(encoding="utf-8")
     assert after.startswith(before)  # nothing accepted before the kill is lost or rewritten
-    report = _common.check_dataset(read_rows(output), TOOLS)
+    report = _data.check_dataset(read_rows(output), TOOLS)
     assert report.errors == [] and report.duplicates == [] and report.rows == planned
-    assert pair_counts(output) == {call: len(_generation.STYLES) for call in PAIRS}
+    assert pair_counts(output) == full_plan()
     again = run(protocol, server.url, "--output", output, "--per-value", 1, *FAST)  # server is closed now
     assert again.returncode == 0 and output.read_text(encoding="utf-8") == after
 
@@ -205,9 +224,29 @@ def test_dry_run_calls_no_server(protocol, tmp_path):
         result = run(protocol, server.url, "--output", output, "--dry-run", env={"HF_TOKEN": ""})
     assert result.returncode == 0, result.stderr
     assert server.requests == [] and not output.exists()
-    planned = len(PAIRS) * len(_generation.STYLES) * 3
-    assert f"= {planned} rows; the output holds 0, {planned} to generate" in result.stdout
+    calls = len(PAIRS) * len(_generation.STYLES) * 3
+    no_call = round(calls * 0.2 / 0.8)
+    assert f"= {calls} call rows + {no_call} no-call rows (6 styles) = {calls + no_call} rows; the output holds 0, " \
+           f"{calls + no_call} to generate" in result.stdout
     assert "Function: get_ride_status" in result.stdout and '"messages"' in result.stdout
+    assert "first no-call request ((no call), chit_chat)" in result.stdout
+    assert "Kind: messages that none of the functions below can serve" in result.stdout
+
+
+def test_no_call_share_sets_the_no_call_bucket():
+    slots = _generation.plan_slots(TOOLS, ["standard", "terse"], 3, 0.25)  # 174 call rows are 75%
+    no_call = [slot for slot in slots if slot.call is None]
+    assert [(slot.style, slot.target) for slot in no_call] == [  # 58 rows are 25% of 232
+        ("chit_chat", 10), ("other_apps", 10), ("near_tool", 10), ("fragment", 10), ("near_miss", 9), ("spanish", 9)]
+    assert [slot.name for slot in no_call] == ["(no call)"] * 6 and slots[-1] is no_call[-1]
+    assert not [slot for slot in _generation.plan_slots(TOOLS, ["standard"], 1, 0) if slot.call is None]
+
+
+@pytest.mark.parametrize("share", ["1", "-0.1"])
+def test_no_call_share_out_of_range_is_one_line(tmp_path, share):
+    result = run("ollama", "http://127.0.0.1:9", "--output", tmp_path / "out.csv", "--no-call-share", share, *FAST)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: --no-call-share must be at least 0 and below 1, got {float(share)}"]
 
 
 def test_missing_token_is_one_line(tmp_path):
@@ -228,12 +267,16 @@ def test_an_invalid_row_in_the_output_is_reported_not_overwritten(tmp_path):
 
 def test_existing_rows_are_credited_to_styles_in_plan_order():
     slots = _generation.plan_slots(TOOLS, ["standard", "terse", "spanish"], 2)
-    speed = _common.Call.make("get_ride_status", {"query": "speed"})
-    held = [_common.Example(f"m{index}", speed) for index in range(5)]
+    speed = _data.Call.make("get_ride_status", {"query": "speed"})
+    held = [_data.Example(f"m{index}", speed) for index in range(5)]
     _generation.credit_existing(slots, held)
     assert [(slot.style, slot.done) for slot in slots if slot.call == speed] == [
         ("standard", 2), ("terse", 2), ("spanish", 1)]
     assert sum(slot.missing for slot in slots) == len(PAIRS) * 6 - 5
+    with_no_call = _generation.plan_slots(TOOLS, ["standard"], 3, 0.4)  # 87 call rows, 58 no-call rows
+    _generation.credit_existing(with_no_call, held + [_data.Example(f"chat {index}", None) for index in range(12)])
+    assert [slot.done for slot in with_no_call if slot.call is None] == [10, 2, 0, 0, 0, 0]
+    assert [slot.done for slot in with_no_call if slot.call == speed] == [3]
 
 
 @pytest.mark.parametrize("candidate, reason", [
@@ -246,9 +289,21 @@ def test_existing_rows_are_credited_to_styles_in_plan_order():
 ])
 def test_candidate_rejection_reasons(candidate, reason):
     slot = _generation.plan_slots(TOOLS, ["standard"], 1)[1]
-    seeds = [row["user_message"] for _, row in _common.read_dataset_rows(None)]
-    seen = {_common.normalise_message(message) for message in seeds}
+    seeds = [row["user_message"] for _, row in _data.read_dataset_rows(None)]
+    seen = {_data.normalise_message(message) for message in seeds}
     candidate = {"<a seed>": seeds[0], "<a seed, shouted>": f" ¡{seeds[0].upper()}!! "}.get(candidate, candidate)
+    assert _generation.rejection(candidate, slot, TOOLS, seen) == reason
+
+
+@pytest.mark.parametrize("candidate, reason", [
+    ("put on some jazz", None), ("¿quién ganó ayer?", None), ("play some music", "duplicate"),
+    ("<a call seed>", "duplicate"), ("get_weather_forecast please", "meta_text"), ("Here are some ideas", "meta_text"),
+])
+def test_no_call_candidate_rejection_reasons(candidate, reason):
+    slot = next(slot for slot in _generation.plan_slots(TOOLS, ["standard"], 1, 0.5) if slot.call is None)
+    messages = [row["user_message"] for _, row in _data.read_dataset_rows(None)]
+    seen = {_data.normalise_message(message) for message in messages}
+    candidate = {"<a call seed>": messages[0]}.get(candidate, candidate)
     assert _generation.rejection(candidate, slot, TOOLS, seen) == reason
 
 
@@ -257,19 +312,6 @@ def test_retry_after_accepts_seconds_and_http_dates():
     assert 50 < _generation.retry_after_seconds(
         time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 60))) <= 60
     assert _generation.retry_after_seconds(None) is None and _generation.retry_after_seconds("soon") is None
-
-
-def test_generation_names_do_not_shadow_common():
-    """Both modules share one namespace inside a script."""
-    def top_level(path: Path) -> set[str]:
-        names = set()
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.Assign):
-                names |= {target.id for target in node.targets if isinstance(target, ast.Name)}
-        return names
-    assert top_level(ROOT / "_generation.py") & top_level(ROOT / "_common.py") == set()
 
 
 def test_default_router_gets_openai_style_requests_and_offline_mode_stops_cleanly(tmp_path):
@@ -307,11 +349,11 @@ def test_ctrl_c_keeps_every_accepted_row(tmp_path):
         _, stderr = process.communicate(timeout=60)
         assert process.returncode == 130 and last_line(stderr) == "interrupted"
         interrupted = read_rows(output)
-        assert 10 <= len(interrupted) < len(PAIRS) * len(_generation.STYLES)
-        assert _common.check_dataset(interrupted, TOOLS).errors == []
+        assert 10 <= len(interrupted) < len(PAIRS) * len(_generation.STYLES) + NO_CALL_ROWS
+        assert _data.check_dataset(interrupted, TOOLS).errors == []
         result = run("ollama", server.url, "--output", output, "--per-value", 1, *FAST)
     assert result.returncode == 0, result.stderr
-    assert pair_counts(output) == {call: len(_generation.STYLES) for call in PAIRS}
+    assert pair_counts(output) == full_plan()
 
 
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")
@@ -326,4 +368,4 @@ def test_runs_alone_with_uv_from_its_own_header(protocol, tmp_path):
                                  "--per-value", "1", "--styles", "spanish", *FAST], cwd=tmp_path,
                                 capture_output=True, text=True, timeout=900, env={**env, **ENV})
     assert result.returncode == 0, result.stderr[-2000:]
-    assert pair_counts(tmp_path / "out.csv") == {call: 1 for call in PAIRS}
+    assert pair_counts(tmp_path / "out.csv") == full_plan(per_style=1, no_call=7)  # 7: 20% of 36

@@ -1,16 +1,17 @@
-"""Shared-prefix training (_shared_prefix.py): same loss and gradients as one full sequence per row."""
+"""Shared-prefix training (_shared_prefix.py): same loss and gradients as one full sequence per row
+(without dropout, which makes it take the standard path)."""
 
 import pytest
 import torch
 
-import _common
+import _format
 import _shared_prefix
 import stand_in
 
 RELATIVE = 1e-4
 
 
-def load_model(model_dir, lora: bool):
+def load_model(model_dir, lora: bool, dropout: float = 0.0):
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
@@ -18,21 +19,21 @@ def load_model(model_dir, lora: bool):
     model = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, attn_implementation="eager")
     if lora:
         # Random B as well as A (init_lora_weights=False), so that every adapter weight gets a gradient.
-        model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, target_modules="all-linear",
+        model = get_peft_model(model, LoraConfig(r=4, lora_alpha=8, lora_dropout=dropout, target_modules="all-linear",
                                                  init_lora_weights=False, task_type="CAUSAL_LM"))
     model.train()
     return model
 
 
 def encoded_rows(tokenizer, tools, examples):
-    return [_common.tokenize_example(tokenizer, tools, example) for example in examples]
+    return [_format.tokenize_example(tokenizer, tools, example) for example in examples]
 
 
 def uneven_examples(examples, count):
     """Rows whose suffixes (user turn + answer) all have different lengths."""
     chosen, lengths = [], set()
     for example in examples:
-        size = len(example.message) + len(example.call.label)
+        size = len(example.message) + len(_format.render_completion(example.call))
         if size not in lengths:
             chosen.append(example)
             lengths.add(size)
@@ -203,4 +204,23 @@ def test_gradient_checkpointing_is_switched_off(tiny_model_dir, tokenizer, tools
                                                            train_dataset=dataset)
     assert not trainer.args.gradient_checkpointing
     batch = trainer._prepare_inputs(next(iter(trainer.get_train_dataloader())))
+    assert trainer.shared_prefix_for(trainer.model, batch, return_outputs=False) > 0
+
+
+def test_active_dropout_takes_the_standard_path(tiny_model_dir, tokenizer, tools, seed_examples, tmp_path):
+    """Computed once, the prefix would give every row of the batch the same dropout mask."""
+    from datasets import Dataset
+    from trl import SFTConfig
+
+    rows = encoded_rows(tokenizer, tools, seed_examples[:2])
+    dataset = Dataset.from_list([{"input_ids": prompt + completion,
+                                  "completion_mask": [0] * len(prompt) + [1] * len(completion)}
+                                 for prompt, completion in rows])
+    config = SFTConfig(output_dir=str(tmp_path), max_steps=1, report_to="none", use_cpu=True,
+                       completion_only_loss=True)
+    trainer = _shared_prefix.shared_prefix_trainer_class()(model=load_model(tiny_model_dir, lora=True, dropout=0.1),
+                                                           args=config, train_dataset=dataset)
+    batch = trainer._prepare_inputs(next(iter(trainer.get_train_dataloader())))
+    assert trainer.model.training and trainer.shared_prefix_for(trainer.model, batch, return_outputs=False) == 0
+    trainer.model.eval()  # dropout is inactive: the shared prefix applies again
     assert trainer.shared_prefix_for(trainer.model, batch, return_outputs=False) > 0

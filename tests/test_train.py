@@ -5,12 +5,14 @@ import json
 
 import pytest
 
-import _common
+import _data
+import _format
 import _inference
 import stand_in
 import train_functiongemma as train
 
 FIT_TOOLS = ("get_ride_status", "find_nearby_poi")
+FIT_REPLY = "I can't do that."  # not the default: evaluation must read it back from training_config.json
 
 
 def no_token_env(tmp_path) -> dict:
@@ -36,17 +38,15 @@ def fit_model_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def fit_data(tmp_path_factory):
-    """Two of the bundled tools (a short prompt keeps the run quick) and 14 seed rows of them."""
+    """Two of the bundled tools (a short prompt keeps the run quick), 9 seed rows of them and 5
+    out-of-scope seed rows (tool_calls []): the split keeps a dozen for training, one batch."""
     folder = tmp_path_factory.mktemp("fit-data")
-    tools = [tool for tool in _common.load_tools() if tool["function"]["name"] in FIT_TOOLS]
+    tools = [tool for tool in _data.load_tools() if tool["function"]["name"] in FIT_TOOLS]
     (folder / "tools.json").write_text(json.dumps(tools), encoding="utf-8")
-    examples, _ = _common.load_examples(None, _common.load_tools())
-    chosen = [example for example in examples if example.call.name in FIT_TOOLS][::5][:14]
-    with open(folder / "rows.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["user_message", "tool_calls"])
-        for example in chosen:
-            writer.writerow([example.message, example.call.to_json()])
+    examples, _ = _data.load_examples(None, _data.load_tools())
+    chosen = ([example for example in examples if example.call and example.call.name in FIT_TOOLS][::7][:9]
+              + [example for example in examples if example.call is None][::19][:5])
+    _data.write_examples_csv(str(folder / "rows.csv"), chosen)
     return folder
 
 
@@ -58,9 +58,9 @@ def fitted(fit_model_dir, fit_data, tmp_path_factory):
     output = tmp_path_factory.mktemp("fitted") / "run"
     command = [sys.executable, str(train.__file__), "--model", fit_model_dir, "--tools", fit_data / "tools.json",
                "--dataset", fit_data / "rows.csv", "--epochs", "100", "--lr", "1e-2", "--lora-r", "32",
-               "--lora-alpha", "64", "--batch-size", "12",
+               "--lora-alpha", "64", "--batch-size", "12", "--no-call-reply", FIT_REPLY,
                "--output-dir", output]
-    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=900,
+    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=1800,
                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     return output, result
@@ -68,12 +68,15 @@ def fitted(fit_model_dir, fit_data, tmp_path_factory):
 
 def test_fits_its_training_rows_and_the_adapter_reloads(fitted, fit_data, fit_model_dir):
     output, result = fitted
-    tools = _common.load_tools(str(fit_data / "tools.json"))
-    rows, _ = _common.load_examples([str(output / "train.csv")], tools)
-    assert len(rows) >= 10
+    tools = _data.load_tools(str(fit_data / "tools.json"))
+    rows, _ = _data.load_examples([str(output / "train.csv")], tools)
+    assert len(rows) >= 10 and sum(row.call is None for row in rows) >= 3
     model, tokenizer = _inference.load_model(str(output))  # base + adapter, merged
-    report = _inference.evaluate(model, tokenizer, tools, rows, batch_size=8, progress=False)
+    report = _inference.evaluate(model, tokenizer, tools, rows, batch_size=8, progress=False, no_call_reply=FIT_REPLY)
     assert report["combined_accuracy"] >= 0.9, report["worst_examples"]
+    # the out-of-scope rows are answered in prose, with the trained reply, and never with a call
+    assert (report["irrelevance_accuracy"], report["false_call_rate"]) == (1.0, 0.0), report["worst_examples"]
+    assert report["no_call_reply_rate"] == 1.0 and report["call_accuracy"] >= 0.85
 
     from peft import PeftModel
     from transformers import AutoModelForCausalLM
@@ -84,36 +87,85 @@ def test_fits_its_training_rows_and_the_adapter_reloads(fitted, fit_data, fit_mo
             == _inference.generate_answers(model, tokenizer, tools, messages, progress=False))
 
 
-def test_output_dir_holds_the_run(fitted, fit_data):
+def test_evaluation_reads_the_reply_and_gates_on_false_calls(fitted, fit_data, run_script, tmp_path):
+    """The evaluator on the fitted adapter: the reply comes from its training_config.json; the
+    same messages relabelled as out of scope turn its calls into false calls, and CI fails."""
+    output, _ = fitted
+    tools = str(fit_data / "tools.json")
+    scored = run_script("evaluate_functiongemma.py", "--model", output, "--tools", tools, "--dataset",
+                        output / "train.csv", "--split", "all", "--allow-train-rows", "--min-accuracy", "0.9", "--max-false-call-rate", "0",
+                        "--json", tmp_path / "r.json")
+    assert scored.returncode == 0, scored.stderr[-3000:]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["no_call_reply"] == FIT_REPLY and report["no_call_reply_rate"] == 1.0
+    assert report["false_call_rate"] == 0 and "FALSE CALLS" in scored.stdout
+    rows, _ = _data.load_examples([str(output / "train.csv")], _data.load_tools(tools))
+    _data.write_examples_csv(str(tmp_path / "relabelled.csv"), [_data.Example(row.message, None) for row in rows])
+    relabelled = run_script("evaluate_functiongemma.py", "--model", output, "--tools", tools, "--dataset",
+                            tmp_path / "relabelled.csv", "--split", "all", "--allow-train-rows", "--max-false-call-rate", "0.2",
+                            "--json", tmp_path / "r2.json")
+    report = json.loads((tmp_path / "r2.json").read_text())
+    assert report["false_call_rate"] > 0.2 and relabelled.returncode == 1
+    assert relabelled.stderr.strip().splitlines()[-1].startswith(
+        f"false-call rate {report['false_call_rate'] * 100:.1f}% is above --max-false-call-rate 20.0%")
+
+
+def test_output_dir_holds_the_run(fitted, fit_data, fit_model_dir):
     output, result = fitted
     for name in ("adapter_model.safetensors", "adapter_config.json", "tokenizer.json", "training_config.json",
-                 "metrics.json", "README.md", "train.csv", "validation.csv", "heldout.csv"):
+                 "metrics.json", "README.md", "train.csv", "validation.csv", "heldout.csv", "tools.json", "split.json"):
         assert (output / name).exists(), name
     metrics = json.loads((output / "metrics.json").read_text())
     assert metrics["train"]["steps"] > 0 and "combined_accuracy" in metrics["heldout"]
     config = json.loads((output / "training_config.json").read_text())
-    assert config["datasets"] == [str(fit_data / "rows.csv")] and config["rows"]["heldout"] >= 1
+    source = config["datasets"][0]
+    assert source["name"] == _data.public_name(str(fit_data / "rows.csv"), (fit_data / "rows.csv").read_bytes())
+    assert source["kind"] == "file" and source["rows"] == 14 and config["rows"]["heldout"] >= 1
+    assert config["base_model"] == fit_model_dir.name and str(fit_data) not in json.dumps(config)
+    assert config["no_call_reply"] == FIT_REPLY and config["no_call_rows"]["train"] >= 3
+    assert "irrelevance_accuracy" in metrics["heldout"] and "false_call_rate" in metrics["heldout"]
     card = (output / "README.md").read_text()
-    assert "base_model:" in card and "rows.csv" in card and "Held-out accuracy" in card
+    assert "rows.csv (sha256 " in card and "Held-out accuracy" in card and str(fit_data) not in card
+    assert f"the model answers `{FIT_REPLY}` and calls nothing" in card and "false calls" in card
     assert "evaluate_functiongemma.py" in card and "get_ride_status" in card
+
+
+def test_evaluation_renders_the_tools_the_model_trained_with(fitted, fit_data, run_script, tmp_path):
+    """This run trained with its own two-tool --tools: evaluation with no --tools renders those two
+    (tools.json), not the bundled six."""
+    output, _ = fitted
+    result = run_script("evaluate_functiongemma.py", "--model", output, "--split", "all", "--allow-train-rows",
+                        "--predictions", tmp_path / "p.csv", "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["tools"] == f"{output} tools.json"
+    assert report["training_overlap"] == report["examples"] - len(read_messages(output / "heldout.csv"))
+    with open(tmp_path / "p.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    messages = [row["user_message"] for row in rows]
+    model, tokenizer = _inference.load_model(str(output))
+    two_tools = _inference.generate_answers(model, tokenizer, _data.load_tools(str(fit_data / "tools.json")), messages,
+                                            progress=False)
+    assert [row["output"] for row in rows] == two_tools
+    assert two_tools != _inference.generate_answers(model, tokenizer, _data.load_tools(), messages, progress=False)
 
 
 def test_heldout_rows_never_train(fitted, fit_data):
     output, _ = fitted
-    train_rows = {_common.normalise_message(m) for m in read_messages(output / "train.csv")}
-    validation = {_common.normalise_message(m) for m in read_messages(output / "validation.csv")}
-    heldout = {_common.normalise_message(m) for m in read_messages(output / "heldout.csv")}
+    train_rows = {_data.normalise_message(m) for m in read_messages(output / "train.csv")}
+    validation = {_data.normalise_message(m) for m in read_messages(output / "validation.csv")}
+    heldout = {_data.normalise_message(m) for m in read_messages(output / "heldout.csv")}
     assert heldout and not heldout & train_rows and not heldout & validation
-    tools = _common.load_tools(str(fit_data / "tools.json"))
-    examples, _ = _common.load_examples([str(fit_data / "rows.csv")], tools)
-    _, expected = _common.split_examples(examples, 0.1, 42)
-    assert heldout == {_common.normalise_message(example.message) for example in expected}
+    tools = _data.load_tools(str(fit_data / "tools.json"))
+    examples, _ = _data.load_examples([str(fit_data / "rows.csv")], tools)
+    _, expected = _data.split_examples(examples, tools, 0.1, 42)
+    assert heldout == {_data.normalise_message(example.message) for example in expected}
 
 
 def test_full_seed_split_is_disjoint(seed_examples):
     args = train.parse_args(["--max-examples", "50"])
-    splits = train.split_rows(seed_examples, args)
-    keys = {name: {_common.normalise_message(e.message) for e in rows} for name, rows in splits.items()}
+    splits = train.split_rows(seed_examples, _data.load_tools(), args)
+    keys = {name: {_data.normalise_message(e.message) for e in rows} for name, rows in splits.items()}
     assert keys["heldout"] and keys["validation"]
     assert not keys["heldout"] & (keys["train"] | keys["validation"]) and not keys["train"] & keys["validation"]
 
@@ -122,46 +174,135 @@ def test_full_seed_split_is_disjoint(seed_examples):
 def tiny_trainer(tiny_model_dir, tmp_path_factory):
     args = train.parse_args(["--model", str(tiny_model_dir), "--batch-size", "4", "--max-examples", "12",
                              "--output-dir", str(tmp_path_factory.mktemp("masks"))])
-    tools = _common.load_tools()
-    examples, _ = _common.load_examples(None, tools)
-    splits = train.split_rows(examples, args)
-    tokenizer = train.load_tokenizer(args.model, tools, examples[0], False)
-    encoded = train.encode_rows(tokenizer, tools, splits)
+    tools = _data.load_tools()
+    examples, _ = _data.load_examples(None, tools)
+    splits = train.split_rows(examples, tools, args)
+    tokenizer = train.load_tokenizer(args.model, tools, examples[0], False, args.no_call_reply)
+    encoded = train.encode_rows(tokenizer, tools, splits, args.no_call_reply)
     max_length = train.checked_max_length(splits, encoded, None)
     model, _ = _inference.load_model(args.model)
     datasets = {name: train.training_dataset(encoded[name]) for name in ("train", "validation")}
     trainer = train.build_trainer(args, model, tokenizer, datasets, max_length, _inference.training_precision(), [])
-    return trainer, encoded["train"]
+    return trainer, encoded["train"], splits["train"]
 
 
-def test_labels_cover_only_the_completion_and_one_bos(tiny_trainer):
-    trainer, encoded = tiny_trainer
-    bos, eos = _common.CONTROL_TOKEN_IDS[_common.BOS], _common.CONTROL_TOKEN_IDS[_common.EOS]
-    end = _common.CONTROL_TOKEN_IDS[_common.START_RESPONSE]
+def test_labels_cover_only_the_completion_and_one_bos(tiny_trainer, tokenizer):
+    trainer, encoded, examples = tiny_trainer
+    bos, eos = _format.CONTROL_TOKEN_IDS[_format.BOS], _format.CONTROL_TOKEN_IDS[_format.EOS]
+    call_end = _format.CONTROL_TOKEN_IDS[_format.START_RESPONSE]
+    prose_end = _format.CONTROL_TOKEN_IDS[_format.END_OF_TURN]
+    reply = tokenizer(_format.DEFAULT_NO_CALL_REPLY, add_special_tokens=False)["input_ids"]
     prepared = trainer.train_dataset
-    assert len(prepared) == len(encoded)
-    for row, (prompt, completion) in zip(prepared, encoded):
-        # TRL added nothing: no second <bos>, no <eos> after <start_function_response>
+    assert len(prepared) == len(encoded) and {example.call is None for example in examples} == {True, False}
+    for row, (prompt, completion), example in zip(prepared, encoded, examples):
+        # TRL added nothing: no second <bos>, no <eos> after <start_function_response> or <end_of_turn>
         assert row["input_ids"] == prompt + completion
         assert row["input_ids"].count(bos) == 1 and row["input_ids"][0] == bos and eos not in row["input_ids"]
-        assert row["input_ids"][-1] == end
-        assert row["labels"] == [-100] * len(prompt) + completion
-    batch = next(iter(trainer.get_train_dataloader()))
-    for ids, labels, mask in zip(batch["input_ids"].tolist(), batch["labels"].tolist(),
-                                 batch["attention_mask"].tolist()):
+        if example.call is None:  # the prose reply, then <end_of_turn>
+            assert completion == reply + [prose_end]
+        else:
+            assert row["input_ids"][-1] == call_end
+    # TRL turns the completion mask into labels in the dataset or in the collator, by version: check the batch.
+    batch = trainer.data_collator([prepared[index] for index in range(len(prepared))])
+    for (prompt, completion), labels, mask in zip(encoded, batch["labels"].tolist(), batch["attention_mask"].tolist()):
         length = sum(mask)
-        assert ids[:length].count(bos) == 1 and all(label == -100 for label in labels[length:])
+        assert length == len(prompt) + len(completion)
+        assert labels[:length] == [-100] * len(prompt) + completion and all(label == -100 for label in labels[length:])
 
 
-def test_completion_only_loss_equals_trls_fused_loss(tiny_trainer):
+def trainable_weights(model) -> dict:
+    return {name: parameter.detach().clone() for name, parameter in model.named_parameters() if parameter.requires_grad}
+
+
+def recording(snapshots: list):
+    """A callback that keeps the trainable weights after every optimizer step (it changes nothing)."""
+    from transformers import TrainerCallback
+
+    class Record(TrainerCallback):
+        def on_step_end(self, args, state, control, model=None, **kwargs):
+            snapshots.append(trainable_weights(model))
+
+    return Record()
+
+
+def relative_error(actual, expected) -> float:
+    return float((actual - expected).norm() / expected.norm())
+
+
+@pytest.mark.parametrize("flags", [[], ["--no-shared-prefix"]],
+                         ids=["default-shared-prefix-no-dropout", "no-shared-prefix-with-dropout"])
+def test_shipped_trainer_steps_match_plain_trl(flags, tiny_model_dir, tmp_path):
+    """Three AdamW steps of build_trainer() exactly as shipped (flags through parse_args) against plain
+    TRL: SFTTrainer's own completion-only loss, no custom compute_loss, same rows, settings and seed.
+
+    fp32 on CPU. The paths compute the same sums in other orders (the prefix once for the batch,
+    only completion positions through the LM head), so they differ by float32 rounding (unit
+    roundoff 6e-8, accumulated over sums of hundreds of terms): measured below 1e-6 relative on
+    the losses and 1e-5 on the weight changes. The bounds leave a margin and stay far below any real
+    difference: a wrong token, mask or normalisation moves the loss by percent."""
     import torch
-    trainer, _ = tiny_trainer
-    batch = trainer._prepare_inputs(next(iter(trainer.get_train_dataloader())))
-    count = (batch["labels"][:, 1:] != -100).sum()
-    with torch.no_grad():
-        ours = trainer.compute_loss(trainer.model, dict(batch), num_items_in_batch=count)
-        trls = super(type(trainer), trainer).compute_loss(trainer.model, dict(batch), num_items_in_batch=count)
-    assert torch.allclose(ours, trls, rtol=1e-4), (ours, trls)
+    from peft import LoraConfig
+    from trl import SFTConfig, SFTTrainer
+
+    args = train.parse_args(["--model", str(tiny_model_dir), "--batch-size", "2", "--gradient-accumulation-steps",
+                             "2", "--max-steps", "3", "--output-dir", str(tmp_path / "shipped"), *flags])
+    assert args.lora_dropout == (0.05 if flags else 0.0)
+    # One declared tool keeps the prompt short: the plain path scores every position over the 262k vocabulary.
+    tools = _data.load_tools()[:1]
+    examples, _ = _data.load_examples(None, _data.load_tools())
+    rows = {"train": examples[::7][:12]}
+    tokenizer = train.load_tokenizer(args.model, tools, rows["train"][0], False, args.no_call_reply)
+    encoded = train.encode_rows(tokenizer, tools, rows, args.no_call_reply)
+    max_length = train.checked_max_length(rows, encoded, None)
+    datasets = {"train": train.training_dataset(encoded["train"]), "validation": train.training_dataset([])}
+    precision = _inference.training_precision()
+    assert precision is torch.float32
+
+    shipped_steps, plain_steps = [], []
+    torch.manual_seed(args.seed)  # the LoRA initialisation draws from the global generator
+    model, _ = _inference.load_model(args.model, dtype=precision)
+    shipped = train.build_trainer(args, model, tokenizer, datasets, max_length, precision, [recording(shipped_steps)])
+    torch.manual_seed(args.seed)
+    model, _ = _inference.load_model(args.model, dtype=precision)
+    plain = SFTTrainer(
+        model=model, processing_class=tokenizer, train_dataset=datasets["train"],
+        args=SFTConfig(output_dir=str(tmp_path / "plain"), max_steps=3, learning_rate=args.lr, warmup_steps=0.03,
+                       per_device_train_batch_size=2, gradient_accumulation_steps=2, max_length=max_length,
+                       completion_only_loss=True, bf16=False, logging_steps=1, save_strategy="no",
+                       report_to="none", seed=args.seed),
+        peft_config=LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
+                               target_modules=args.lora_targets, task_type="CAUSAL_LM"),
+        callbacks=[recording(plain_steps)])
+    initial = trainable_weights(plain.model)
+    assert initial and all(torch.equal(value, initial[name]) for name, value in trainable_weights(shipped.model).items())
+    batch = shipped._prepare_inputs(next(iter(shipped.get_train_dataloader())))
+    uses_shared_prefix = hasattr(shipped, "shared_prefix_for") and shipped.shared_prefix_for(shipped.model, batch, False)
+    assert bool(uses_shared_prefix) == (not flags)
+
+    results = []
+    for trainer in (shipped, plain):
+        torch.manual_seed(args.seed)  # the same dropout masks for both
+        results.append(trainer.train())
+    shipped_result, plain_result = results
+
+    first_loss = [[entry["loss"] for entry in trainer.state.log_history if "loss" in entry][0]
+                  for trainer in (shipped, plain)]
+    assert first_loss[0] == pytest.approx(first_loss[1], rel=1e-5)
+    assert shipped_result.training_loss == pytest.approx(plain_result.training_loss, rel=1e-5)  # mean of the 3 steps
+    assert len(shipped_steps) == len(plain_steps) == 3
+    worst = 0.0
+    for step, (ours, theirs) in enumerate(zip(shipped_steps, plain_steps), start=1):
+        for name, weight in theirs.items():
+            change = weight - initial[name]
+            if step == 3:  # by then every adapter weight has moved (LoRA B starts at zero, A moves from step 3)
+                assert change.norm() > 0, name
+            if change.norm() > 0:
+                worst = max(worst, relative_error(ours[name] - initial[name], change))
+                assert worst < 1e-4, (step, name, worst)
+            else:
+                assert torch.equal(ours[name], weight), (step, name)
+    print(f"relative differences: first loss {abs(first_loss[0] / first_loss[1] - 1):.1e}, mean loss "
+          f"{abs(shipped_result.training_loss / plain_result.training_loss - 1):.1e}, weight changes {worst:.1e}")
 
 
 def test_rows_too_long_are_refused_before_training(run_script, tiny_model_dir, tmp_path):
@@ -179,6 +320,8 @@ def test_rows_too_long_are_refused_before_training(run_script, tiny_model_dir, t
     (["--dataset", "missing.csv"], "missing.csv: cannot read"),
     (["--epochs", "0"], "--epochs must be positive"),
     (["--test-split", "1.5"], "--test-split must be in"),
+    (["--lora-dropout", "0.1"], "--lora-dropout above 0 needs --no-shared-prefix"),
+    (["--lora-dropout", "1", "--no-shared-prefix"], "--lora-dropout must be in [0, 1)"),
     (["--output-repo", "someone/model"], "--output-repo needs a Hugging Face token"),
     (["--trackio-project", "p"], "trackio"),
 ])
@@ -209,3 +352,36 @@ def test_hf_jobs_header_is_read_by_the_hf_cli():
     from huggingface_hub.cli._uv_script_header import parse_uv_script_header
     header = parse_uv_script_header(open(train.__file__, encoding="utf-8").read())
     assert header.flavor == "t4-small" and header.secrets == ["HF_TOKEN"] and header.timeout
+
+
+def test_resume_takes_the_newest_complete_checkpoint(tmp_path):
+    for step, complete in ((2, True), (4, True), (6, False)):  # checkpoint-6: killed while saving
+        (tmp_path / f"checkpoint-{step}").mkdir()
+        if complete:
+            (tmp_path / f"checkpoint-{step}" / "trainer_state.json").write_text("{}")
+    assert train.latest_checkpoint(str(tmp_path)) == str(tmp_path / "checkpoint-4")
+    args = train.parse_args(["--resume-from-checkpoint", "--output-dir", str(tmp_path / "empty")])
+    with pytest.raises(train.DataError, match="--resume-from-checkpoint: no checkpoint in .*empty$"):
+        train.resolve_checkpoint(args, None)
+
+
+def test_sigterm_saves_after_the_current_step_and_stops():
+    """A Job being stopped gets SIGTERM: like Ctrl-C, the step finishes, a checkpoint is saved, training stops."""
+    import os
+    import signal
+    import time
+    from transformers import TrainerControl
+    interrupt = train.StopOnInterrupt()
+    callback = interrupt.callback()
+    before = signal.getsignal(signal.SIGTERM)
+    untouched, control = TrainerControl(), TrainerControl()
+    with interrupt:
+        callback.on_step_end(None, None, untouched)
+        os.kill(os.getpid(), signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        while not interrupt.requested and time.monotonic() < deadline:
+            time.sleep(0.01)
+        callback.on_step_end(None, None, control)
+        assert signal.getsignal(signal.SIGTERM) is before  # a second SIGTERM is not caught: it stops the run
+    assert not untouched.should_save and not untouched.should_training_stop
+    assert interrupt.requested and control.should_save and control.should_training_stop

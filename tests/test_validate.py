@@ -76,10 +76,44 @@ def test_report_keys_duplicates_and_coverage(run_script, tmp_path):
     assert report["rows"] == 4 and report["tool_counts"]["get_ride_status"] == 2
     assert report["duplicates"][0]["kind"] == "normalised" and report["duplicates"][0]["line"].endswith("line 5")
     assert report["uncovered_values"]["get_rider_profile"] == ["fitness", "preferences", "all"]
-    assert "get_ride_status" not in report["uncovered_values"] or "speed" not in report["uncovered_values"]["get_ride_status"]
+    assert report["uncovered_values"]["get_ride_status"] == ["all", "distance", "elevation", "battery", "time"]
+    assert report["value_counts"]["get_ride_status"] == {"all": 0, "speed": 2, "distance": 0, "elevation": 0,
+                                                         "battery": 0, "time": 0}
     assert any("far below" in warning for warning in report["warnings"])
     clean = list(csv.DictReader(open(tmp_path / "clean.csv", encoding="utf-8")))
     assert [row["user_message"] for row in clean] == [m for m, _, _ in GOOD]
+
+
+def test_no_call_rows_are_counted_and_their_share_checked(run_script, tmp_path):
+    calls = [[m, call_json(n, a)] for m, n, a in GOOD]
+    only_calls = write_csv(tmp_path / "calls.csv", calls)
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", only_calls, "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["no_call_rows"] == 0
+    assert any("the model will call a tool for every input" in warning for warning in report["warnings"])
+
+    mixed = write_csv(tmp_path / "mixed.csv", calls + [["thanks", "[]"], ["play some music", "[]"]])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", mixed, "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["no_call_rows"] == 2 and report["tool_counts"]["get_ride_status"] == 1
+    assert not any("no-call" in warning or "every input" in warning for warning in report["warnings"])
+    assert "(no call)                    2   40.0% of the valid rows" in result.stdout
+
+    mostly = write_csv(tmp_path / "mostly.csv", calls[:1] + [["thanks", "[]"], ["ok", "[]"]])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", mostly, "--json", tmp_path / "r.json")
+    warnings = json.loads((tmp_path / "r.json").read_text())["warnings"]
+    assert result.returncode == 0 and any("2 of 3 rows are no-call rows, more than half" in w for w in warnings)
+
+
+def test_a_message_labelled_as_call_and_as_no_call_is_an_error(run_script, tmp_path):
+    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD] + [["is it WINDY", "[]"]])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--json", tmp_path / "r.json")
+    assert result.returncode == 1
+    errors = json.loads((tmp_path / "r.json").read_text())["errors"]
+    assert [error["line"] for error in errors] == [5]
+    assert "same message as" in errors[0]["message"] and "labelled both as a call and as no call" in errors[0]["message"]
 
 
 def test_merges_several_datasets(run_script, tmp_path):
@@ -96,7 +130,7 @@ def test_merges_several_datasets(run_script, tmp_path):
 
 
 def test_tokenizer_lengths_and_truncation(run_script, tmp_path, tokenizer_dir):
-    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD]
+    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD] + [["thanks", "[]"]]
                         + [["a much longer message " * 20, call_json("get_ride_status", {"query": "all"})]])
     result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tokenizer", tokenizer_dir,
                         "--json", tmp_path / "r.json")
@@ -107,7 +141,7 @@ def test_tokenizer_lengths_and_truncation(run_script, tmp_path, tokenizer_dir):
                         "--max-length", longest - 1, "--json", tmp_path / "r.json")
     assert result.returncode == 1
     errors = json.loads((tmp_path / "r.json").read_text())["errors"]
-    assert [error["line"] for error in errors] == [5] and "truncated" in errors[0]["message"]
+    assert [error["line"] for error in errors] == [6] and "truncated" in errors[0]["message"]
 
 
 @pytest.mark.parametrize("args, words", [
@@ -116,6 +150,7 @@ def test_tokenizer_lengths_and_truncation(run_script, tmp_path, tokenizer_dir):
     (["--dataset", "not a dataset id"], "not a Hub dataset id"),
     (["--no-such-flag"], "unrecognized arguments"),
     (["--max-length", "10"], "needs --tokenizer"),
+    (["--no-call-reply", "ok<end_of_turn>"], "without FunctionGemma control tokens"),
 ])
 def test_bad_usage_exits_2_with_one_line(run_script, args, words):
     result = run_script("validate_functiongemma_dataset.py", *args)
@@ -139,3 +174,27 @@ def test_push_to_hub_without_token_is_refused(run_script, tmp_path):
     result = run_script("validate_functiongemma_dataset.py", "--push-to-hub", "me/data",
                         env={"HF_TOKEN": "", "HF_HOME": str(tmp_path)})
     assert result.returncode == 2 and "token" in result.stderr
+
+
+def test_suspect_rows_are_warned_with_lines_and_dropped_on_request(run_script, tmp_path):
+    rows = [[m, call_json(n, a)] for m, n, a in GOOD] + [  # lines 2-4
+        ["Requesting find_nearby_poi with water (Standard natural language questions. Varied phrasing. variant 0)",
+         call_json("find_nearby_poi", {"query": "water"})],  # line 5: names the tool
+        ["any bike_shop close?", call_json("find_nearby_poi", {"query": "bike_shop"})],  # line 6: the value
+        ["Is there a bike shop close?", call_json("find_nearby_poi", {"query": "bike_shop"})],  # line 7: fine
+    ]
+    dataset = write_csv(tmp_path / "d.csv", rows)
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--json", tmp_path / "r.json",
+                        "--output", tmp_path / "kept.csv", "--drop-suspect")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [(row["line"], row["reason"]) for row in report["suspect"]] == [
+        (f"{dataset} line 5", "names the function name 'find_nearby_poi' verbatim"),
+        (f"{dataset} line 6", "names the enum value 'bike_shop' verbatim")]
+    assert f"warning: {dataset} line 5: suspect row, names the function name" in result.stdout
+    assert f"warning: {dataset} line 6: suspect row" in result.stdout and "line 7: suspect" not in result.stdout
+    kept = [row["user_message"] for row in csv.DictReader(open(tmp_path / "kept.csv", encoding="utf-8"))]
+    assert kept == [m for m, _, _ in GOOD] + ["Is there a bike shop close?"]
+    assert "(2 suspect rows left out)" in result.stdout
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--output", tmp_path / "all.csv")
+    assert len(list(csv.DictReader(open(tmp_path / "all.csv", encoding="utf-8")))) == 6

@@ -1,0 +1,360 @@
+"""FunctionGemma's native format: control tokens, the renderer, its Jinja twin, the parser.
+
+Training, evaluation and the exported model all render prompts and answers with this code and
+parse answers like LiteRT-LM does on the device (see the format reference in README.md).
+Single source: scripts carry a copy between `# --- begin _format.py` / `# --- end _format.py`
+marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
+"""
+
+import re
+import sys
+from dataclasses import dataclass
+
+from _cli import DataError
+from _data import Call, Example, check_arguments, tools_by_name
+
+DEFAULT_MODEL = "google/functiongemma-270m-it"
+DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
+# What a model trained here answers, in prose and with no call, when no declared tool fits
+# (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
+DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
+
+BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
+START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
+START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
+START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
+START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
+ESCAPE = "<escape>"
+# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
+CONTROL_TOKEN_IDS = {
+    PAD: 0, EOS: 1, BOS: 2,
+    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
+    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
+    START_OF_TURN: 105, END_OF_TURN: 106,
+}
+# A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
+STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
+FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def format_value(value) -> str:
+    """A value in FunctionGemma's call syntax: strings escaped, keys sorted, literals bare."""
+    if isinstance(value, str):
+        return f"{ESCAPE}{value}{ESCAPE}"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{key}:{format_value(value[key])}" for key in sorted(value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(format_value(item) for item in value) + "]"
+    return str(value)
+
+
+def render_schema(schema: dict) -> str:
+    """A parameter schema: description, enum, type (upper-cased), in that order."""
+    parts = []
+    if "description" in schema:
+        parts.append(f"description:{ESCAPE}{schema['description']}{ESCAPE}")
+    if "enum" in schema:
+        parts.append("enum:[" + ",".join(f"{ESCAPE}{value}{ESCAPE}" for value in schema["enum"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(schema['type']).upper()}{ESCAPE}")
+    return "{" + ",".join(parts) + "}"
+
+
+def render_declaration(tool: dict) -> str:
+    function = tool["function"]
+    parameters = function.get("parameters") or {}
+    parts = []
+    if parameters.get("properties"):
+        properties = parameters["properties"]
+        parts.append("properties:{" + ",".join(f"{key}:{render_schema(properties[key])}"
+                                               for key in sorted(properties)) + "}")
+    if parameters.get("required"):
+        parts.append("required:[" + ",".join(f"{ESCAPE}{key}{ESCAPE}" for key in parameters["required"]) + "]")
+    parts.append(f"type:{ESCAPE}{str(parameters.get('type', 'object')).upper()}{ESCAPE}")
+    return (f"{START_DECLARATION}declaration:{function['name']}"
+            f"{{description:{ESCAPE}{function.get('description', '')}{ESCAPE},"
+            f"parameters:{{{','.join(parts)}}}}}{END_DECLARATION}")
+
+
+def render_prompt(tools: list[dict], message: str) -> str:
+    """The prompt up to the model's turn, starting with the single <bos>."""
+    declarations = "".join(render_declaration(tool) for tool in tools)
+    return (f"{BOS}{START_OF_TURN}developer\n{DEVELOPER_PROMPT.strip()}{declarations}{END_OF_TURN}\n"
+            f"{START_OF_TURN}user\n{message.strip()}{END_OF_TURN}\n"
+            f"{START_OF_TURN}model\n")
+
+
+def render_call(call: Call) -> str:
+    arguments = ",".join(f"{key}:{format_value(value)}" for key, value in call.arguments)
+    return f"{START_CALL}call:{call.name}{{{arguments}}}{END_CALL}"
+
+
+def check_no_call_reply(reply: str) -> str:
+    """The no-call reply, trimmed like the template trims content; DataError if it is unusable."""
+    text = reply.strip()
+    if not text:
+        raise DataError("--no-call-reply must not be empty")
+    tokens = [token for token in CONTROL_TOKEN_IDS if token in text]
+    if tokens:
+        raise DataError(f"--no-call-reply must be plain text, without FunctionGemma control tokens ({tokens[0]})")
+    return text
+
+
+def render_completion(call: Call | None, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """The training target: the call, closed by <start_function_response> like the model does;
+    for a row no tool serves (call None), the prose reply closed by <end_of_turn>."""
+    if call is None:
+        return check_no_call_reply(no_call_reply) + END_OF_TURN
+    return render_call(call) + START_RESPONSE
+
+
+def chat_messages(message: str, call: Call | None = None, reply: str | None = None) -> list[dict]:
+    """The same conversation in Hugging Face chat form, for tokenizer chat templates: the prompt
+    alone, or with the model's answer (a call, or else a prose `reply`)."""
+    messages = [{"role": "developer", "content": DEVELOPER_PROMPT},
+                {"role": "user", "content": message}]
+    if call is not None:
+        messages.append({"role": "assistant", "tool_calls": [
+            {"type": "function", "function": {"name": call.name, "arguments": call.args}}]})
+    elif reply is not None:
+        messages.append({"role": "assistant", "content": reply})
+    return messages
+
+
+# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
+# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly (an
+# assistant message with content and no tool_calls is the no-call completion, then the turn's "\n").
+# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
+# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
+# the start token itself), so `text()` accepts a string or such a list.
+CHAT_TEMPLATE = (
+    "{%- macro text(c) -%}"
+    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
+    "{%- endmacro -%}"
+    "{%- macro value(v) -%}"
+    "{%- if v is string -%}<escape>{{ v }}<escape>"
+    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
+    "{%- elif v is none -%}null"
+    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
+    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
+    "{%- else -%}{{ v }}{%- endif -%}"
+    "{%- endmacro -%}"
+    "{%- macro schema(s) -%}{{ '{' }}"
+    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
+    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
+    "{%- endmacro -%}"
+    "{{ bos_token }}"
+    "{%- set first = messages[0] if messages else none -%}"
+    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
+    "<start_of_turn>developer{{ '\\n' }}"
+    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
+    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
+    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
+    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
+    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
+    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
+    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
+    "{%- endfor -%}"
+    "<end_of_turn>{{ '\\n' }}"
+    "{%- endif -%}"
+    "{%- for m in messages -%}"
+    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
+    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
+    "<start_of_turn>{{ role }}{{ '\\n' }}"
+    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
+    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
+    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
+    "{%- endfor -%}"
+    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
+    "{%- endif -%}"
+    "{%- endfor -%}"
+    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
+)
+
+
+class TemplateMismatch(RuntimeError):
+    """The tokenizer's own chat template renders a different text than this toolkit."""
+
+
+def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: bool = True,
+                        no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """Compare the tokenizer's chat template (if any) with our rendering of one example: the prompt
+    (up to the model's turn) and the whole conversation with the model's answer (the training
+    text). A no-call answer ends its turn, after which a template writes the turn separator "\n";
+    the model stops at <end_of_turn>, so training never sees it.
+
+    Returns "ours" when the tokenizer has no template, "match" when both agree; on mismatch
+    raises TemplateMismatch (strict) or prints a warning and returns "mismatch"."""
+    if not getattr(tokenizer, "chat_template", None):
+        return "ours"
+    prompt = render_prompt(tools, example.message)
+    for what, ours, messages, generation_prompt in (
+            ("prompt", prompt, chat_messages(example.message), True),
+            ("prompt and completion (the model's turn with its answer)",
+             prompt + render_completion(example.call, no_call_reply) + ("\n" if example.call is None else ""),
+             chat_messages(example.message, example.call, no_call_reply), False)):
+        try:
+            theirs = tokenizer.apply_chat_template(messages, tools=tools, add_generation_prompt=generation_prompt,
+                                                   tokenize=False)
+        except Exception as error:
+            theirs = f"<template error: {error}>"
+        if theirs == ours:
+            continue
+        at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
+        problem = (f"the tokenizer's chat template renders a different {what} from this toolkit at char {at}: "
+                   f"template {theirs[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}")
+        if strict:
+            raise TemplateMismatch(problem + " (pass --allow-template-mismatch to continue anyway)")
+        print(f"warning: {problem}", file=sys.stderr)
+        return "mismatch"
+    return "match"
+
+
+def tokenize_example(tokenizer, tools: list[dict], example: Example,
+                     no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> tuple[list[int], list[int]]:
+    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
+    are added and the sequence has exactly one <bos>."""
+    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
+    completion = tokenizer(render_completion(example.call, no_call_reply), add_special_tokens=False)["input_ids"]
+    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
+    if bos_count != 1:
+        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
+    return prompt, completion
+
+
+# ----------------------------------------------------------------------------- parsing model output
+
+
+def prose_text(output: str) -> str:
+    """The text of an answer without its closing stop token, trimmed (what an app shows for a no-call answer)."""
+    for token in STOP_TOKENS:
+        output = output.removesuffix(token)
+    return output.strip()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    call: Call | None
+    failure: str | None = None  # one of FAILURE_CLASSES
+    detail: str = ""
+
+
+class _CallSyntaxError(Exception):
+    pass
+
+
+class _CallReader:
+    """Strict reader of `call:NAME{key:value,...}`, the grammar LiteRT-LM accepts."""
+
+    NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_.-]*")
+    NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+    def __init__(self, text: str):
+        self.text, self.pos = text, 0
+
+    def expect(self, literal: str):
+        if not self.text.startswith(literal, self.pos):
+            raise _CallSyntaxError(f"expected {literal!r} at char {self.pos}")
+        self.pos += len(literal)
+
+    def name(self) -> str:
+        match = self.NAME.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a name at char {self.pos}")
+        self.pos = match.end()
+        return match.group()
+
+    def call(self) -> tuple[str, dict]:
+        self.expect("call:")
+        name = self.name()
+        arguments = self.object()
+        if self.pos != len(self.text):
+            raise _CallSyntaxError(f"unexpected text after the arguments: {self.text[self.pos:self.pos + 20]!r}")
+        return name, arguments
+
+    def object(self) -> dict:
+        self.expect("{")
+        result = {}
+        while not self.text.startswith("}", self.pos):
+            if result:
+                self.expect(",")
+            key = self.name()
+            self.expect(":")
+            if key in result:
+                raise _CallSyntaxError(f"duplicate argument {key!r}")
+            result[key] = self.value()
+        self.expect("}")
+        return result
+
+    def array(self) -> list:
+        self.expect("[")
+        result = []
+        while not self.text.startswith("]", self.pos):
+            if result:
+                self.expect(",")
+            result.append(self.value())
+        self.expect("]")
+        return result
+
+    def value(self):
+        if self.text.startswith(ESCAPE, self.pos):
+            end = self.text.find(ESCAPE, self.pos + len(ESCAPE))
+            if end < 0:
+                raise _CallSyntaxError("unterminated <escape> string")
+            value = self.text[self.pos + len(ESCAPE):end]
+            self.pos = end + len(ESCAPE)
+            return value
+        if self.text.startswith("{", self.pos):
+            return self.object()
+        if self.text.startswith("[", self.pos):
+            return self.array()
+        for literal, value in (("true", True), ("false", False), ("null", None)):
+            if self.text.startswith(literal, self.pos):
+                self.pos += len(literal)
+                return value
+        match = self.NUMBER.match(self.text, self.pos)
+        if not match:
+            raise _CallSyntaxError(f"expected a value at char {self.pos} (strings need <escape> quotes)")
+        self.pos = match.end()
+        number = match.group()
+        return float(number) if any(c in number for c in ".eE") else int(number)
+
+
+def parse_output(text: str, tools: list[dict]) -> Parsed:
+    """Parse generated text like LiteRT-LM's FunctionGemma parser; never raises.
+
+    Text outside <start_function_call>…<end_function_call> is plain content; a response with no
+    call is `no_call` (the right answer when no tool applies, as the scorer decides); a broken call (or more than one: the router wants exactly one) is
+    `malformed`; then the call is checked against the tools."""
+    try:
+        if not isinstance(text, str):
+            return Parsed(None, "malformed", f"not text: {type(text).__name__}")
+        starts = text.count(START_CALL)
+        if starts == 0:
+            return Parsed(None, "no_call", "no <start_function_call> in the answer")
+        spans = re.findall(re.escape(START_CALL) + r"(.*?)" + re.escape(END_CALL), text, flags=re.S)
+        if len(spans) != starts:
+            return Parsed(None, "malformed", "<start_function_call> without <end_function_call>")
+        if len(spans) > 1:
+            return Parsed(None, "malformed", f"{len(spans)} calls, expected exactly one")
+        try:
+            name, arguments = _CallReader(spans[0]).call()
+        except _CallSyntaxError as error:
+            return Parsed(None, "malformed", str(error))
+        call = Call.make(name, arguments)
+        functions = tools_by_name(tools)
+        if name not in functions:
+            return Parsed(call, "unknown_tool", f"unknown tool {name!r}")
+        problem = check_arguments(functions[name], arguments)
+        if problem:
+            return Parsed(call, "bad_arguments", problem)
+        return Parsed(call)
+    except Exception as error:  # the contract is "never raises": report instead
+        return Parsed(None, "malformed", f"unparseable: {type(error).__name__}")
