@@ -17,8 +17,9 @@ constrained on both sides) and accuracy on the first --agreement-rows held-out r
 recipes; --rows for the other configurations), then time to the first token and to the complete
 call per request (median, p90) for a fresh conversation, for a session that keeps the developer
 turn prefilled, and constrained; prefill and decode tokens/s; peak RSS. Everything measured is
-written to --work-dir/results.json. Rows come from the held-out split of --dataset (default: the
-public dataset beside the checkout plus the bundled seeds, as the tuned stand-in was trained).
+written to --work-dir/results.json. Rows are the ones evaluation scores: a training output's own
+heldout.csv, else the held-out split of --dataset (default: the public dataset beside the checkout
+plus the bundled seeds).
 """
 
 import argparse
@@ -35,6 +36,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import _constrained  # noqa: E402
 import _data  # noqa: E402
+import _heldout  # noqa: E402
 import _inference  # noqa: E402
 import export_litertlm  # noqa: E402
 import stand_in  # noqa: E402
@@ -118,10 +120,18 @@ def main() -> int:
                         help="exports and results.json (default: %(default)s)")
     args = parser.parse_args()
 
-    datasets = args.dataset or ([str(stand_in.PUBLIC_DATASET)] if stand_in.PUBLIC_DATASET.exists() else []) + [_data.BUNDLED]
-    tools, long_tools = _data.load_tools(), _data.load_tools(str(LONG_TOOLS))
-    examples, _ = _data.load_examples(datasets, tools)
-    held_out = _data.select_split(examples, "test", 0.1, 42, max(args.rows, args.agreement_rows))
+    # The rows evaluation would score: the model's own heldout.csv, or the split of --dataset
+    # (default public + seeds, as the tuned stand-in was trained) with no rows it trained on.
+    trained = _heldout.read_trained_split(args.model)
+    datasets = args.dataset or (None if trained else
+                                ([str(stand_in.PUBLIC_DATASET)] if stand_in.PUBLIC_DATASET.exists() else [])
+                                + [_data.BUNDLED])
+    tools, _ = _heldout.choose_tools(None, trained)
+    long_tools = _data.load_tools(str(LONG_TOOLS))
+    selection = _heldout.choose_rows(trained, tools, datasets, "test", None, None, False,
+                                     max(args.rows, args.agreement_rows), allow_train_rows=False)
+    held_out = selection.rows
+    print(f"rows: {selection.held_out_source}", file=sys.stderr, flush=True)
     messages = [example.message for example in held_out]
     print(f"{len(held_out)} held-out rows; PyTorch reference answers first", file=sys.stderr, flush=True)
     reference = pytorch_answers(args.model, tools, messages)
