@@ -3151,7 +3151,9 @@ def _regex_escape(text: str) -> str:
 def call_regex(tools: list[dict], mode: str) -> str:
     """The same answer grammar as a regular expression, for LiteRT-LM's LL_GUIDANCE constraint
     (`ResponseFormat.regex`). Free text is `[^<]*` there (llguidance matches control tokens by
-    their text, so prose may not spell a `<`); a free string `[^<]*` too."""
+    their text, so prose may not spell a `<`); a free string `[^<]*` too. Text ends with a stop
+    token written out in the regex: llguidance forbids every token the regex does not spell, and
+    a text-only regex left the device unable to end a no-call reply with `<end_of_turn>`."""
     def value(schema: dict) -> str:
         if str(schema.get("type", "")).lower() == "boolean":
             return "(true|false)"
@@ -3183,7 +3185,8 @@ def call_regex(tools: list[dict], mode: str) -> str:
                      for tool in tools)
     call = (_regex_escape(START_CALL) + "call:(" + calls + ")" + _regex_escape(END_CALL)
             + _regex_escape(START_RESPONSE))
-    return call if mode == "calls" else f"[^<]*({call})?"
+    stop = "|".join(_regex_escape(token) for token in STOP_TOKENS)
+    return call if mode == "calls" else f"[^<]*({stop}|{call})"
 # --- end _constrained.py ---
 
 

@@ -59,10 +59,10 @@ def export(model: str, recipe: str, prefill: int, work_dir: Path) -> str:
     print(f"exporting {recipe}, prefill {prefill} (a few minutes)", file=sys.stderr, flush=True)
     result = subprocess.run([sys.executable, str(ROOT / "export_litertlm.py"), "--model", model,
                              "--output-dir", str(folder), "--quantize", recipe, "--prefill-seq-len", str(prefill),
-                             "--verify", "0", "--json"], capture_output=True, text=True)
+                             "--verify", "0", "--json", str(folder / "export.json")], capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"export {recipe}/{prefill} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout)["file"]
+    return json.loads((folder / "export.json").read_text())["file"]
 
 
 def pytorch_answers(model: str, tools: list[dict], messages: list[str]) -> dict[str, list[str]]:

@@ -236,4 +236,6 @@ def test_regex_for_the_device_accepts_the_same_calls(tools):
             answer = _format.render_completion(Call.make(name, {"query": value}))
             assert calls.fullmatch(answer) and either.fullmatch(answer)
     assert not calls.fullmatch(_format.render_completion(Call.make("find_nearby_poi", {"query": "pizza"})))
-    assert either.fullmatch("Sorry, no tool for that.") and not calls.fullmatch("Sorry, no tool for that.")
+    no_call = _format.render_completion(None)  # the reply, then <end_of_turn>: the device must be let stop
+    assert either.fullmatch(no_call) and not calls.fullmatch(no_call)
+    assert not either.fullmatch(no_call.removesuffix(_format.END_OF_TURN))
