@@ -57,6 +57,7 @@ def export(model: str, recipe: str, prefill: int, work_dir: Path) -> str:
     if existing:
         return str(existing[0])
     print(f"exporting {recipe}, prefill {prefill} (a few minutes)", file=sys.stderr, flush=True)
+    folder.mkdir(parents=True, exist_ok=True)
     result = subprocess.run([sys.executable, str(ROOT / "export_litertlm.py"), "--model", model,
                              "--output-dir", str(folder), "--quantize", recipe, "--prefill-seq-len", str(prefill),
                              "--verify", "0", "--json", str(folder / "export.json")], capture_output=True, text=True)
