@@ -7,6 +7,7 @@ import torch
 import _format
 import _shared_prefix
 import stand_in
+import train_functiongemma as train
 
 RELATIVE = 1e-4
 
@@ -166,15 +167,12 @@ def train_two_steps(trainer_class, model_dir, dataset, output_dir):
 
 
 def test_trainer_steps_match_trl_default(tiny_model_dir, tokenizer, tools, seed_examples, tmp_path):
-    from datasets import Dataset
     from trl import SFTTrainer
 
     # One declared tool keeps the prompt short (TRL's CPU path scores every position over the
     # full vocabulary, slowly) and still longer than the sliding window.
     rows = encoded_rows(tokenizer, tools[:1], uneven_examples(seed_examples, 12))
-    dataset = Dataset.from_list([{"input_ids": prompt + completion,
-                                  "completion_mask": [0] * len(prompt) + [1] * len(completion)}
-                                 for prompt, completion in rows])
+    dataset = train.training_dataset(rows)
     shared_class = _shared_prefix.shared_prefix_trainer_class()
     shared, shared_changes = train_two_steps(shared_class, tiny_model_dir, dataset, tmp_path / "shared")
     standard, standard_changes = train_two_steps(SFTTrainer, tiny_model_dir, dataset, tmp_path / "standard")
@@ -191,13 +189,10 @@ def test_trainer_steps_match_trl_default(tiny_model_dir, tokenizer, tools, seed_
 
 
 def test_gradient_checkpointing_is_switched_off(tiny_model_dir, tokenizer, tools, seed_examples, tmp_path):
-    from datasets import Dataset
     from trl import SFTConfig
 
     rows = encoded_rows(tokenizer, tools, seed_examples[:2])
-    dataset = Dataset.from_list([{"input_ids": prompt + completion,
-                                  "completion_mask": [0] * len(prompt) + [1] * len(completion)}
-                                 for prompt, completion in rows])
+    dataset = train.training_dataset(rows)
     config = SFTConfig(output_dir=str(tmp_path), max_steps=1, report_to="none", use_cpu=True,
                        completion_only_loss=True, gradient_checkpointing=True)
     trainer = _shared_prefix.shared_prefix_trainer_class()(model=load_model(tiny_model_dir, lora=True), args=config,
@@ -209,13 +204,10 @@ def test_gradient_checkpointing_is_switched_off(tiny_model_dir, tokenizer, tools
 
 def test_active_dropout_takes_the_standard_path(tiny_model_dir, tokenizer, tools, seed_examples, tmp_path):
     """Computed once, the prefix would give every row of the batch the same dropout mask."""
-    from datasets import Dataset
     from trl import SFTConfig
 
     rows = encoded_rows(tokenizer, tools, seed_examples[:2])
-    dataset = Dataset.from_list([{"input_ids": prompt + completion,
-                                  "completion_mask": [0] * len(prompt) + [1] * len(completion)}
-                                 for prompt, completion in rows])
+    dataset = train.training_dataset(rows)
     config = SFTConfig(output_dir=str(tmp_path), max_steps=1, report_to="none", use_cpu=True,
                        completion_only_loss=True)
     trainer = _shared_prefix.shared_prefix_trainer_class()(model=load_model(tiny_model_dir, lora=True, dropout=0.1),
