@@ -21,7 +21,8 @@ import time
 
 from _cli import DataError, _one_line, hf_token
 from _format import DEFAULT_NO_CALL_REPLY, STOP_TOKENS, check_no_call_reply, render_prompt
-from _scoring import score_predictions
+from _renderings import DEFAULT_RENDERINGS
+from _scoring import rendered_messages, score_renderings
 
 
 def training_precision():
@@ -418,15 +419,20 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
 
 def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
              max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
-             no_call_reply: str | None = None, policy=None) -> dict:
-    """`score_predictions` of the greedy answers (under `policy`, see `generate_answers`), plus throughput."""
+             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS) -> dict:
+    """`score_renderings` of the greedy answers to every row in each of `renderings` (under `policy`,
+    see `generate_answers`), plus throughput (rows are counted once per rendering)."""
     started = time.perf_counter()
-    outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
+    messages = rendered_messages(examples, renderings)
+    answers = generate_answers(model, tokenizer, tools, [text for texts in messages.values() for text in texts],
                                batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress,
                                policy=policy)
     seconds = time.perf_counter() - started
-    report = score_predictions(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
-    report.update(seconds=seconds,
-                  examples_per_second=len(examples) / seconds if seconds else 0.0,
-                  seconds_per_example=seconds / len(examples) if examples else 0.0)
+    total = len(examples)
+    outputs = {rendering: answers[index * total:(index + 1) * total] for index, rendering in enumerate(messages)}
+    report = score_renderings(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
+    generated = len(answers)
+    report.update(seconds=seconds, answers_generated=generated,
+                  examples_per_second=generated / seconds if seconds else 0.0,
+                  seconds_per_example=seconds / generated if generated else 0.0)
     return report

@@ -9,6 +9,11 @@ from collections import Counter, defaultdict
 
 from _data import NO_CALL_LABEL, Example, routing_label, suspect_reason, tool_calls_json
 from _format import FAILURE_CLASSES, parse_output, prose_text
+from _renderings import render
+
+# The figures reported for each rendering side by side (the first rendering also gets the full report).
+RENDERING_METRICS = ("combined_accuracy", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
+                     "missed_call_rate", "tool_accuracy", "valid_format_rate")
 
 
 def lenient(value) -> str:
@@ -115,4 +120,51 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
         report["without_suspect"] = {key: rest[key] for key in (
             "examples", "combined_accuracy", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
             "tool_accuracy", "argument_accuracy", "valid_format_rate")}
+    return report
+
+
+def rendered_messages(examples: list[Example], renderings) -> dict[str, list[str]]:
+    """Each row's message in each rendering (`_renderings.render`), rendering by rendering."""
+    return {rendering: [render(example.message, rendering) for example in examples] for rendering in renderings}
+
+
+def answer_of(prediction: dict) -> str:
+    """What the app would do with an answer: the call, no call, or the failure class."""
+    return prediction["predicted"] or (NO_CALL_LABEL if prediction["failure"] == "no_call"
+                                       else f"({prediction['failure']})")
+
+
+def score_renderings(examples: list[Example], outputs: dict[str, list[str]], tools: list[dict], worst: int = 20,
+                     no_call_reply: str | None = None) -> dict:
+    """`score_predictions` of the first rendering of `outputs` ({rendering: answers}), plus the
+    meaning-level figures: each rendering's headline metrics, robust accuracy (a row is right only
+    when it is right in every rendering), and the rows whose answer changes with the rendering alone."""
+    reports = {rendering: score_predictions(examples, answers, tools, worst=worst, no_call_reply=no_call_reply)
+               for rendering, answers in outputs.items()}
+    first = next(iter(reports))
+    report = dict(reports[first])
+    total = len(examples)
+    robust = [all(reports[rendering]["predictions"][index]["correct"] for rendering in reports)
+              for index in range(total)]
+    changed = []
+    for index, example in enumerate(examples):
+        answers = {rendering: answer_of(reports[rendering]["predictions"][index]) for rendering in reports}
+        if len(set(answers.values())) > 1:
+            changed.append({"user_message": example.message, "expected": tool_calls_json(example.call),
+                            "answers": {rendering: {"message": render(example.message, rendering), "answer": answer}
+                                        for rendering, answer in answers.items()}})
+    call_rows = [index for index, example in enumerate(examples) if example.call is not None]
+    no_call_rows = [index for index, example in enumerate(examples) if example.call is None]
+    report.update(
+        rendering=first,
+        renderings={rendering: {key: result[key] for key in RENDERING_METRICS} for rendering, result in reports.items()},
+        robust_accuracy=sum(robust) / total if total else 0.0,
+        robust_call_accuracy=sum(robust[index] for index in call_rows) / len(call_rows) if call_rows else None,
+        robust_irrelevance_accuracy=(sum(robust[index] for index in no_call_rows) / len(no_call_rows)
+                                     if no_call_rows else None),
+        rendering_sensitive_rows=len(changed),
+        rendering_sensitive_rate=len(changed) / total if total else 0.0,
+        rendering_sensitive_examples=changed[:worst],
+        predictions_by_rendering={rendering: result["predictions"] for rendering, result in reports.items()},
+    )
     return report

@@ -36,7 +36,9 @@ prompt the model was trained on). The metadata is read back from the written fil
 PyTorch model on the same N held-out rows, then reports how often their calls agree (no call on
 both sides agrees), each side's accuracy, and for the rows no tool serves (tool_calls [], included
 in their share of the N, at least one when there are any) how often each answered in text without
-a call. It exits 1 when the agreement is below `--min-agreement`. The rows are chosen like
+a call. Each row is answered as written and spoken (lower case, no punctuation, as a phone's speech
+recogniser returns it: the same renderings evaluate_functiongemma.py scores), so 2N answers a side,
+and both sides' robust accuracy (right in both) is reported. It exits 1 when the agreement is below `--min-agreement`. The rows are chosen like
 evaluate_functiongemma.py does: a training output (split.json beside the adapter) is verified on
 its own heldout.csv with its tools.json; other --dataset rows it was trained on are refused
 (exit 2) unless --allow-train-rows; a model without a training record uses the split of
@@ -90,6 +92,8 @@ REQUIREMENTS = {
 QUANTIZATIONS = ("dynamic_int8", "none", "fp16", "weight_only_int8", "dynamic_int4_block32",
                  "dynamic_int4_block128")
 FILE_PREFIX = "functiongemma"
+# --verify answers each row as written and as a phone's speech recogniser writes it
+VERIFY_RENDERINGS = ("as_written", "spoken")
 CARD_BEGIN, CARD_END = "<!-- begin litertlm export -->", "<!-- end litertlm export -->"
 
 
@@ -403,6 +407,24 @@ def verification_rows(rows: list, count: int) -> list:
     return [row for row in rows if row.call is not None][:count - wanted] + no_call[:wanted]
 
 
+def rendered_rows(examples: list) -> list:
+    """Each row in each of VERIFY_RENDERINGS, rendering by rendering: what both sides answer."""
+    messages = rendered_messages(examples, VERIFY_RENDERINGS)
+    return [Example(text, example.call, example.origin) for texts in messages.values()
+            for text, example in zip(texts, examples)]
+
+
+def robust_figures(examples: list, outputs: list[str], tools: list[dict], no_call_reply: str | None) -> dict:
+    """Robust accuracy and each rendering's accuracy and false calls, of answers laid out like `rendered_rows`."""
+    total = len(examples)
+    report = score_renderings(examples, {rendering: outputs[index * total:(index + 1) * total]
+                                         for index, rendering in enumerate(VERIFY_RENDERINGS)},
+                              tools, no_call_reply=no_call_reply)
+    return {"robust_accuracy": report["robust_accuracy"],
+            "rendering_sensitive_rows": report["rendering_sensitive_rows"],
+            "renderings": report["renderings"]}
+
+
 def answered_in_text(output: str, tools: list[dict]) -> bool:
     """The answer an app can show: some text and no call."""
     return parse_output(output, tools).failure == "no_call" and bool(prose_text(output))
@@ -455,6 +477,7 @@ def verify(path: str, tools: list[dict], examples: list, torch_outputs: dict[str
     each with PyTorch decoding the same way (`_constrained` for the constrained side)."""
     from tqdm.auto import tqdm
 
+    answered = rendered_rows(examples)
     with tempfile.TemporaryDirectory(prefix="litertlm-cache-") as cache:
         device = DeviceRunner(path, tools, max_new_tokens, cache)
         try:
@@ -464,18 +487,29 @@ def verify(path: str, tools: list[dict], examples: list, torch_outputs: dict[str
                 regex = call_regex(tools, name) if name != "none" else None
                 label = "LiteRT-LM (CPU)" + (f", constrained {name}" if regex else "")
                 outputs[name] = [device.answer(example.message, regex)[0]
-                                 for example in tqdm(examples, desc=label, unit="row", dynamic_ncols=True)]
+                                 for example in tqdm(answered, desc=label, unit="answer", dynamic_ncols=True)]
         finally:
             device.close()
-    report = compare(examples, outputs["none"], torch_outputs["none"], tools, no_call_reply)
+
+    def compared(name: str) -> dict:
+        report = compare(answered, outputs[name], torch_outputs[name], tools, no_call_reply)
+        for index, row in enumerate(report["per_row"]):
+            row["rendering"] = VERIFY_RENDERINGS[index // len(examples)]
+        report.update(rows=len(examples), answers=len(answered), renderings=list(VERIFY_RENDERINGS),
+                      litertlm_robust=robust_figures(examples, outputs[name], tools, no_call_reply),
+                      pytorch_robust=robust_figures(examples, torch_outputs[name], tools, no_call_reply))
+        return report
+
+    report = compared("none")
     report["rendered_prompt"] = prompt_check
     if mode != "none":
-        report["constrained"] = {"mode": mode, **compare(examples, outputs[mode], torch_outputs[mode], tools, no_call_reply)}
+        report["constrained"] = {"mode": mode, **compared(mode)}
     return report
 
 
 def print_verification(report: dict, min_agreement: float, builtin_constraint: str) -> None:
-    print(f"\nverification on {report['rows']} held-out rows (LiteRT-LM CPU vs PyTorch, greedy):")
+    print(f"\nverification on {report['rows']} held-out rows, each {' and '.join(report['renderings'])} "
+          f"({report['answers']} answers a side; LiteRT-LM CPU vs PyTorch, greedy):")
     print(f"  rows: {report['held_out_source']}; tools from {report['tools']}")
     print(f"  LiteRT-LM prompt vs training prompt: {report['rendered_prompt']}")
     print(f"  calls agree: {report['agreement']:.1%} (minimum {min_agreement:.0%}; "
@@ -483,8 +517,13 @@ def print_verification(report: dict, min_agreement: float, builtin_constraint: s
           f"answer texts identical: {report['text_agreement']:.1%}")
     print(f"  accuracy: LiteRT-LM {report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%}   "
           f"valid format: LiteRT-LM {report['litertlm_valid_format']:.1%}, PyTorch {report['pytorch_valid_format']:.1%}")
+    device, reference = report["litertlm_robust"], report["pytorch_robust"]
+    print(f"  robust accuracy (right {' and '.join(report['renderings'])}): LiteRT-LM "
+          f"{device['robust_accuracy']:.1%}, PyTorch {reference['robust_accuracy']:.1%}   per rendering: "
+          + ", ".join(f"{name} {percent(device['renderings'][name]['combined_accuracy'])} / "
+                      f"{percent(reference['renderings'][name]['combined_accuracy'])}" for name in report["renderings"]))
     if report["no_call_rows"]:
-        print(f"  {report['no_call_rows']} no-call rows answered in text without a call: LiteRT-LM "
+        print(f"  {report['no_call_rows']} no-call answers answered in text without a call: LiteRT-LM "
               f"{report['litertlm_text_on_no_call_rows']}, PyTorch {report['pytorch_text_on_no_call_rows']}   "
               f"false calls: LiteRT-LM {percent(report['litertlm_false_call_rate'])}, "
               f"PyTorch {percent(report['pytorch_false_call_rate'])}")
@@ -614,8 +653,10 @@ def print_benchmark(summary: dict, threads: int | None) -> None:
 
 
 def card_note(path: str, args, report: dict | None, no_call_reply: str) -> str:
-    agreement = (f"{report['agreement']:.1%} of {report['rows']} held-out rows agree with the PyTorch model "
-                 f"(accuracy: LiteRT-LM {report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%})"
+    agreement = (f"{report['agreement']:.1%} of {report['answers']} answers ({report['rows']} held-out rows, each "
+                 f"{' and '.join(report['renderings'])}) agree with the PyTorch model (accuracy: LiteRT-LM "
+                 f"{report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%}; robust, right in both: "
+                 f"LiteRT-LM {report['litertlm_robust']['robust_accuracy']:.1%})"
                  if report else "not verified")
     return "\n".join([
         CARD_BEGIN,
@@ -722,7 +763,7 @@ def main(argv=None) -> int:
         raise DataError(f"the tokenizer's {BOS} is not id {CONTROL_TOKEN_IDS[BOS]}: not a Gemma 3 tokenizer")
     fp32_bytes = sum(parameter.numel() for parameter in model.parameters()) * 4
     # the PyTorch answers first: the model can then be freed before the memory-hungry conversion
-    torch_outputs = {mode: generate_answers(model, tokenizer, tools, [example.message for example in verified],
+    torch_outputs = {mode: generate_answers(model, tokenizer, tools, [row.message for row in rendered_rows(verified)],
                                             max_new_tokens=args.max_new_tokens,
                                             policy=constrained_policy(model, tokenizer, tools, mode))
                      for mode in dict.fromkeys(["none", args.constrained]) if verified}
@@ -1360,9 +1401,206 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls"
 "Who am I as a rider? Fitness, likes, everything","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
 "Resumen de mi perfil: forma física y gustos","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
 "Load my whole profile","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"uh how fast am i going right now","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"whats my speed on this bit?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"hey copilot how quick are we rolling","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"oye a cuánto voy","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"¿qué velocidad llevo ahora?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"vale pues dime a qué velocidad voy","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"what speed am i doing now","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"¿A cuántos kilómetros por hora voy?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""speed""}}]"
+"how many k have i done?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"um how far have we come so far","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"¿cuántos km llevamos?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"cuántos kilómetros llevo hoy","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"How much distance have I covered today?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"eh cuánta distancia llevo hecha","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"how much climbing have i done","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"whats the altitude here?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"cuánto desnivel llevo acumulado","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"a ver a qué altura estamos","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"how high are we above sea level","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"What's my total climbing for today?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"a qué altitud voy ahora","[{""name"": ""get_ride_status"", ""args"": {""query"": ""elevation""}}]"
+"uh hows the battery doing","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"how much charge is left in the motor","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"¿cuánta batería me queda?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"oye la batería me llega hasta casa","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"What percentage is the e-bike battery on?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"cuánta carga le queda al motor","[{""name"": ""get_ride_status"", ""args"": {""query"": ""battery""}}]"
+"how long have we been riding?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"hey copilot how long have i been out today","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"¿cuánto rato llevo en la bici?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"eh cuántas horas llevamos rodando","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"how long since we set off","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"¿Cuánto tiempo llevamos fuera de casa?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"Hey copilot, what's my ride time so far?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""time""}}]"
+"give me all my numbers","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"uh quick summary of the ride so far","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"dame un resumen de cómo voy","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"oye léeme todos los datos de la salida","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"Read out all my ride data.","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"Dame todas las cifras de la salida.","[{""name"": ""get_ride_status"", ""args"": {""query"": ""all""}}]"
+"whats the next five k look like?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"uh anything hard in the next 5 km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"¿qué me espera en los próximos cinco km?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"oye cómo son los siguientes cinco kilómetros","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"whats coming up in the next 5k","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"¿Cómo es la carretera en los próximos 5 km?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"Is the next five kilometres mostly uphill?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""5km""}}]"
+"what have i got in the next ten k","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"hey copilot preview the next 10 km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"qué me toca en los próximos diez km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"cómo viene la ruta en los siguientes 10 km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"What does the route do over the next 10 kilometres?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"oye qué hay en los siguientes diez kilómetros","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""10km""}}]"
+"whats the road like for the next twenty k","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"um any big climbs in the next 20 km","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"¿qué perfil tienen los próximos 20 km?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"oye hay algún puerto en los próximos veinte kilómetros","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"show me the next twenty kilometres of the route","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"¿Hay alguna subida fuerte en los próximos veinte kilómetros?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""20km""}}]"
+"whats after this bit?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"uh is the next stretch gravel","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"qué viene después de esta bajada","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"oye cómo es el siguiente tramo","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"any turns coming up on this next part","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"What's the surface like on the upcoming stretch?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"What does the road do after this village?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"cómo es el tramo que viene","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"hows the weather right here","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"is it cold out right now?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"¿qué tiempo hace aquí?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"oye qué temperatura hace ahora","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"What's it like outside right now, weather-wise?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"cómo está el cielo aquí ahora mismo","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"um whats the weather like here at the moment","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""current""}}]"
+"is it going to rain later on","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"hey copilot any rain further along","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"¿va a llover luego en la ruta?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"vale pues qué tiempo me espera más adelante","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"Is the weather going to turn later along the route?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"qué tiempo hará en la segunda mitad de la ruta","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""ahead""}}]"
+"hows the wind?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"uh which way is the wind coming from","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"¿cómo sopla el viento?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"oye cuánto viento hace hoy","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"is there much wind today","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"¿Qué fuerza tiene el viento hoy?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"Is the wind picking up or dying down?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"uh wheres the nearest tap","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"need to fill my bottles","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"¿dónde hay una fuente?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"oye necesito agua","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"Both bottles are empty, any fountains around?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"¿Hay algún grifo de agua potable cerca?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"wheres a good coffee stop?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"hey copilot find me a cafe","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"hay algún bar para tomar un café","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"oye me tomaría un cortado por aquí","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"Is there a coffee place around here?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"busca una cafetería cerca","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"hey copilot i fancy a cappuccino somewhere close","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""cafe""}}]"
+"i need something to eat","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"uh anywhere to get a sandwich","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"¿dónde puedo comer algo?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"vale pues busca sitio para comer","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"Where's the nearest place to get a proper meal?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"busca un restaurante por aquí","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"Oye, ¿hay algún sitio para comer un bocadillo?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""food""}}]"
+"i need a bike shop","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"uh rear mech is busted find a mechanic","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"necesito un taller de bicis","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"oye se me ha roto la cadena","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"need a mechanic my wheel is buckled","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"¿Hay alguna tienda de bicis cerca? Necesito una cubierta.","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""bike_shop""}}]"
+"where can i sit down?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"uh somewhere to rest for a bit","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"¿dónde puedo sentarme un rato?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"busca un sitio para descansar","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"Is there a lay-by or bench where I can take a breather?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"necesito parar a descansar un poco","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"find me somewhere to sit and rest my legs","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""rest_area""}}]"
+"i need to get out of this rain","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"hey copilot somewhere to shelter quick","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"dónde me resguardo de la tormenta","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"oye está granizando busca dónde meterme","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"Where can I wait out this downpour?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"busca algún sitio techado que viene la tormenta","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"anywhere to stop around here?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"uh whats close by","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"¿qué hay por aquí cerca?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"cualquier sitio para parar","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"what places are around me","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"¿Qué sitios hay cerca de aquí?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""any""}}]"
+"get me a way round with fewer hills","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"uh no more big climbs please","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"llévame por lo llano","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"evita las subidas, porfa","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"Can you find a route home that skips the climbs?","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"busca un camino más llano","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"reroute me around that big hill","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"cut it short i need to get home","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"uh whats the quickest way back","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"acorta la ruta","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"vale pues recorta unos kilómetros","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"Can you knock a few kilometres off the ride?","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"venga busca un atajo para volver","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""shorter""}}]"
+"get me off the gravel","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"uh tarmac only from here","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"sácame de la tierra","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"oye solo carretera asfaltada","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"keep me on smooth tarmac the rest of the way","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"¿Puedes evitar los caminos sin asfaltar?","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""paved""}}]"
+"take the pretty way","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"hey copilot route me somewhere with views","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"llévame por el camino más bonito","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"a ver llévame por la costa para ver el paisaje","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"Give me a more beautiful way home, I'm not in a rush.","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"quiero una ruta con paisaje","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"route me past the lake for the views","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""scenic""}}]"
+"uh route me somewhere less windy","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"take the road through the trees away from the wind","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"busca una ruta sin tanto viento","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"oye llévame por donde no pegue el viento","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"This crosswind is brutal, can you find a more protected road?","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"oye busca una ruta protegida del viento","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""sheltered""}}]"
+"take the back roads","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"uh keep me off the busy roads","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"sácame de la nacional","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"vale pues llévame por carreteras secundarias","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"Take me on quieter lanes away from the traffic.","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"llévame por caminos con menos tráfico","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"um avoid the big roads from here on","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""avoid_main_roads""}}]"
+"hows my fitness looking?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"uh am i getting any fitter","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"¿cómo estoy de forma?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"Oye, ¿qué tal mi forma física?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"how strong am i compared to a few weeks ago","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"¿Estoy en buena forma ahora mismo?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""fitness""}}]"
+"what do i normally like to ride","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"remind me what kind of routes i like","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"¿qué rutas me suelen gustar?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"oye recuérdame mis preferencias","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"Which kind of terrain do I usually prefer?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"qué tipo de salidas me gustan","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"what sort of roads do i enjoy riding","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
+"tell me about my rider profile","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"uh pull up my whole profile","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"enséñame mi perfil entero","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"oye qué sabes de mí como ciclista","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"Show me everything in my rider profile.","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"a ver enséñame todo mi perfil","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""all""}}]"
+"Hey copilot, is it windy out there?","[{""name"": ""get_weather_forecast"", ""args"": {""query"": ""wind""}}]"
+"Okay, let's skip the big hills on the way home.","[{""name"": ""get_route_alternatives"", ""args"": {""query"": ""flatter""}}]"
+"So, where can I top up my bottles?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]"
+"Vale, ¿cuántos kilómetros van ya?","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]"
+"Bueno, ¿qué viene ahora en la ruta?","[{""name"": ""get_segment_ahead"", ""args"": {""query"": ""next_section""}}]"
+"Oye, ¿hay algún sitio para resguardarme de la lluvia?","[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""shelter""}}]"
+"Hey, what sort of riding do I like?","[{""name"": ""get_rider_profile"", ""args"": {""query"": ""preferences""}}]"
 "thanks","[]"
 "ok","[]"
-"cool","[]"
+"Cool.","[]"
 "never mind","[]"
 "you're the best","[]"
 "Good morning!","[]"
@@ -1371,53 +1609,53 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls"
 "nice one","[]"
 "alright cheers mate","[]"
 "haha love it","[]"
-"tell me a joke","[]"
-"gracias","[]"
+"Tell me a joke!","[]"
+"¡Gracias!","[]"
 "vale","[]"
-"buenos días","[]"
+"¡Buenos días!","[]"
 "genial, gracias","[]"
 "perfecto","[]"
 "eres un crack","[]"
 "de acuerdo","[]"
 "olvídalo","[]"
-"play some music","[]"
+"Play some music.","[]"
 "skip this song","[]"
-"call Ana","[]"
+"Call Ana.","[]"
 "text Mark I'm late","[]"
-"navigate to 221 Baker Street","[]"
+"Navigate to 221 Baker Street.","[]"
 "set a timer for ten minutes","[]"
 "wake me up at six tomorrow","[]"
-"take a photo","[]"
+"Take a photo.","[]"
 "play the next episode of my podcast","[]"
 "turn the volume up","[]"
 "read me my last message","[]"
 "pon algo de rock","[]"
-"llama a mamá","[]"
+"Llama a mamá.","[]"
 "manda un mensaje a Pedro que llego tarde","[]"
 "pon un temporizador de cinco minutos","[]"
-"haz una foto","[]"
+"Haz una foto.","[]"
 "siguiente canción","[]"
 "llévame a la calle Mayor 12","[]"
 "pon mi podcast de historia","[]"
 "how many calories have I burned","[]"
-"what's my heart rate","[]"
+"What's my heart rate?","[]"
 "what's my cadence right now","[]"
-"how many watts am I pushing","[]"
-"what's the capital of France","[]"
-"what pressure should I run my tyres at","[]"
+"How many watts am I pushing?","[]"
+"What's the capital of France?","[]"
+"What pressure should I run my tyres at?","[]"
 "any news today","[]"
 "what's the score of the match","[]"
 "how many calories in a banana","[]"
-"who won the tour de france last year","[]"
+"Who won the Tour de France last year?","[]"
 "what's today's date","[]"
 "cuántas calorías he quemado","[]"
 "a cuántas pulsaciones voy","[]"
 "qué cadencia llevo","[]"
-"cuántos vatios estoy moviendo","[]"
-"cuál es la capital de Francia","[]"
-"a qué presión inflo las ruedas","[]"
+"¿Cuántos vatios estoy moviendo?","[]"
+"¿Cuál es la capital de Francia?","[]"
+"¿A qué presión inflo las ruedas?","[]"
 "cómo va el partido","[]"
-"cuántas calorías tiene un plátano","[]"
+"¿Cuántas calorías tiene un plátano?","[]"
 "uh","[]"
 "um so","[]"
 "the the","[]"
@@ -1438,24 +1676,288 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls"
 "ehh pues","[]"
 "espera espera","[]"
 "y el el","[]"
-"I already had water","[]"
+"I already had water.","[]"
 "no need to reroute","[]"
 "the café was great","[]"
 "don't tell me the weather","[]"
-"I don't need a bike shop anymore","[]"
+"I don't need a bike shop anymore.","[]"
 "forget the forecast","[]"
 "we already stopped for coffee","[]"
 "no thanks I'll stay on this road","[]"
 "I'm not hungry yet","[]"
-"I love this route","[]"
+"I love this route!","[]"
 "ya he comido","[]"
-"no hace falta cambiar la ruta","[]"
-"ya tengo agua","[]"
-"el café estaba buenísimo","[]"
+"No hace falta cambiar la ruta.","[]"
+"Ya tengo agua.","[]"
+"El café estaba buenísimo.","[]"
 "no me digas el tiempo","[]"
 "ya no necesito un taller","[]"
 "olvida la previsión","[]"
 "no quiero saber la distancia","[]"
+"nearly there now","[]"
+"That descent was fun!","[]"
+"my legs are cooked","[]"
+"What a view.","[]"
+"last climb done","[]"
+"Made it to the top!","[]"
+"feeling strong today","[]"
+"we're flying on this bit","[]"
+"Great ride so far.","[]"
+"just saw a deer","[]"
+"The sun's finally out.","[]"
+"that was a long climb","[]"
+"This is my favourite stretch.","[]"
+"my knee feels fine today","[]"
+"New personal best on that hill!","[]"
+"i'm really enjoying this","[]"
+"Just crossed the bridge.","[]"
+"we're halfway","[]"
+"uh nearly at the top now","[]"
+"so yeah that descent was fun","[]"
+"okay that was a tough one","[]"
+"Phew, what a climb.","[]"
+"Beautiful morning for it.","[]"
+"the tailwind on that stretch was amazing","[]"
+"ya casi estamos","[]"
+"¡Qué bajada más buena!","[]"
+"tengo las piernas reventadas","[]"
+"Menudas vistas.","[]"
+"ya he coronado el puerto","[]"
+"hoy voy fino","[]"
+"¡Qué gozada de carretera!","[]"
+"vamos volando","[]"
+"llevo un buen ritmo","[]"
+"ha salido el sol","[]"
+"bueno esta subida ha sido durísima","[]"
+"me encanta este tramo","[]"
+"Ya llevamos la mitad.","[]"
+"Acabo de ver un zorro.","[]"
+"¡Qué día más bueno hace!","[]"
+"oye qué bien se rueda hoy","[]"
+"uf qué subida","[]"
+"pues ya hemos pasado lo peor","[]"
+"I already found water.","[]"
+"No need to change the route, thanks.","[]"
+"I don't want a café.","[]"
+"Don't look for a bike shop, I fixed it.","[]"
+"we've already eaten","[]"
+"I don't need the forecast.","[]"
+"I filled my bottles at the last village","[]"
+"The puncture's fixed, all good.","[]"
+"Don't reroute me.","[]"
+"forget the café we'll push on","[]"
+"no I don't want to stop","[]"
+"I've already checked the wind.","[]"
+"we found a place to eat","[]"
+"Cancel the reroute.","[]"
+"Don't tell me my speed, it's depressing.","[]"
+"I don't care about the elevation.","[]"
+"The rain has passed, no need for shelter.","[]"
+"uh no I'm fine for water","[]"
+"hey copilot don't change anything","[]"
+"Ya he encontrado agua.","[]"
+"No quiero parar en un café.","[]"
+"no me busques taller, ya lo he arreglado","[]"
+"ya hemos comido","[]"
+"No cambies la ruta.","[]"
+"no hace falta refugio ya ha parado de llover","[]"
+"vale ya he rellenado los bidones","[]"
+"no me digas la velocidad","[]"
+"ya sé cómo sopla el viento","[]"
+"eh no necesito parar","[]"
+"déjalo, ya no tengo hambre","[]"
+"pues no me interesa el desnivel","[]"
+"vale pues no cambies nada","[]"
+"Play my cycling playlist.","[]"
+"pause the music","[]"
+"Turn on my rear light.","[]"
+"turn off the front light","[]"
+"Start a timer for twenty minutes.","[]"
+"Take a selfie!","[]"
+"record a video","[]"
+"Navigate to 14 Church Lane.","[]"
+"directions to Hyde Park","[]"
+"Send Tom my location.","[]"
+"Answer the call.","[]"
+"Hang up the call.","[]"
+"reply to Sarah on WhatsApp","[]"
+"Remind me to buy inner tubes tonight.","[]"
+"set an alarm for seven","[]"
+"Start recording on Strava.","[]"
+"Read my emails.","[]"
+"Turn the volume down.","[]"
+"shuffle my liked songs","[]"
+"Open Spotify.","[]"
+"What's this song?","[]"
+"add milk to my shopping list","[]"
+"ring my wife","[]"
+"uh play something upbeat","[]"
+"hey copilot call home","[]"
+"okay skip this track","[]"
+"Llama a Javi.","[]"
+"pon música","[]"
+"Para la música.","[]"
+"Enciende la luz trasera.","[]"
+"apaga las luces","[]"
+"Pon una alarma a las siete.","[]"
+"¡Hazme un selfie!","[]"
+"Graba un vídeo.","[]"
+"llévame a la calle Alcalá 40","[]"
+"Manda mi ubicación a Lucía.","[]"
+"Contesta la llamada.","[]"
+"cuelga la llamada","[]"
+"Recuérdame comprar cámaras esta noche.","[]"
+"sube el volumen","[]"
+"oye léeme los correos","[]"
+"abre Spotify","[]"
+"vale pon la radio","[]"
+"¿Qué canción es esta?","[]"
+"Responde a Pablo por WhatsApp.","[]"
+"oye pon algo de música","[]"
+"vale pues llama a mi madre","[]"
+"What's my cadence?","[]"
+"How many watts was that?","[]"
+"what's my average power","[]"
+"Heart rate?","[]"
+"am I in zone two","[]"
+"What gear am I in?","[]"
+"which cog am I on","[]"
+"When's sunset?","[]"
+"how long until it gets dark","[]"
+"How many calories was that climb?","[]"
+"What should my tyre pressure be?","[]"
+"What's the sea temperature today?","[]"
+"how many miles to Madrid from here","[]"
+"What's the weather in Paris?","[]"
+"what's my max heart rate","[]"
+"How's my left right balance?","[]"
+"what time is sunset today","[]"
+"what's the speed limit here","[]"
+"Which gear should I use for this climb?","[]"
+"uh what's my cadence at","[]"
+"hey copilot what's my heart rate doing","[]"
+"um how many calories so far","[]"
+"cadencia media","[]"
+"oye cuántos vatios he hecho en la subida","[]"
+"¿Mis pulsaciones?","[]"
+"¿En qué zona de pulso voy?","[]"
+"qué marcha llevo","[]"
+"¿En qué piñón voy?","[]"
+"¿A qué hora es la puesta de sol?","[]"
+"cuántas calorías llevo","[]"
+"¿A cuánto está el agua del mar?","[]"
+"¿A cuántos kilómetros está Valencia?","[]"
+"oye qué tiempo hace en Bilbao","[]"
+"¿Qué potencia media llevo?","[]"
+"cuál es el límite de velocidad aquí","[]"
+"oye cuántas pulsaciones llevo","[]"
+"eh a qué hora anochece","[]"
+"How do I fix a slipped chain?","[]"
+"how do you patch a tube","[]"
+"What's the capital of Portugal?","[]"
+"who won the Giro this year","[]"
+"What's 17 times 23?","[]"
+"What's the best chain lube?","[]"
+"should I wax my chain","[]"
+"How do I adjust my brakes?","[]"
+"why does my bike creak","[]"
+"What year did the Tour start?","[]"
+"What does bonking mean?","[]"
+"tell me a fun fact","[]"
+"uh how do I change a tube","[]"
+"¿Cómo arreglo una cadena salida?","[]"
+"cómo se parchea una cámara","[]"
+"¿Cuál es la capital de Portugal?","[]"
+"quién ganó la Vuelta el año pasado","[]"
+"a ver qué es una pájara","[]"
+"multiplica ocho por siete","[]"
+"pues cómo se ajustan los frenos","[]"
+"por qué me cruje la bici","[]"
+"oye quién ganó el Tour","[]"
+"Tell Marco to wait at the top.","[]"
+"text my sister I'm running late","[]"
+"tell the group to slow down","[]"
+"Ask Jess if she wants to stop.","[]"
+"let Dad know I'm on my way","[]"
+"Marco, wait up!","[]"
+"hey guys hold on","[]"
+"Let Jo know we'll be late.","[]"
+"tell Mum I'll be home by six","[]"
+"Tell the others I'll catch up.","[]"
+"go on without me","[]"
+"Guys, wait for me at the bridge.","[]"
+"car back","[]"
+"on your left","[]"
+"ask Carla where she parked","[]"
+"Dile a Marco que espere arriba.","[]"
+"oye dile a mi hermana que llego tarde","[]"
+"pregúntale a Lucía si quiere parar","[]"
+"avisa a los demás de que voy detrás","[]"
+"¡Esperadme!","[]"
+"chicos coche detrás","[]"
+"Oye Javi, ¿tienes un gel?","[]"
+"dile a mamá que ya voy para casa","[]"
+"Avisa a Carlos de que llegamos en media hora.","[]"
+"id tirando que ya os pillo","[]"
+"Marta, ¿me pasas el bidón?","[]"
+"¡Cuidado, bache!","[]"
+"wait","[]"
+"Hmm, okay.","[]"
+"what was it","[]"
+"hang on a sec","[]"
+"um where","[]"
+"the the uh","[]"
+"and then","[]"
+"yeah","[]"
+"Sorry?","[]"
+"Hello?","[]"
+"uh huh","[]"
+"what about","[]"
+"one sec","[]"
+"er","[]"
+"Okay so...","[]"
+"espera","[]"
+"eh… bueno","[]"
+"a ver a ver","[]"
+"y luego","[]"
+"pues nada","[]"
+"¿Perdona?","[]"
+"mmm vale","[]"
+"es que","[]"
+"o sea","[]"
+"y el","[]"
+"¿Qué?","[]"
+"pues eso","[]"
+"Thanks a lot!","[]"
+"Cheers.","[]"
+"You're a legend.","[]"
+"how are you","[]"
+"Good night.","[]"
+"sounds good","[]"
+"Are you there?","[]"
+"Can you hear me?","[]"
+"what's your name","[]"
+"Who made you?","[]"
+"I'm bored.","[]"
+"That's wrong.","[]"
+"You're useless.","[]"
+"Thank you so much.","[]"
+"OK, great.","[]"
+"Brilliant.","[]"
+"no thanks","[]"
+"muchas gracias","[]"
+"¿Cómo estás?","[]"
+"¿Me oyes?","[]"
+"¿Cómo te llamas?","[]"
+"buenas noches","[]"
+"Qué majo eres.","[]"
+"Estoy aburrido.","[]"
+"eso está mal","[]"
+"no, nada","[]"
+"venga, gracias","[]"
+"¿Quién te ha hecho?","[]"
+"Cuéntame un chiste.","[]"
+"¡Hasta luego!","[]"
 '''
 # --- end _bundled.py ---
 
@@ -2066,6 +2568,232 @@ def select_split(examples: list[Example], tools: list[dict], split: str, test_fr
     chosen = {"train": train, "test": test, "all": test + train}[split]
     return chosen[:max_examples] if max_examples else chosen
 # --- end _data.py ---
+
+
+# --- begin _renderings.py (vendored copy; edit _renderings.py, then run python dev/sync_vendored.py) ---
+"""The forms one request arrives in: renderings that keep its meaning, and the surface features a
+model could learn instead of it.
+
+A rider's request reaches the router as a speech recogniser or a keyboard writes it: lower case
+without punctuation, or capitalised with a final "?"; sometimes with a filler or wake word in
+front ("uh", "hey copilot", "oye"), numbers as digits or as words. None of that changes what the
+rider asked for, so evaluation scores every row in several renderings (robust accuracy: right in
+all of them), training sees every row in each of them over the run, and the validator warns when
+a surface feature separates the rows that need no call from the others.
+
+Single source: scripts carry a copy between `# --- begin _renderings.py` / `# --- end
+_renderings.py` marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard
+library only.
+"""
+
+import hashlib
+import random
+import re
+import statistics
+
+RENDERINGS = ("as_written", "spoken", "typed", "filler", "numbers")
+DEFAULT_RENDERINGS = ("as_written", "spoken", "typed")
+RENDERING_HELP = {
+    "as_written": "the message exactly as in the dataset",
+    "spoken": "lower case, no punctuation, as speech recognisers commonly return it",
+    "typed": "capitalised, ending in ? or .",
+    "filler": "spoken, after a filler or wake word (uh, hey copilot, oye)",
+    "numbers": "numbers switched between digits and words (20 km / twenty kilometres)",
+}
+# The renderings every training row is seen in over a run, one per epoch in turn.
+AUGMENT_RENDERINGS = ("as_written", "spoken", "typed")
+AUGMENT_FILLER_SHARE = 0.25  # of the spoken and typed variants: fillers on both kinds of row alike
+AUGMENT_NUMBERS_SHARE = 0.5  # of the variants whose message holds a number
+
+SPANISH_MARKERS = re.compile(r"[¿¡ñáéíóú]")
+SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis", "una",
+                 "un", "sin", "con", "cerca", "ruta", "quiero", "tengo", "necesito", "llevo", "agua", "voy",
+                 "velocidad", "viento", "comida", "solo", "ahora", "cómo", "dónde", "cuánto", "está", "es", "y",
+                 "oye", "dime", "busca", "algún", "alguna", "me", "te", "se", "lo", "yo", "muy", "más", "pues"}
+FILLERS = {"en": ("uh", "um", "hey copilot", "ok so", "so", "hey", "right", "er"),
+           "es": ("eh", "oye", "oye copiloto", "vale", "pues", "a ver", "mmm")}
+# Words a recogniser or a rider puts before the request itself (the validator's filler share).
+FILLER_START = re.compile(r"^(?:uh+|um+|er+m?|hmm+|mm+|eh+|hey|ok(?:ay)?|so|right|oye|vale|pues|a ver|bueno|"
+                          r"hola|venga)\b(?=[\s,]+\w)", re.I)
+QUESTION_WORDS = {
+    "en": {"what", "whats", "what's", "where", "wheres", "where's", "when", "how", "hows", "how's", "who", "which",
+           "why", "is", "are", "am", "can", "could", "will", "would", "do", "does", "did", "should", "any", "have",
+           "has", "shall", "was", "were"},
+    "es": {"qué", "dónde", "cuándo", "cómo", "cuánto", "cuánta", "cuántos", "cuántas", "cuál", "quién",
+           "hay", "puedo", "puedes", "podemos", "voy", "vamos", "queda", "quedan", "falta", "faltan", "llueve",
+           "va", "tengo", "estoy"},
+}
+END_PUNCTUATION = ".?!…"
+NUMBER_WORDS = {
+    "en": {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
+           10: "ten", 11: "eleven", 12: "twelve", 15: "fifteen", 20: "twenty", 25: "twenty five", 30: "thirty",
+           40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty", 90: "ninety", 100: "a hundred"},
+    "es": {1: "uno", 2: "dos", 3: "tres", 4: "cuatro", 5: "cinco", 6: "seis", 7: "siete", 8: "ocho", 9: "nueve",
+           10: "diez", 11: "once", 12: "doce", 15: "quince", 20: "veinte", 25: "veinticinco", 30: "treinta",
+           40: "cuarenta", 50: "cincuenta", 60: "sesenta", 70: "setenta", 80: "ochenta", 90: "noventa",
+           100: "cien"},
+}
+UNIT_WORDS = {"en": {"km": "kilometres", "k": "kilometres", "m": "metres", "min": "minutes"},
+              "es": {"km": "kilómetros", "k": "kilómetros", "m": "metros", "min": "minutos"}}
+DIGITS_WITH_UNIT = re.compile(r"\b(\d+)\s*(km|k|m|min)?\b", re.I)
+
+
+def language(message: str) -> str:
+    """"es" or "en", deliberately crude: Spanish letters or punctuation, or a common Spanish word."""
+    if SPANISH_MARKERS.search(message.casefold()):
+        return "es"
+    return "es" if SPANISH_WORDS & set(re.findall(r"\w+", message.casefold())) else "en"
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def spoken(message: str) -> str:
+    """Lower case, no punctuation but the apostrophes inside words ("where's"), like a recogniser."""
+    text = message.casefold()
+    text = re.sub(r"(?<=\w)['’](?=\w)", "\x00", text)  # keep word-internal apostrophes
+    text = re.sub(r"[^\w\s\x00]", " ", text).replace("\x00", "'").replace("_", " ")
+    return _collapse(text)
+
+
+def is_question(message: str) -> bool:
+    stripped = message.strip()
+    if stripped.endswith("?") or stripped.startswith("¿"):
+        return True
+    words = spoken(stripped).split()
+    return bool(words) and words[0] in QUESTION_WORDS[language(message)]
+
+
+def _capitalise(text: str) -> str:
+    for index, character in enumerate(text):
+        if character.isalpha():
+            return text[:index] + character.upper() + text[index + 1:]
+    return text
+
+
+def typed(message: str) -> str:
+    """Capitalised, ending in ? (a question; Spanish opens it with ¿) or . (anything else)."""
+    question = is_question(message)
+    text = _collapse(message).rstrip(" " + END_PUNCTUATION + ",;:")
+    if not text:
+        return message
+    if question and language(message) == "es" and not text.startswith("¿"):
+        text = "¿" + text.lstrip("¡")
+    return _capitalise(text) + ("?" if question else ".")
+
+
+def _stable_choice(options, message: str):
+    """The same option for the same message on every machine (no PYTHONHASHSEED dependence)."""
+    digest = hashlib.sha256(message.encode("utf-8")).digest()
+    return options[digest[0] % len(options)]
+
+
+def with_filler(message: str, filler: str | None = None, form: str = "spoken") -> str:
+    """`message` after a filler or wake word, in the `form` ("spoken" or "typed") it arrives in."""
+    filler = filler or _stable_choice(FILLERS[language(message)], message)
+    if form == "spoken":
+        return spoken(f"{filler} {message}")
+    rest = typed(message)
+    if not re.match(r"(?:¿|¡)?I\b", rest):  # "I" stays capital after the filler
+        rest = re.sub(r"^([¿¡]?)(\w)", lambda match: match.group(1) + match.group(2).lower(), rest)
+    return _capitalise(f"{filler}, {rest}")
+
+
+def switch_numbers(message: str) -> str:
+    """Digits as words ("20 km" -> "twenty kilometres"), or, with no digits, number words as digits."""
+    lang = language(message)
+    words, units = NUMBER_WORDS[lang], UNIT_WORDS[lang]
+    if re.search(r"\d", message):
+        def as_words(match):
+            number, unit = int(match.group(1)), (match.group(2) or "").lower()
+            if number not in words:
+                return match.group(0)
+            return words[number] + (f" {units[unit]}" if unit else "")
+        return DIGITS_WITH_UNIT.sub(as_words, message)
+    for number, word in sorted(words.items(), key=lambda item: -len(item[1])):
+        message = re.sub(rf"\b{word}\b", str(number), message, flags=re.I)
+    return message
+
+
+def render(message: str, rendering: str) -> str:
+    """One rendering of `message` (see RENDERINGS); deterministic."""
+    if rendering == "as_written":
+        return message
+    if rendering == "spoken":
+        return spoken(message)
+    if rendering == "typed":
+        return typed(message)
+    if rendering == "filler":
+        return with_filler(message)
+    if rendering == "numbers":
+        return switch_numbers(message)
+    raise ValueError(f"unknown rendering {rendering!r}: choose from {', '.join(RENDERINGS)}")
+
+
+def augmented_variants(message: str, rng: random.Random) -> list[str]:
+    """The message in each of AUGMENT_RENDERINGS, for training: the spoken and typed ones sometimes
+    after a filler or wake word, and numbers sometimes switched between digits and words."""
+    variants = []
+    for rendering in AUGMENT_RENDERINGS:
+        text = message
+        if re.search(r"\d", text) or any(re.search(rf"\b{word}\b", text, re.I)
+                                         for word in NUMBER_WORDS[language(text)].values()):
+            if rng.random() < AUGMENT_NUMBERS_SHARE:
+                text = switch_numbers(text)
+        if rendering != "as_written" and rng.random() < AUGMENT_FILLER_SHARE:
+            text = with_filler(text, rng.choice(FILLERS[language(text)]), form=rendering)
+        else:
+            text = render(text, rendering)
+        variants.append(text)
+    return variants
+
+
+# ----------------------------------------------------------------------------- surface shortcuts
+
+SURFACE_FEATURES = {
+    "lower_case_start": "start in lower case",
+    "no_end_punctuation": "end without punctuation",
+    "filler_start": "start with a filler or wake word",
+    "spanish": "are in Spanish",
+}
+SHORTCUT_SHARE_GAP = 0.25  # a feature this much more common in one kind of row can stand in for the label
+SHORTCUT_LENGTH_RATIO = 2.0  # median length in words, one kind against the other
+
+
+def surface_features(message: str) -> dict[str, bool]:
+    stripped = message.strip().lstrip("¿¡\"'“‘(")
+    first_letter = next((character for character in stripped if character.isalpha()), "")
+    return {"lower_case_start": first_letter.islower(),
+            "no_end_punctuation": not message.strip().rstrip("\"')”’").endswith(tuple(END_PUNCTUATION)),
+            "filler_start": bool(FILLER_START.match(stripped)),
+            "spanish": language(message) == "es"}
+
+
+def surface_shares(messages: list[str]) -> dict:
+    """Share of `messages` with each surface feature, and their median length in words."""
+    features = [surface_features(message) for message in messages]
+    shares = {name: sum(row[name] for row in features) / len(features) if features else None
+              for name in SURFACE_FEATURES}
+    shares["median_words"] = statistics.median(len(message.split()) for message in messages) if messages else None
+    return shares
+
+
+def shortcut_report(call_messages: list[str], no_call_messages: list[str]) -> dict:
+    """Surface shares of both kinds of row, and a warning per feature that separates them."""
+    calls, no_calls = surface_shares(call_messages), surface_shares(no_call_messages)
+    warnings = []
+    if call_messages and no_call_messages:
+        for name, what in SURFACE_FEATURES.items():
+            if abs(no_calls[name] - calls[name]) >= SHORTCUT_SHARE_GAP:
+                warnings.append(f"no-call rows: {no_calls[name]:.0%} {what}, call rows: {calls[name]:.0%}: "
+                                f"a model can learn that instead of the meaning")
+        short, long = sorted((calls["median_words"], no_calls["median_words"]))
+        if short and long / short >= SHORTCUT_LENGTH_RATIO:
+            warnings.append(f"no-call rows: median {no_calls['median_words']:g} words, call rows: "
+                            f"{calls['median_words']:g}: a model can learn the length instead of the meaning")
+    return {"call_rows": calls, "no_call_rows": no_calls, "warnings": warnings}
+# --- end _renderings.py ---
 
 
 # --- begin _heldout.py (vendored copy; edit _heldout.py, then run python dev/sync_vendored.py) ---
@@ -2718,6 +3446,11 @@ import re
 from collections import Counter, defaultdict
 
 
+# The figures reported for each rendering side by side (the first rendering also gets the full report).
+RENDERING_METRICS = ("combined_accuracy", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
+                     "missed_call_rate", "tool_accuracy", "valid_format_rate")
+
+
 def lenient(value) -> str:
     """BFCL-style lenient string form: lower-case, no spaces or , . / - _ * ^."""
     return re.sub(r"[ ,./\-_*^]", "", str(value).lower())
@@ -2822,6 +3555,53 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
         report["without_suspect"] = {key: rest[key] for key in (
             "examples", "combined_accuracy", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
             "tool_accuracy", "argument_accuracy", "valid_format_rate")}
+    return report
+
+
+def rendered_messages(examples: list[Example], renderings) -> dict[str, list[str]]:
+    """Each row's message in each rendering (`_renderings.render`), rendering by rendering."""
+    return {rendering: [render(example.message, rendering) for example in examples] for rendering in renderings}
+
+
+def answer_of(prediction: dict) -> str:
+    """What the app would do with an answer: the call, no call, or the failure class."""
+    return prediction["predicted"] or (NO_CALL_LABEL if prediction["failure"] == "no_call"
+                                       else f"({prediction['failure']})")
+
+
+def score_renderings(examples: list[Example], outputs: dict[str, list[str]], tools: list[dict], worst: int = 20,
+                     no_call_reply: str | None = None) -> dict:
+    """`score_predictions` of the first rendering of `outputs` ({rendering: answers}), plus the
+    meaning-level figures: each rendering's headline metrics, robust accuracy (a row is right only
+    when it is right in every rendering), and the rows whose answer changes with the rendering alone."""
+    reports = {rendering: score_predictions(examples, answers, tools, worst=worst, no_call_reply=no_call_reply)
+               for rendering, answers in outputs.items()}
+    first = next(iter(reports))
+    report = dict(reports[first])
+    total = len(examples)
+    robust = [all(reports[rendering]["predictions"][index]["correct"] for rendering in reports)
+              for index in range(total)]
+    changed = []
+    for index, example in enumerate(examples):
+        answers = {rendering: answer_of(reports[rendering]["predictions"][index]) for rendering in reports}
+        if len(set(answers.values())) > 1:
+            changed.append({"user_message": example.message, "expected": tool_calls_json(example.call),
+                            "answers": {rendering: {"message": render(example.message, rendering), "answer": answer}
+                                        for rendering, answer in answers.items()}})
+    call_rows = [index for index, example in enumerate(examples) if example.call is not None]
+    no_call_rows = [index for index, example in enumerate(examples) if example.call is None]
+    report.update(
+        rendering=first,
+        renderings={rendering: {key: result[key] for key in RENDERING_METRICS} for rendering, result in reports.items()},
+        robust_accuracy=sum(robust) / total if total else 0.0,
+        robust_call_accuracy=sum(robust[index] for index in call_rows) / len(call_rows) if call_rows else None,
+        robust_irrelevance_accuracy=(sum(robust[index] for index in no_call_rows) / len(no_call_rows)
+                                     if no_call_rows else None),
+        rendering_sensitive_rows=len(changed),
+        rendering_sensitive_rate=len(changed) / total if total else 0.0,
+        rendering_sensitive_examples=changed[:worst],
+        predictions_by_rendering={rendering: result["predictions"] for rendering, result in reports.items()},
+    )
     return report
 # --- end _scoring.py ---
 
@@ -3243,17 +4023,22 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
 
 def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
              max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
-             no_call_reply: str | None = None, policy=None) -> dict:
-    """`score_predictions` of the greedy answers (under `policy`, see `generate_answers`), plus throughput."""
+             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS) -> dict:
+    """`score_renderings` of the greedy answers to every row in each of `renderings` (under `policy`,
+    see `generate_answers`), plus throughput (rows are counted once per rendering)."""
     started = time.perf_counter()
-    outputs = generate_answers(model, tokenizer, tools, [example.message for example in examples],
+    messages = rendered_messages(examples, renderings)
+    answers = generate_answers(model, tokenizer, tools, [text for texts in messages.values() for text in texts],
                                batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress,
                                policy=policy)
     seconds = time.perf_counter() - started
-    report = score_predictions(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
-    report.update(seconds=seconds,
-                  examples_per_second=len(examples) / seconds if seconds else 0.0,
-                  seconds_per_example=seconds / len(examples) if examples else 0.0)
+    total = len(examples)
+    outputs = {rendering: answers[index * total:(index + 1) * total] for index, rendering in enumerate(messages)}
+    report = score_renderings(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
+    generated = len(answers)
+    report.update(seconds=seconds, answers_generated=generated,
+                  examples_per_second=generated / seconds if seconds else 0.0,
+                  seconds_per_example=seconds / generated if generated else 0.0)
     return report
 # --- end _inference.py ---
 

@@ -21,14 +21,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Dependency order: a module may import only modules listed before it.
-MODULES = ["_cli", "_bundled", "_data", "_heldout", "_format", "_scoring", "_inference", "_constrained",
+MODULES = ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference", "_constrained",
            "_shared_prefix", "_generation"]
 SCRIPTS = {
-    "validate_functiongemma_dataset.py": ["_cli", "_bundled", "_data", "_format"],
-    "train_functiongemma.py": ["_cli", "_bundled", "_data", "_heldout", "_format", "_scoring", "_inference", "_shared_prefix"],
-    "evaluate_functiongemma.py": ["_cli", "_bundled", "_data", "_heldout", "_format", "_scoring", "_inference",
+    "validate_functiongemma_dataset.py": ["_cli", "_bundled", "_data", "_renderings", "_format"],
+    "train_functiongemma.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference", "_shared_prefix"],
+    "evaluate_functiongemma.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference",
                                   "_constrained"],
-    "export_litertlm.py": ["_cli", "_bundled", "_data", "_heldout", "_format", "_scoring", "_inference", "_constrained"],
+    "export_litertlm.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference", "_constrained"],
     "generate_dataset.py": ["_cli", "_bundled", "_data", "_generation"],
     "generate_dataset-local-ollama.py": ["_cli", "_bundled", "_data", "_generation"],
 }

@@ -8,6 +8,7 @@ import pytest
 
 import _data
 import _format
+import _renderings
 import _scoring
 import evaluate_functiongemma as evaluate
 from _data import Call, Example
@@ -15,7 +16,9 @@ from _data import Call, Example
 REPORT_KEYS = {"combined_accuracy", "tool_accuracy", "argument_accuracy", "lenient_argument_accuracy",
                "valid_format_rate", "failures", "per_tool", "per_value", "confusion", "examples",
                "examples_per_second", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
-               "missed_call_rate", "no_call_reply_rate", "call_rows", "no_call_rows", "no_call_reply"}
+               "missed_call_rate", "no_call_reply_rate", "call_rows", "no_call_rows", "no_call_reply",
+               "robust_accuracy", "renderings", "rendering", "rendering_sensitive_rows", "rendering_sensitive_rate",
+               "rendering_sensitive_examples"}
 
 
 def hand_built_report(tools):
@@ -32,7 +35,7 @@ def hand_built_report(tools):
         "<start_function_call>call:get_weather_forecast{query:wind<end_function_call>",  # malformed
         "Windy, stay safe.<end_of_turn>",  # no_call
     ]
-    report = _scoring.score_predictions(examples, outputs, tools)
+    report = _scoring.score_renderings(examples, {"as_written": outputs}, tools)
     report.update(model="hand-built", seconds=2.0, examples_per_second=3.0, seconds_per_example=1 / 3,
                   no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
     return report
@@ -65,7 +68,8 @@ def test_no_call_rows_in_the_printed_report(tools, capsys):
     examples = [Example("thanks", None), Example("call Ana", None), Example("water?", water), Example("agua", water)]
     outputs = [_format.render_completion(None), _format.render_completion(water),
                _format.render_completion(water), "Sure.<end_of_turn>"]
-    report = _scoring.score_predictions(examples, outputs, tools, no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
+    report = _scoring.score_renderings(examples, {"as_written": outputs}, tools,
+                                       no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
     report.update(model="hand-built", seconds=1.0, examples_per_second=4.0, seconds_per_example=0.25,
                   no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
     expected, predicted, counts = evaluate.confusion_table(report)
@@ -81,12 +85,12 @@ def test_no_call_rows_in_the_printed_report(tools, capsys):
 
 def test_deltas_subtract_metric_by_metric(tools):
     report = hand_built_report(tools)
-    perfect = _scoring.score_predictions([Example("a", Call.make("find_nearby_poi", {"query": "water"}))] * 6,
-                                        [_format.render_completion(Call.make("find_nearby_poi", {"query": "water"}))] * 6,
+    water = Call.make("find_nearby_poi", {"query": "water"})
+    perfect = _scoring.score_renderings([Example("a", water)] * 6, {"as_written": [_format.render_completion(water)] * 6},
                                         tools)
     perfect.update(examples_per_second=1.0)
     difference = evaluate.deltas(perfect, report)
-    assert difference["combined_accuracy"] == pytest.approx(5 / 6)
+    assert difference["combined_accuracy"] == pytest.approx(5 / 6) == difference["robust_accuracy"]
     assert difference["failures"]["bad_arguments"] == -2 and difference["examples_per_second"] == -2.0
     assert difference["false_call_rate"] is None  # neither side has no-call rows
 
@@ -102,15 +106,20 @@ def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_
                         "--plot", tmp_path / "c.png", "--compare", tiny_model_dir, "--min-accuracy", "0.5")
     assert result.returncode == 1, result.stderr[-3000:]  # a random model scores 0 < 0.5
     assert "below --min-accuracy 50.0%" in result.stderr
-    assert "combined accuracy" in result.stdout and "rows/s" in result.stdout and "confusion" in result.stdout
+    assert "combined accuracy" in result.stdout and "answers/s" in result.stdout and "confusion" in result.stdout
+    assert "ROBUST ACCURACY" in result.stdout and "below --min-accuracy" in result.stderr
     assert "delta   +0.0 points" in result.stdout  # the same model on the same rows
     report = json.loads((tmp_path / "r.json").read_text())
     assert REPORT_KEYS <= set(report) and report["examples"] == 5 and report["split"] == "test"
+    assert list(report["renderings"]) == ["as_written", "spoken", "typed"] and report["rendering"] == "as_written"
+    assert report["answers_generated"] == 15 and "predictions_by_rendering" not in report
     assert REPORT_KEYS <= set(report["compare"]) and report["deltas"]["combined_accuracy"] == 0
     assert sum(report["failures"].values()) == 5 and report["valid_format_rate"] == 0
     with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 5 and rows[0]["output"] == rows[0]["compare_output"]
+    assert rows[0]["spoken_message"] == _renderings.spoken(rows[0]["user_message"])
+    assert {"typed_message", "typed_predicted", "typed_correct"} <= set(rows[0])
     assert (tmp_path / "c.png").stat().st_size > 1000
 
 
@@ -186,3 +195,45 @@ def test_bad_input_is_one_line_and_exit_2(run_script, tmp_path, arguments, messa
     result = run_script("evaluate_functiongemma.py", *arguments)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_renderings_flag_and_robust_accuracy_gate(run_script, tiny_model_dir, tmp_path):
+    """--renderings as_written scores each row once; --min-accuracy judges robust accuracy."""
+    result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "4",
+                        "--renderings", "as_written", "--json", tmp_path / "r.json", "--min-accuracy", "0")
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert list(report["renderings"]) == ["as_written"] and report["answers_generated"] == 4
+    assert report["robust_accuracy"] == report["combined_accuracy"]
+    bad = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--renderings", "shouted")
+    assert bad.returncode == 2 and "invalid choice: 'shouted'" in bad.stderr
+
+
+def test_robust_accuracy_needs_every_rendering_right(tools, capsys):
+    """A row right as written but refused when spoken counts against robust accuracy, shows up as a
+    row whose answer changes with the rendering, and as a missed call of the spoken rendering."""
+    water = Call.make("find_nearby_poi", {"query": "water"})
+    examples = [Example("Where is water?", water), Example("Thanks!", None), Example("Water nearby?", water)]
+    refused = _format.render_completion(None)
+    outputs = {"as_written": [_format.render_completion(water), refused, _format.render_completion(water)],
+               "spoken": [refused, refused, _format.render_completion(water)],
+               "typed": [_format.render_completion(water), _format.render_completion(water),
+                         _format.render_completion(water)]}
+    report = _scoring.score_renderings(examples, outputs, tools)
+    assert report["combined_accuracy"] == 1.0 and report["rendering"] == "as_written"
+    assert report["robust_accuracy"] == pytest.approx(1 / 3)
+    assert report["robust_call_accuracy"] == 0.5 and report["robust_irrelevance_accuracy"] == 0.0
+    assert report["renderings"]["spoken"]["missed_call_rate"] == 0.5
+    assert report["renderings"]["typed"]["false_call_rate"] == 1.0
+    assert report["renderings"]["as_written"]["false_call_rate"] == 0.0
+    assert report["rendering_sensitive_rows"] == 2
+    flipped = report["rendering_sensitive_examples"][0]
+    assert flipped["answers"]["spoken"] == {"message": "where is water", "answer": "(no call)"}
+    assert flipped["answers"]["typed"]["answer"] == water.to_json()
+    report.update(model="hand-built", seconds=1.0, examples_per_second=9.0, seconds_per_example=1 / 9,
+                  no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
+    evaluate.print_report(report)
+    printed = capsys.readouterr().out
+    assert "ROBUST ACCURACY       33.3%" in printed
+    assert "answer changes with the rendering alone: 2 rows (66.7%)" in printed
+    assert "'where is water' -> (no call)" in printed

@@ -10,6 +10,7 @@ import pytest
 
 import _data
 import _format
+import _renderings
 from conftest import ROOT, load_script
 from fake_hub import FakeHub
 
@@ -158,8 +159,13 @@ def test_verification_scores_exactly_the_heldout_rows_and_counts_agreement(expor
     report = exported["verification"]
     assert report["rendered_prompt"] == "match"
     heldout = read_messages(output / "heldout.csv")
-    assert sorted(row["user_message"] for row in report["per_row"]) == sorted(heldout)
-    assert report["rows"] == len(heldout)
+    answered = {rendering: sorted(row["user_message"] for row in report["per_row"] if row["rendering"] == rendering)
+                for rendering in ("as_written", "spoken")}
+    assert answered == {"as_written": sorted(heldout), "spoken": sorted(_renderings.spoken(text) for text in heldout)}
+    assert report["rows"] == len(heldout) and report["answers"] == 2 * len(heldout) == len(report["per_row"])
+    assert set(report["litertlm_robust"]["renderings"]) == {"as_written", "spoken"}
+    assert report["litertlm_robust"]["robust_accuracy"] <= min(
+        values["combined_accuracy"] for values in report["litertlm_robust"]["renderings"].values())
     assert report["held_out_source"].startswith(f"{output} heldout.csv") and report["training_overlap"] == 0
     assert report["tools"] == f"{output} tools.json"
     agree = [_format.parse_output(row["litertlm"], tools).call == _format.parse_output(row["pytorch"], tools).call

@@ -8,6 +8,7 @@ import pytest
 import _data
 import _format
 import _inference
+import _renderings
 import stand_in
 import train_functiongemma as train
 
@@ -385,3 +386,60 @@ def test_sigterm_saves_after_the_current_step_and_stops():
         assert signal.getsignal(signal.SIGTERM) is before  # a second SIGTERM is not caught: it stops the run
     assert not untouched.should_save and not untouched.should_training_stop
     assert interrupt.requested and control.should_save and control.should_training_stop
+
+
+def forbidden_keys(heldout: list) -> set[str]:
+    """Every held-out row in every rendering evaluation knows, as the de-duplication key."""
+    return {_data.normalise_message(_renderings.render(example.message, rendering))
+            for example in heldout for rendering in _renderings.RENDERINGS}
+
+
+def test_no_held_out_row_nor_any_rendering_of_one_reaches_training(seed_examples, tools):
+    args = train.parse_args([])
+    splits = train.split_rows(seed_examples, tools, args)
+    variants, renderings = train.augment_rows(splits["train"], splits["heldout"], args.seed)
+    assert renderings == 3 and len(variants) == 3 * len(splits["train"])
+    assert not {_data.normalise_message(variant.message) for variant in variants} & forbidden_keys(splits["heldout"])
+    # each variant keeps its row's label
+    assert [variant.call for variant in variants] == [example.call for example in splits["train"] for _ in range(3)]
+    # a held-out "Uh, where is the water?" is what a filler variant of the training row "Where is the water?"
+    # can become: such variants fall back to the plain rendering
+    water = _data.Call.make("find_nearby_poi", {"query": "water"})
+    trained = [_data.Example("Where is the water?", water)] * 300
+    heldout = [_data.Example(f"{filler}, where is the water?", water) for filler in _renderings.FILLERS["en"]]
+    unguarded, _ = train.augment_rows(trained, [], seed=1)
+    assert {_data.normalise_message(variant.message) for variant in unguarded} & forbidden_keys(heldout)
+    guarded, _ = train.augment_rows(trained, heldout, seed=1)
+    assert not {_data.normalise_message(variant.message) for variant in guarded} & forbidden_keys(heldout)
+    assert train.augment_rows(trained, heldout, seed=1) == (guarded, 3)  # deterministic under the seed
+
+
+def test_augmented_trainer_shows_every_row_once_per_epoch_in_each_rendering_over_the_run(tiny_model_dir, tmp_path):
+    """The trainer as shipped: its real data loader gives every training row once per epoch, and
+    over three epochs each row in each of its three variants."""
+    args = train.parse_args(["--model", str(tiny_model_dir), "--batch-size", "4", "--max-examples", "16",
+                             "--output-dir", str(tmp_path)])
+    tools = _data.load_tools()
+    examples, _ = _data.load_examples(None, tools)
+    splits = train.split_rows(examples, tools, args)
+    variants, renderings = train.augment_rows(splits["train"], splits["heldout"], args.seed)
+    rows = {"train": variants, "validation": splits["validation"]}
+    tokenizer = train.load_tokenizer(args.model, tools, examples[0], False, args.no_call_reply)
+    encoded = train.encode_rows(tokenizer, tools, rows, args.no_call_reply)
+    model, _ = _inference.load_model(args.model)
+    datasets = {name: train.training_dataset(encoded[name]) for name in ("train", "validation")}
+    trainer = train.build_trainer(args, model, tokenizer, datasets, train.checked_max_length(rows, encoded, None),
+                                  _inference.training_precision(), [], renderings)
+    row_of = {tuple(prompt + completion): index // renderings for index, (prompt, completion) in enumerate(encoded["train"])}
+    loader = trainer.get_train_dataloader()
+    seen = {index: set() for index in range(len(splits["train"]))}
+    for epoch in range(3):
+        loader.set_epoch(epoch)
+        shown = [tuple(ids[:sum(mask)]) for batch in loader
+                 for ids, mask in zip(batch["input_ids"].tolist(), batch["attention_mask"].tolist())]
+        assert sorted(row_of[key] for key in shown) == list(range(len(splits["train"])))  # each row once
+        for key in shown:
+            seen[row_of[key]].add(key)
+    assert seen == {index: {key for key, row in row_of.items() if row == index} for index in seen}
+    assert any(len(keys) == 3 for keys in seen.values())  # rows whose three renderings differ were seen three ways
+    assert trainer.num_examples(loader) == len(splits["train"])
