@@ -35,6 +35,18 @@ RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nu
 RENDERED_PARAMETERS_KEYS = {"type", "properties", "required"}
 RENDERED_SCHEMA_KEYS = {"type", "description", "enum"}
 COLUMNS = ("user_message", "tool_calls")
+# The text of FunctionGemma's control tokens (_format.CONTROL_TOKEN_IDS holds their ids). The
+# tokenizer turns this text into the token itself wherever it appears, so no text rendered into a
+# prompt or an answer (a message, a tool's name and descriptions, an enum value, an argument, the
+# no-call reply) may hold it: a message could end its own turn or write a call for the model.
+BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
+START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
+START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
+START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
+START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
+ESCAPE = "<escape>"
+CONTROL_TOKENS = (PAD, EOS, BOS, START_DECLARATION, END_DECLARATION, START_CALL, END_CALL, START_RESPONSE,
+                  END_RESPONSE, ESCAPE, START_OF_TURN, END_OF_TURN)
 MAX_USER_MESSAGE_CHARS = 500  # a spoken or typed request; far longer is a broken row (a CSV field gone astray)
 # What a spreadsheet or archive saved under a .csv/.json name starts with.
 BINARY_SIGNATURES = {b"PK\x03\x04": "a ZIP archive: an .xlsx/.ods spreadsheet? export it as CSV UTF-8",
@@ -132,6 +144,9 @@ def parse_tools(text: str, origin: str) -> list[dict]:
         if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
             raise DataError(f'{where}: expected {{"type": "function", "function": {{...}}}}')
         name = function.get("name")
+        problem = control_token_problem(name, "the function name") if isinstance(name, str) else None
+        if problem:
+            raise DataError(f"{where}: {problem}")
         if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_.-]*", name):
             raise DataError(f"{where}: missing or invalid function name {name!r}")
         if name in seen:
@@ -159,7 +174,31 @@ def parse_tools(text: str, origin: str) -> list[dict]:
         required = parameters.get("required", [])
         if not isinstance(required, list) or any(key not in properties for key in required):
             raise DataError(f"{where} ({name}): required lists a parameter that is not declared")
+        for what, text in tool_texts(function):
+            problem = control_token_problem(text, what)
+            if problem:
+                raise DataError(f"{where} ({name}): {problem}")
     return tools
+
+
+def control_token_problem(text: str, what: str) -> str | None:
+    """Why `text` (`what` it is, e.g. "the message") cannot be rendered into a prompt or an answer:
+    it holds the text of a control token (the first one named); None if it holds none."""
+    found = [(text.find(token), token) for token in CONTROL_TOKENS if token in text]
+    if not found:
+        return None
+    return f"{what} contains the control token {min(found)[1]}: text cannot carry the format's tokens"
+
+
+def tool_texts(function: dict) -> list[tuple[str, str]]:
+    """(field, text) of every text of a checked function that its declaration renders: its name
+    and description, and each parameter's name, description and enum values."""
+    texts = [("the function name", function["name"]), ("the description", function.get("description", ""))]
+    for key, schema in function.get("parameters", {}).get("properties", {}).items():
+        texts += [(f"the name of parameter {key!r}", key),
+                  (f"the description of parameter {key!r}", schema.get("description", ""))]
+        texts += [(f"the enum value {value!r} of parameter {key!r}", value) for value in schema.get("enum") or []]
+    return [(what, text) for what, text in texts if isinstance(text, str)]
 
 
 def unrendered(where: str, name: str, part: str, schema: dict, rendered: set[str]) -> None:
@@ -296,11 +335,15 @@ class RowError:
 
 
 def message_problem(message: str) -> str | None:
-    """Why a user message cannot be a row, beyond being empty: control characters, length."""
+    """Why a user message cannot be a row, beyond being empty: control characters, a control
+    token's text, length."""
     for position, character in enumerate(message, 1):
         if unicodedata.category(character) == "Cc" and character not in "\t\n\r":
             name = " (NUL)" if character == "\0" else ""
             return f"control character U+{ord(character):04X}{name} at character {position} of user_message"
+    problem = control_token_problem(message, "the message")
+    if problem:
+        return problem
     if len(message) > MAX_USER_MESSAGE_CHARS:
         return f"user_message is {len(message)} characters, longer than the limit of {MAX_USER_MESSAGE_CHARS}"
     return None
@@ -342,6 +385,10 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
     problem = check_arguments(functions[call["name"]], arguments)
     if problem:
         raise DataError(problem)
+    for key, value in arguments.items():  # a free-text argument is rendered too (enum values are checked above)
+        problem = control_token_problem(json.dumps(value, ensure_ascii=False), f"the value of argument {key!r}")
+        if problem:
+            raise DataError(problem)
     return Example(message.strip(), Call.make(call["name"], arguments), origin)
 
 

@@ -11,7 +11,9 @@ import sys
 from dataclasses import dataclass
 
 from _cli import DataError
-from _data import Call, Example, check_arguments, tools_by_name
+from _data import (BOS, END_CALL, END_DECLARATION, END_OF_TURN, END_RESPONSE, EOS, ESCAPE, PAD,
+                   START_CALL, START_DECLARATION, START_OF_TURN, START_RESPONSE, Call, Example, check_arguments,
+                   control_token_problem, tool_texts, tools_by_name)
 
 DEFAULT_MODEL = "google/functiongemma-270m-it"
 DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
@@ -19,13 +21,8 @@ DEVELOPER_PROMPT = "You are a model that can do function calling with the follow
 # (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
 DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
 
-BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
-START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
-START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
-START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
-START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
-ESCAPE = "<escape>"
-# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
+# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them. The
+# tokens' text is defined in _data (CONTROL_TOKENS), whose row and tools checks refuse it in any text.
 CONTROL_TOKEN_IDS = {
     PAD: 0, EOS: 1, BOS: 2,
     START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
@@ -100,9 +97,9 @@ def check_no_call_reply(reply: str) -> str:
     text = reply.strip()
     if not text:
         raise DataError("--no-call-reply must not be empty")
-    tokens = [token for token in CONTROL_TOKEN_IDS if token in text]
-    if tokens:
-        raise DataError(f"--no-call-reply must be plain text, without FunctionGemma control tokens ({tokens[0]})")
+    problem = control_token_problem(text, "--no-call-reply")
+    if problem:
+        raise DataError(problem)
     return text
 
 
@@ -227,6 +224,43 @@ def tokenize_example(tokenizer, tools: list[dict], example: Example,
     if bos_count != 1:
         raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
     return prompt, completion
+
+
+def special_tokens_in(tokenizer, texts: list[str]) -> list[str | None]:
+    """For each text, the first special token the tokenizer turns part of it into (a control token
+    of the format, or another of its own: <start_of_image>, <unused0>, <mask>, ...), or None."""
+    special = {index for index, token in tokenizer.added_tokens_decoder.items() if token.special}
+    special.update(tokenizer.all_special_ids)
+    found = []
+    for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"] if texts else []:
+        index = next((index for index in ids if index in special), None)
+        found.append(None if index is None else tokenizer.convert_ids_to_tokens(index))
+    return found
+
+
+def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], no_call_reply: str | None,
+                         tools_origin: str = "tools", raise_for_rows: bool = True) -> list[tuple[Example, str]]:
+    """The tokenizer's side of the control-token check (_data refuses the format's own tokens
+    before any tokenizer loads): DataError naming the tool and field, or --no-call-reply, whose
+    text the tokenizer turns into a special token; the rows whose message it does, as (row,
+    problem) pairs, or with `raise_for_rows` a DataError naming them."""
+    fields = [(f"{tools_origin}: tool {index} ({function['name']}): {what}", text)
+              for index, function in enumerate(tools_by_name(tools).values(), 1) for what, text in tool_texts(function)]
+    if no_call_reply is not None:
+        fields.append(("--no-call-reply", no_call_reply))
+    texts = [text for _, text in fields] + [example.message for example in examples]
+    found = special_tokens_in(tokenizer, texts)
+    for (what, _), token in zip(fields, found):
+        if token:
+            raise DataError(f"{what} contains {token}, a special token of the tokenizer: "
+                            "text cannot carry the format's tokens")
+    rows = [(example, f"the message contains {token}, a special token of the tokenizer: text cannot carry the "
+                      "format's tokens") for example, token in zip(examples, found[len(fields):]) if token]
+    if rows and raise_for_rows:
+        shown = "; ".join(f"{example.origin}: {problem}" for example, problem in rows[:3])
+        more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
+        raise DataError(f"{len(rows)} invalid row(s): {shown}{more}")
+    return rows
 
 
 # ----------------------------------------------------------------------------- parsing model output

@@ -34,8 +34,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from _cli import DataError, add_json_argument, add_tools_argument, output_file, write_json_report
-from _data import (NO_CALL_LABEL, Call, decode_text, load_examples, load_tools, normalise_message, parse_row,
-                   read_csv_rows, read_local_bytes, routing_argument, suspect_reason, tool_calls_json, tools_by_name)
+from _data import (NO_CALL_LABEL, Call, control_token_problem, decode_text, load_examples, load_tools,
+                   normalise_message, parse_row, read_csv_rows, read_local_bytes, routing_argument, suspect_reason,
+                   tool_calls_json, tools_by_name)
 
 STYLES = {
     "standard": "a plain, natural request or question in English, the way most riders would say it",
@@ -354,6 +355,8 @@ def rejection(candidate, slot: Slot, tools: list[dict], seen: set[str]) -> str |
         return "too_long"
     if META_TEXT.search(message) or suspect_reason(message, tools):
         return "meta_text"
+    if control_token_problem(message, "the message"):
+        return "control_token"
     try:
         parse_row({"user_message": message, "tool_calls": tool_calls_json(slot.call)}, tools)
     except DataError:

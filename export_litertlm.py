@@ -677,6 +677,10 @@ def card_note(path: str, args, report: dict | None, no_call_reply: str) -> str:
         f"- use: pass the tools and the system message \"{DEVELOPER_PROMPT}\"",
         f"- no call: when no tool fits, the model answers in text (\"{no_call_reply}\") and LiteRT-LM returns no "
         "tool call; show or speak the text (or the app's own \"I can't do that\") and never act on it",
+        "- user text: the tokenizer turns the text of a control token into the token itself, so remove "
+        + ", ".join(f"`{token}`" for token in CONTROL_TOKENS) + " (and any other special token of the tokenizer, "
+        "like `<start_of_image>`) from the recogniser's or keyboard's text before it reaches the model, or refuse "
+        "the request: left in, the rider's words could end their turn or write a call the app would run",
         CARD_END,
     ])
 
@@ -761,6 +765,7 @@ def main(argv=None) -> int:
     model, tokenizer = load_model(args.model, args.base_model, dtype=torch.float32, device="cpu")
     if tokenizer.convert_tokens_to_ids(BOS) != CONTROL_TOKEN_IDS[BOS]:
         raise DataError(f"the tokenizer's {BOS} is not id {CONTROL_TOKEN_IDS[BOS]}: not a Gemma 3 tokenizer")
+    check_special_tokens(tokenizer, tools, verified + benched, no_call_reply, tools_source)
     fp32_bytes = sum(parameter.numel() for parameter in model.parameters()) * 4
     # the PyTorch answers first: the model can then be freed before the memory-hungry conversion
     torch_outputs = {mode: generate_answers(model, tokenizer, tools, [row.message for row in rendered_rows(verified)],
@@ -1998,6 +2003,18 @@ RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nu
 RENDERED_PARAMETERS_KEYS = {"type", "properties", "required"}
 RENDERED_SCHEMA_KEYS = {"type", "description", "enum"}
 COLUMNS = ("user_message", "tool_calls")
+# The text of FunctionGemma's control tokens (_format.CONTROL_TOKEN_IDS holds their ids). The
+# tokenizer turns this text into the token itself wherever it appears, so no text rendered into a
+# prompt or an answer (a message, a tool's name and descriptions, an enum value, an argument, the
+# no-call reply) may hold it: a message could end its own turn or write a call for the model.
+BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
+START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
+START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
+START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
+START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
+ESCAPE = "<escape>"
+CONTROL_TOKENS = (PAD, EOS, BOS, START_DECLARATION, END_DECLARATION, START_CALL, END_CALL, START_RESPONSE,
+                  END_RESPONSE, ESCAPE, START_OF_TURN, END_OF_TURN)
 MAX_USER_MESSAGE_CHARS = 500  # a spoken or typed request; far longer is a broken row (a CSV field gone astray)
 # What a spreadsheet or archive saved under a .csv/.json name starts with.
 BINARY_SIGNATURES = {b"PK\x03\x04": "a ZIP archive: an .xlsx/.ods spreadsheet? export it as CSV UTF-8",
@@ -2095,6 +2112,9 @@ def parse_tools(text: str, origin: str) -> list[dict]:
         if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(function, dict):
             raise DataError(f'{where}: expected {{"type": "function", "function": {{...}}}}')
         name = function.get("name")
+        problem = control_token_problem(name, "the function name") if isinstance(name, str) else None
+        if problem:
+            raise DataError(f"{where}: {problem}")
         if not isinstance(name, str) or not re.fullmatch(r"[a-zA-Z_][a-zA-Z0-9_.-]*", name):
             raise DataError(f"{where}: missing or invalid function name {name!r}")
         if name in seen:
@@ -2122,7 +2142,31 @@ def parse_tools(text: str, origin: str) -> list[dict]:
         required = parameters.get("required", [])
         if not isinstance(required, list) or any(key not in properties for key in required):
             raise DataError(f"{where} ({name}): required lists a parameter that is not declared")
+        for what, text in tool_texts(function):
+            problem = control_token_problem(text, what)
+            if problem:
+                raise DataError(f"{where} ({name}): {problem}")
     return tools
+
+
+def control_token_problem(text: str, what: str) -> str | None:
+    """Why `text` (`what` it is, e.g. "the message") cannot be rendered into a prompt or an answer:
+    it holds the text of a control token (the first one named); None if it holds none."""
+    found = [(text.find(token), token) for token in CONTROL_TOKENS if token in text]
+    if not found:
+        return None
+    return f"{what} contains the control token {min(found)[1]}: text cannot carry the format's tokens"
+
+
+def tool_texts(function: dict) -> list[tuple[str, str]]:
+    """(field, text) of every text of a checked function that its declaration renders: its name
+    and description, and each parameter's name, description and enum values."""
+    texts = [("the function name", function["name"]), ("the description", function.get("description", ""))]
+    for key, schema in function.get("parameters", {}).get("properties", {}).items():
+        texts += [(f"the name of parameter {key!r}", key),
+                  (f"the description of parameter {key!r}", schema.get("description", ""))]
+        texts += [(f"the enum value {value!r} of parameter {key!r}", value) for value in schema.get("enum") or []]
+    return [(what, text) for what, text in texts if isinstance(text, str)]
 
 
 def unrendered(where: str, name: str, part: str, schema: dict, rendered: set[str]) -> None:
@@ -2259,11 +2303,15 @@ class RowError:
 
 
 def message_problem(message: str) -> str | None:
-    """Why a user message cannot be a row, beyond being empty: control characters, length."""
+    """Why a user message cannot be a row, beyond being empty: control characters, a control
+    token's text, length."""
     for position, character in enumerate(message, 1):
         if unicodedata.category(character) == "Cc" and character not in "\t\n\r":
             name = " (NUL)" if character == "\0" else ""
             return f"control character U+{ord(character):04X}{name} at character {position} of user_message"
+    problem = control_token_problem(message, "the message")
+    if problem:
+        return problem
     if len(message) > MAX_USER_MESSAGE_CHARS:
         return f"user_message is {len(message)} characters, longer than the limit of {MAX_USER_MESSAGE_CHARS}"
     return None
@@ -2305,6 +2353,10 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
     problem = check_arguments(functions[call["name"]], arguments)
     if problem:
         raise DataError(problem)
+    for key, value in arguments.items():  # a free-text argument is rendered too (enum values are checked above)
+        problem = control_token_problem(json.dumps(value, ensure_ascii=False), f"the value of argument {key!r}")
+        if problem:
+            raise DataError(problem)
     return Example(message.strip(), Call.make(call["name"], arguments), origin)
 
 
@@ -3093,13 +3145,8 @@ DEVELOPER_PROMPT = "You are a model that can do function calling with the follow
 # (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
 DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
 
-BOS, EOS, PAD = "<bos>", "<eos>", "<pad>"
-START_OF_TURN, END_OF_TURN = "<start_of_turn>", "<end_of_turn>"
-START_DECLARATION, END_DECLARATION = "<start_function_declaration>", "<end_function_declaration>"
-START_CALL, END_CALL = "<start_function_call>", "<end_function_call>"
-START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_response>"
-ESCAPE = "<escape>"
-# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them.
+# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them. The
+# tokens' text is defined in _data (CONTROL_TOKENS), whose row and tools checks refuse it in any text.
 CONTROL_TOKEN_IDS = {
     PAD: 0, EOS: 1, BOS: 2,
     START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
@@ -3174,9 +3221,9 @@ def check_no_call_reply(reply: str) -> str:
     text = reply.strip()
     if not text:
         raise DataError("--no-call-reply must not be empty")
-    tokens = [token for token in CONTROL_TOKEN_IDS if token in text]
-    if tokens:
-        raise DataError(f"--no-call-reply must be plain text, without FunctionGemma control tokens ({tokens[0]})")
+    problem = control_token_problem(text, "--no-call-reply")
+    if problem:
+        raise DataError(problem)
     return text
 
 
@@ -3301,6 +3348,43 @@ def tokenize_example(tokenizer, tools: list[dict], example: Example,
     if bos_count != 1:
         raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
     return prompt, completion
+
+
+def special_tokens_in(tokenizer, texts: list[str]) -> list[str | None]:
+    """For each text, the first special token the tokenizer turns part of it into (a control token
+    of the format, or another of its own: <start_of_image>, <unused0>, <mask>, ...), or None."""
+    special = {index for index, token in tokenizer.added_tokens_decoder.items() if token.special}
+    special.update(tokenizer.all_special_ids)
+    found = []
+    for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"] if texts else []:
+        index = next((index for index in ids if index in special), None)
+        found.append(None if index is None else tokenizer.convert_ids_to_tokens(index))
+    return found
+
+
+def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], no_call_reply: str | None,
+                         tools_origin: str = "tools", raise_for_rows: bool = True) -> list[tuple[Example, str]]:
+    """The tokenizer's side of the control-token check (_data refuses the format's own tokens
+    before any tokenizer loads): DataError naming the tool and field, or --no-call-reply, whose
+    text the tokenizer turns into a special token; the rows whose message it does, as (row,
+    problem) pairs, or with `raise_for_rows` a DataError naming them."""
+    fields = [(f"{tools_origin}: tool {index} ({function['name']}): {what}", text)
+              for index, function in enumerate(tools_by_name(tools).values(), 1) for what, text in tool_texts(function)]
+    if no_call_reply is not None:
+        fields.append(("--no-call-reply", no_call_reply))
+    texts = [text for _, text in fields] + [example.message for example in examples]
+    found = special_tokens_in(tokenizer, texts)
+    for (what, _), token in zip(fields, found):
+        if token:
+            raise DataError(f"{what} contains {token}, a special token of the tokenizer: "
+                            "text cannot carry the format's tokens")
+    rows = [(example, f"the message contains {token}, a special token of the tokenizer: text cannot carry the "
+                      "format's tokens") for example, token in zip(examples, found[len(fields):]) if token]
+    if rows and raise_for_rows:
+        shown = "; ".join(f"{example.origin}: {problem}" for example, problem in rows[:3])
+        more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
+        raise DataError(f"{len(rows)} invalid row(s): {shown}{more}")
+    return rows
 
 
 # ----------------------------------------------------------------------------- parsing model output

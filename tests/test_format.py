@@ -78,7 +78,7 @@ def test_no_call_completion_is_the_reply_and_the_template_renders_it(tools):
 
 
 @pytest.mark.parametrize("reply, problem", [("  ", "must not be empty"),
-                                            ("ok <start_function_call>", "without FunctionGemma control tokens")])
+                                            ("ok <start_function_call>", "contains the control token <start_function_call>")])
 def test_unusable_no_call_replies_are_refused(reply, problem):
     with pytest.raises(DataError, match=problem):
         _format.render_completion(None, reply)

@@ -150,7 +150,7 @@ def test_tokenizer_lengths_and_truncation(run_script, tmp_path, tokenizer_dir):
     (["--dataset", "not a dataset id"], "not a Hub dataset id"),
     (["--no-such-flag"], "unrecognized arguments"),
     (["--max-length", "10"], "needs --tokenizer"),
-    (["--no-call-reply", "ok<end_of_turn>"], "without FunctionGemma control tokens"),
+    (["--no-call-reply", "ok<end_of_turn>"], "--no-call-reply contains the control token <end_of_turn>"),
 ])
 def test_bad_usage_exits_2_with_one_line(run_script, args, words):
     result = run_script("validate_functiongemma_dataset.py", *args)
