@@ -388,8 +388,10 @@ JUDGE_NO_CALL = "none"  # the judge's answer for "no call"; NO_CALL_LABEL in rep
 JUDGE_SEED = 0
 JUDGE_TEMPERATURE = 0.1  # near greedy; some servers refuse 0
 JUDGE_MAX_TOKENS = 64
-JUDGE_DISAGREES_OFTEN = 0.25  # of a label's judged candidates: named at the end of the report
-JUDGE_DISAGREES_MIN = 2  # and at least this many disagreements
+# A label is named at the end of the report when the judge reads at least this share of its judged
+# candidates otherwise, twice the run's share or more, and at least JUDGE_DISAGREES_MIN of them.
+JUDGE_DISAGREES_OFTEN = 0.25
+JUDGE_DISAGREES_MIN = 2
 
 
 def char_ngrams(message: str) -> frozenset[str]:
@@ -523,11 +525,13 @@ def quality_key(slot: "Slot", tools: list[dict]) -> str:
 
 
 def disagreements(quality: dict[str, Quality]) -> list[str]:
-    """The labels the judge often reads otherwise, each with how often and as what."""
+    """The labels the judge often reads otherwise (see JUDGE_DISAGREES_OFTEN), each with how often and as what."""
+    judged = sum(counts.judged for counts in quality.values())
+    run_share = sum(sum(counts.judge_rejected.values()) for counts in quality.values()) / judged if judged else 0
     named = []
     for key, counts in quality.items():
         rejected = sum(counts.judge_rejected.values())
-        if rejected >= JUDGE_DISAGREES_MIN and rejected >= JUDGE_DISAGREES_OFTEN * counts.judged:
+        if rejected >= JUDGE_DISAGREES_MIN and rejected >= max(JUDGE_DISAGREES_OFTEN, 2 * run_share) * counts.judged:
             instead = ", ".join(f"{label} {count}" for label, count in counts.judge_rejected.most_common())
             named.append(f"{key} ({rejected} of {counts.judged} judged; read as {instead})")
     return named
@@ -703,7 +707,7 @@ def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str
                       help="fraction of all planned rows that no tool can serve (tool_calls []), in the styles "
                            f"{', '.join(NO_CALL_STYLES)} (default %(default)s; 0: none)")
     plan.add_argument("--dry-run", action="store_true",
-                      help="print the plan and the first call and no-call prompts; call no server")
+                      help="print the plan, the first call and no-call prompts and the judge's prompt; call no server")
     server = parser.add_argument_group("server")
     server.add_argument("--model", default=default_model, help="generator model (default %(default)s)")
     server.add_argument("--sampling-seed", type=int, default=42, metavar="N",

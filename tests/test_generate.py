@@ -556,6 +556,20 @@ def test_near_duplicates_are_looked_up_within_one_label():
     assert near.nearest(None, "thanks a lot!")[0] == 1.0
 
 
+def test_values_named_at_the_end_are_read_otherwise_well_above_the_runs_share():
+    def quality(kept, instead):
+        return _generation.Quality(generated=kept + sum(instead.values()), judge_rejected=Counter(instead), kept=kept)
+
+    wind = "get_weather_forecast:wind"
+    counts = {str(call): quality(4, {"get_ride_status:all": 1}) for call in PAIRS[1:21]}  # 20% each
+    # 29%: not twice the run's share (27 of 116 judged, 23%)
+    counts["(no call) other_apps"] = quality(5, {"get_ride_status:all": 2})
+    counts["get_route_alternatives:sheltered"] = quality(4, {wind: 4, "get_route_alternatives:paved": 1})
+    assert _generation.disagreements(counts) == [
+        f"get_route_alternatives:sheltered (5 of 9 judged; read as {wind} 4, get_route_alternatives:paved 1)"]
+    counts["get_route_alternatives:sheltered"] = quality(40, {wind: 1})  # one is not often
+    assert _generation.disagreements(counts) == []
+
 @pytest.mark.parametrize("value", ["0", "1.5"])
 def test_max_similarity_out_of_range_is_one_line(tmp_path, value):
     result = run("ollama", "http://127.0.0.1:9", "--output", tmp_path / "out.csv", "--max-similarity", value, *FAST)
