@@ -18,6 +18,15 @@ on the next run. The dataset format has no style column, so a re-run counts the 
 (tool, value), and the no-call rows, and credits them to that label's styles in plan order, the
 order the slots are filled in. Totals per label are therefore exact; the style mix is exact too
 unless an earlier run gave up on a slot part way (the next slots of that label then absorb its share).
+
+Checking: a candidate that parses, is no chatter, is short enough and is no normalised duplicate
+must also not be a near duplicate (character 3-gram Jaccard similarity above --max-similarity) of
+a seed or a written row of the same label; then, unless --no-judge, a judge model reads it blind
+(`judge_request`: the tools and their values, not the intended label) and names the one call it
+asks for, or none, and the candidate is kept only when that is the intended label. Judge requests
+share the generation's retries and failure budget; a resumed run only judges new candidates. The
+validator carries this module for `--judge-model` (the same blind request, `judge_label`) and the
+OpenAI-compatible client (`openai_connect`).
 """
 
 import argparse
@@ -31,12 +40,12 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from _cli import DataError, add_json_argument, add_tools_argument, output_file, write_json_report
+from _cli import DataError, add_json_argument, add_tools_argument, hf_token, output_file, write_json_report
 from _data import (NO_CALL_LABEL, Call, control_token_problem, decode_text, load_examples, load_tools,
-                   normalise_message, parse_row, read_csv_rows, read_local_bytes, routing_argument, suspect_reason,
-                   tool_calls_json, tools_by_name)
+                   normalise_message, parse_row, read_csv_rows, read_local_bytes, routing_argument, routing_label,
+                   suspect_reason, tool_calls_json, tools_by_name)
 
 STYLES = {
     "standard": "a plain, natural request or question in English, the way most riders would say it",
@@ -366,6 +375,198 @@ def rejection(candidate, slot: Slot, tools: list[dict], seen: set[str]) -> str |
     return None
 
 
+# ----------------------------------------------------------------------------- near duplicates and the judge
+
+# Above this character 3-gram Jaccard similarity to a seed or a written row of the same label, a
+# candidate is a near duplicate. Measured (README): no two bundled seeds of one label exceed 0.50,
+# no public row exceeds 0.68 against a seed; above 0.75 public pairs differ only by word order or
+# filler ("speed report" / "Report speed", "How's the time going?" / "How is the time going?").
+DEFAULT_MAX_SIMILARITY = 0.75
+NGRAM = 3
+JUDGE_SYSTEM_PROMPT = ("You route what a cyclist says or types to the voice and chat assistant of a bike "
+                       "computer. The assistant answers each message with at most one call of its functions. "
+                       'Answer with JSON only, shaped {"label": "..."}.')
+JUDGE_NO_CALL = "none"  # the judge's answer for "no call"; NO_CALL_LABEL in reports
+JUDGE_SEED = 0
+JUDGE_TEMPERATURE = 0.1  # near greedy; some servers refuse 0
+JUDGE_MAX_TOKENS = 64
+# A label is named at the end of the report when the judge reads at least this share of its judged
+# candidates otherwise, twice the run's share or more, and at least JUDGE_DISAGREES_MIN of them.
+JUDGE_DISAGREES_OFTEN = 0.25
+JUDGE_DISAGREES_MIN = 2
+
+
+def char_ngrams(message: str) -> frozenset[str]:
+    """The character 3-grams of the normalised message, padded with a space at each end."""
+    key = f" {normalise_message(message)} "
+    return frozenset(key[index:index + NGRAM] for index in range(max(1, len(key) - NGRAM + 1)))
+
+
+def similarity(first: frozenset[str], second: frozenset[str]) -> float:
+    """Jaccard similarity of two n-gram sets."""
+    return len(first & second) / len(first | second) if first or second else 1.0
+
+
+class NearDuplicates:
+    """The messages of each label (a Call, or None for no call) with their n-grams."""
+
+    def __init__(self):
+        self.by_label: dict = {}
+
+    def add(self, call: Call | None, message: str) -> None:
+        self.by_label.setdefault(call, []).append((message, char_ngrams(message)))
+
+    def nearest(self, call: Call | None, message: str) -> tuple[float, str | None]:
+        """The most similar message of the label and its similarity (0, None when there is none)."""
+        grams = char_ngrams(message)
+        best = (0.0, None)
+        for other, other_grams in self.by_label.get(call, []):
+            score = similarity(grams, other_grams)
+            if score > best[0]:
+                best = (score, other)
+        return best
+
+
+def judge_labels(tools: list[dict]) -> list[str]:
+    """Every answer the judge may give: `tool:value` per routing value (`tool` for a tool without
+    one, as `routing_label` writes them), then JUDGE_NO_CALL."""
+    labels = []
+    for name, function in tools_by_name(tools).items():
+        argument = routing_argument(function)
+        if argument is None:
+            labels.append(name)
+            continue
+        labels += [routing_label(Call.make(name, {argument: value}), tools)
+                   for value in function["parameters"]["properties"][argument]["enum"]]
+    return labels + [JUDGE_NO_CALL]
+
+
+def judge_schema(tools: list[dict]) -> dict:
+    return {"type": "object", "properties": {"label": {"type": "string", "enum": judge_labels(tools)}},
+            "required": ["label"], "additionalProperties": False}
+
+
+def judge_request(message: str, tools: list[dict]) -> list[dict]:
+    """Chat messages asking which one call a message means: the tools and their values, never the
+    intended label (the same request for generated candidates and for a dataset's rows)."""
+    lines = ["The assistant's functions:"]
+    for name, function in tools_by_name(tools).items():
+        lines.append(f"- {name}: {function.get('description', '')}")
+        argument = routing_argument(function)
+        if argument is not None:
+            schema = function["parameters"]["properties"][argument]
+            lines.append(f"  {argument}: {schema.get('description', '')} Values: {', '.join(schema['enum'])}")
+    lines += [
+        "",
+        f"Message: {json.dumps(message, ensure_ascii=False)}",
+        "",
+        "Which one call does this message ask the assistant for? Answer with its label, the function and "
+        'the value joined by a colon (like "find_nearby_poi:water"), or "none" when none of the functions '
+        "serves it (chit-chat, another app's job, a question outside their values, a fragment, or a message "
+        "that mentions a topic but asks for nothing).",
+    ]
+    return [{"role": "system", "content": JUDGE_SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
+
+
+def parse_judgement(text: str, labels: list[str]) -> str:
+    """The judge's label (NO_CALL_LABEL for none); BadReply when the reply is not one of `labels`."""
+    try:
+        reply = json.loads(text)
+    except (json.JSONDecodeError, TypeError):
+        raise BadReply("malformed_json") from None
+    if not isinstance(reply, dict) or not isinstance(reply.get("label"), str):
+        raise BadReply("wrong_shape")
+    label = reply["label"].strip()
+    if label not in labels:
+        raise BadReply("unknown_label")
+    return NO_CALL_LABEL if label == JUDGE_NO_CALL else label
+
+
+def judge_label(judge, message: str, tools: list[dict], budget: "FailureBudget") -> str:
+    """The label the judge reads in a message (`routing_label` form), asked until it answers: failures
+    are retried and counted like the generation's (GenerationStopped when the budget is spent)."""
+    request, schema, labels = judge_request(message, tools), judge_schema(tools), judge_labels(tools)
+    while True:
+        try:
+            label = parse_judgement(judge(request, schema, JUDGE_SEED, JUDGE_TEMPERATURE, JUDGE_MAX_TOKENS), labels)
+        except TransientError as error:
+            budget.failed(f"judge: {error}", error.retry_after)
+            continue
+        except FatalError as error:
+            raise GenerationStopped(f"judge: {error}") from None
+        except BadReply as error:
+            budget.failed(f"judge: unusable reply ({error}) for {message!r}", wait=False)
+            continue
+        budget.succeeded()
+        return label
+
+
+@dataclass
+class Quality:
+    """What became of one label's candidates in this run (a no-call style counts apart)."""
+    generated: int = 0  # candidates looked at (a reply's extras left once the slot is full are not)
+    failed_checks: int = 0  # chatter, too long, exact duplicate, ... (see `rejection`)
+    near_duplicates: list = field(default_factory=list)  # {"message", "nearest", "similarity"}
+    judge_rejected: Counter = field(default_factory=Counter)  # the judge's label instead -> count
+    kept: int = 0
+
+    @property
+    def judged(self) -> int:
+        return self.kept + sum(self.judge_rejected.values())
+
+    def to_json(self) -> dict:
+        return {"generated": self.generated, "failed_checks": self.failed_checks,
+                "near_duplicates": len(self.near_duplicates), "judge_rejected": sum(self.judge_rejected.values()),
+                "judge_read_instead": dict(self.judge_rejected.most_common()), "kept": self.kept,
+                "near_duplicate_examples": self.near_duplicates}
+
+
+def quality_key(slot: "Slot", tools: list[dict]) -> str:
+    """A call slot's `tool:value`; a no-call slot's `(no call) style`."""
+    return routing_label(slot.call, tools) if slot.call else f"{NO_CALL_LABEL} {slot.style}"
+
+
+def disagreements(quality: dict[str, Quality]) -> list[str]:
+    """The labels the judge often reads otherwise (see JUDGE_DISAGREES_OFTEN), each with how often and as what."""
+    judged = sum(counts.judged for counts in quality.values())
+    run_share = sum(sum(counts.judge_rejected.values()) for counts in quality.values()) / judged if judged else 0
+    named = []
+    for key, counts in quality.items():
+        rejected = sum(counts.judge_rejected.values())
+        if rejected >= JUDGE_DISAGREES_MIN and rejected >= max(JUDGE_DISAGREES_OFTEN, 2 * run_share) * counts.judged:
+            instead = ", ".join(f"{label} {count}" for label, count in counts.judge_rejected.most_common())
+            named.append(f"{key} ({rejected} of {counts.judged} judged; read as {instead})")
+    return named
+
+
+def print_quality(quality: dict[str, Quality], judge_model: str | None, max_similarity: float) -> None:
+    """The per-label table of this run's candidates, then the labels the judge often reads otherwise."""
+    shown = {key: counts for key, counts in quality.items() if counts.generated}
+    if not shown:
+        return
+    total = Quality()
+    for counts in shown.values():
+        total.generated += counts.generated
+        total.failed_checks += counts.failed_checks
+        total.near_duplicates += counts.near_duplicates
+        total.judge_rejected += counts.judge_rejected
+        total.kept += counts.kept
+    judge = f"judge {judge_model}" if judge_model else "no judge"
+    print(f"\nthis run's candidates ({judge}, --max-similarity {max_similarity:g}):")
+    print(f"  {'label':<40}{'generated':>10}{'checks':>8}{'near-dup':>10}{'judge':>7}{'kept':>6}  judge read instead")
+    for key, counts in [*shown.items(), ("total", total)]:
+        instead = ", ".join(f"{label} {count}" for label, count in counts.judge_rejected.most_common())
+        print(f"  {key:<40}{counts.generated:>10}{counts.failed_checks:>8}{len(counts.near_duplicates):>10}"
+              f"{sum(counts.judge_rejected.values()):>7}{counts.kept:>6}  {instead if key != 'total' else ''}".rstrip())
+    if judge_model and total.kept:
+        print(f"judge requests per kept row: {total.judged / total.kept:.2f} "
+              f"({total.judged} judged, {total.kept} kept)")
+    named = disagreements(quality)
+    if named:
+        print("the judge often reads these otherwise (ambiguous tool descriptions or enum values?): "
+              + "; ".join(named))
+
+
 # ----------------------------------------------------------------------------- retries
 
 
@@ -405,7 +606,92 @@ def log(line: str) -> None:
     tqdm.write(line, file=sys.stderr)
 
 
+# ----------------------------------------------------------------------------- OpenAI-compatible client
+
+ROUTER_URL = "https://router.huggingface.co/v1"
+GENERATION_TEMPERATURE = 0.9
+TOKENS_PER_MESSAGE = 60
+
+
+def openai_failure(error: Exception, base_url: str, model: str, timeout: float) -> Exception | None:
+    """The TransientError/FatalError a client exception means, or None if it is not a server failure."""
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+    if isinstance(error, HfHubHTTPError):
+        status = error.response.status_code
+        if status in (401, 403):
+            return FatalError(f"{base_url} refused the token (HTTP {status}): check that HF_TOKEN "
+                              "is valid and may call Inference Providers")
+        if status == 429:
+            return TransientError("rate limited (HTTP 429)", retry_after_seconds(error.response.headers.get("Retry-After")))
+        if status >= 500:
+            return TransientError(f"server error (HTTP {status})")
+        detail = (error.server_message or error.response.text or "").strip().splitlines()
+        return FatalError(f"{base_url} rejected the request (HTTP {status}) for model {model}"
+                          + (f": {detail[0][:200]}" if detail else ""))
+    if isinstance(error, OfflineModeIsEnabled):
+        return FatalError(f"{str(error).splitlines()[0]}")
+    # InferenceTimeoutError (a TimeoutError); huggingface_hub 2.0 lets httpx2's own timeout through
+    if isinstance(error, (TimeoutError, httpx2.TimeoutException)):
+        return TransientError(f"no reply within {timeout:g}s")
+    if isinstance(error, httpx2.TransportError):
+        return TransientError(f"cannot reach {base_url} ({type(error).__name__})")
+    if isinstance(error, json.JSONDecodeError):  # a body that is not a chat completion
+        return TransientError(f"unreadable reply from {base_url}")
+    return None
+
+
+def openai_connect(base_url: str, model: str, timeout: float):
+    """`ask(messages, schema, seed, temperature, max_tokens) -> text` over the OpenAI-compatible
+    chat-completions API (the Hugging Face router by default), with JSON-schema structured output."""
+    token = hf_token()
+    if not token:
+        raise DataError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
+    from huggingface_hub import InferenceClient
+    if base_url.rstrip("/") == ROUTER_URL:
+        # Without base_url the client sends OpenAI's response_format to the router as is; with it,
+        # the client assumes a TGI server and rewrites it into TGI's {"type": "json_object", "value": ...},
+        # which some providers behind the router reject.
+        if not token.startswith("hf_"):
+            raise DataError("the Hugging Face router needs a Hugging Face token (hf_...) in HF_TOKEN")
+        client = InferenceClient(api_key=token, timeout=timeout)
+    else:
+        client = InferenceClient(base_url=base_url, api_key=token, timeout=timeout)
+
+    def ask(messages: list[dict], schema: dict, seed: int, temperature: float, max_tokens: int) -> str:
+        try:
+            reply = client.chat_completion(
+                messages, model=model, temperature=temperature, seed=seed, max_tokens=max_tokens,
+                response_format={"type": "json_schema",  # named after its one property: messages, label
+                                 "json_schema": {"name": next(iter(schema["properties"])), "schema": schema,
+                                                 "strict": True}})
+        except Exception as error:
+            meaning = openai_failure(error, base_url, model, timeout)
+            if meaning is None:
+                raise
+            raise meaning from None
+        choices = reply.choices or []  # a JSON body of another shape parses with choices=None
+        return (choices[0].message.content or "") if choices else ""
+
+    return ask
+
+
 # ----------------------------------------------------------------------------- run
+
+
+def add_request_arguments(group) -> None:
+    """Timeout, failure budget and back-off of a script's requests (the generators', the validator's judge)."""
+    group.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                       help="seconds to wait for one reply (default 120)")
+    group.add_argument("--max-failures", type=int, default=20, metavar="N",
+                       help="stop after this many failed requests or unusable replies in total (default 20)")
+    group.add_argument("--retry-delay", type=float, default=1.0, metavar="SECONDS",
+                       help="first back-off delay in seconds, doubled per failure in a row (default 1)")
+
+
+def check_request_arguments(args: argparse.Namespace) -> None:
+    if args.max_failures < 1 or args.timeout <= 0 or args.retry_delay < 0:
+        raise DataError("--max-failures must be at least 1, --timeout positive and --retry-delay not negative")
 
 
 def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str):
@@ -423,21 +709,24 @@ def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str
                       help="fraction of all planned rows that no tool can serve (tool_calls []), in the styles "
                            f"{', '.join(NO_CALL_STYLES)} (default %(default)s; 0: none)")
     plan.add_argument("--dry-run", action="store_true",
-                      help="print the plan and the first call and no-call prompts; call no server")
+                      help="print the plan, the first call and no-call prompts and the judge's prompt; call no server")
     server = parser.add_argument_group("server")
     server.add_argument("--model", default=default_model, help="generator model (default %(default)s)")
     server.add_argument("--sampling-seed", type=int, default=42, metavar="N",
                         help="sampling seed sent with each request (default 42)")
-    server.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                        help="seconds to wait for one reply (default 120)")
-    server.add_argument("--max-failures", type=int, default=20, metavar="N",
-                        help="stop after this many failed requests or unusable replies in total (default 20)")
-    server.add_argument("--retry-delay", type=float, default=1.0, metavar="SECONDS",
-                        help="first back-off delay in seconds, doubled per failure in a row (default 1)")
+    add_request_arguments(server)
+    checks = parser.add_argument_group("checks")
+    checks.add_argument("--judge-model", metavar="MODEL",
+                        help="model that re-labels each candidate blind, on the same server; a candidate is kept "
+                             "only when it reads the intended label (default: --model)")
+    checks.add_argument("--no-judge", action="store_true", help="keep candidates without asking a judge")
+    checks.add_argument("--max-similarity", type=float, default=DEFAULT_MAX_SIMILARITY, metavar="SIMILARITY",
+                        help="reject a candidate whose character 3-gram Jaccard similarity to a seed or a written "
+                             "row of the same label is above this (default %(default)s; 1: off)")
     output = parser.add_argument_group("output")
     output.add_argument("--output", type=output_file, default="generated-dataset.csv", metavar="CSV",
                         help="CSV to append to (user_message,tool_calls); re-run to resume (default %(default)s)")
-    add_json_argument(output, "the plan, what the output holds and what was rejected")
+    add_json_argument(output, "the plan, what the output holds, what was rejected and this run's quality per label")
     return server
 
 
@@ -468,7 +757,30 @@ def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
         print(f"  {tool:<26}{value:<20}{held[call]:>6}{target:>8}{f'  missing {short}' if short else ''}")
 
 
-def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, seed) -> None:
+@dataclass
+class Checks:
+    """What a candidate must pass after `rejection`: not a near duplicate, then the judge (if any)."""
+    near: NearDuplicates
+    max_similarity: float
+    judge: object = None  # the judge's `ask`, or None
+    quality: dict = field(default_factory=dict)  # quality_key -> Quality, in plan order
+
+    def verdict(self, message: str, slot: Slot, tools: list[dict], budget: FailureBudget,
+                counts: Quality) -> str | None:
+        """Why the candidate is not kept ("near_duplicate", "judge_disagreed"), or None."""
+        score, nearest = self.near.nearest(slot.call, message)
+        if score > self.max_similarity:
+            counts.near_duplicates.append({"message": message, "nearest": nearest, "similarity": round(score, 3)})
+            return "near_duplicate"
+        if self.judge is not None:
+            label = judge_label(self.judge, message, tools, budget)
+            if label != routing_label(slot.call, tools):
+                counts.judge_rejected[label] += 1
+                return "judge_disagreed"
+        return None
+
+
+def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, seed, checks: Checks) -> None:
     """Ask for each slot's missing rows until it is full or the model stops adding new ones."""
     from tqdm.auto import tqdm
     rng = random.Random(seed)
@@ -483,7 +795,8 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                 request = request_for(slot, tools, count, seeds, avoid)
                 requests += 1
                 try:
-                    candidates = parse_reply(ask(request, reply_schema(count), seed + requests))
+                    candidates = parse_reply(ask(request, reply_schema(count), seed + requests,
+                                                 GENERATION_TEMPERATURE, 100 + TOKENS_PER_MESSAGE * count))
                 except TransientError as error:
                     budget.failed(str(error), error.retry_after)
                     continue
@@ -495,17 +808,26 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     continue
                 budget.succeeded()
                 added = 0
+                counts = checks.quality.setdefault(quality_key(slot, tools), Quality())
                 for candidate in candidates:
                     if not slot.missing:
                         break
+                    counts.generated += 1
                     reason = rejection(candidate, slot, tools, seen)
                     if reason:
                         rejected[reason] += 1
+                        counts.failed_checks += 1
                         continue
                     message = candidate.strip()
+                    reason = checks.verdict(message, slot, tools, budget, counts)
+                    if reason:
+                        rejected[reason] += 1
+                        continue
                     writer.write(message, slot.call)
                     seen.add(normalise_message(message))
                     earlier.append(message)
+                    checks.near.add(slot.call, message)
+                    counts.kept += 1
                     slot.done += 1
                     added += 1
                     progress.update(1)
@@ -515,19 +837,27 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     f"without a new row; {slot.missing} missing")
 
 
-def run_summary(args, slots: list[Slot], rejected: Counter, failures: int, stopped: str | None) -> dict:
-    """The --json report: the plan against the output, the rejections, the failures."""
+def run_summary(args, slots: list[Slot], rejected: Counter, failures: int, stopped: str | None,
+                quality: dict | None = None) -> dict:
+    """The --json report: the plan against the output, the rejections, the failures, and what became of
+    this run's candidates per label."""
+    quality = {key: counts for key, counts in (quality or {}).items() if counts.generated}
     return {"output": args.output, "planned_rows": sum(slot.target for slot in slots),
             "missing_rows": sum(slot.missing for slot in slots),
             "missing": [{"tool": slot.tool, "value": slot.value, "style": slot.style, "rows": slot.missing}
                         for slot in slots if slot.missing],
-            "rejected": dict(rejected.most_common()), "failures": failures, "stopped": stopped}
+            "rejected": dict(rejected.most_common()), "failures": failures, "stopped": stopped,
+            "judge_model": None if args.no_judge else args.judge_model or args.model,
+            "max_similarity": args.max_similarity,
+            "quality": {key: counts.to_json() for key, counts in quality.items()},
+            "judge_disagrees_often": disagreements(quality)}
 
 
 def run_generation(args: argparse.Namespace, connect) -> int:
-    """The whole run for a client; `connect(args)` returns the client's `ask` function."""
-    if args.max_failures < 1 or args.timeout <= 0 or args.retry_delay < 0:
-        raise DataError("--max-failures must be at least 1, --timeout positive and --retry-delay not negative")
+    """The whole run for a client; `connect(args, model)` returns the client's `ask` function."""
+    check_request_arguments(args)
+    if not 0 < args.max_similarity <= 1:
+        raise DataError(f"--max-similarity must be above 0 and at most 1, got {args.max_similarity}")
     tools = load_tools(args.tools)
     seeds, _ = load_examples(args.seeds, tools)
     slots = plan_slots(tools, args.styles, args.per_value, args.no_call_share)
@@ -545,22 +875,33 @@ def run_generation(args: argparse.Namespace, connect) -> int:
             for message in request_for(first, tools, count, seeds, []):
                 print(f"--- {message['role']}\n{message['content']}")
             print(f"--- response schema\n{json.dumps(reply_schema(count))}")
+        if not args.no_judge and seeds:
+            print(f"\njudge request for each candidate (here the seed {seeds[0].message!r}; the intended label "
+                  f"is never shown), no server called:")
+            for message in judge_request(seeds[0].message, tools):
+                print(f"--- {message['role']}\n{message['content']}")
+            print(f"--- response schema\n{json.dumps(judge_schema(tools))}")
         if args.json:
             write_json_report(args.json, run_summary(args, slots, Counter(), 0, None))
         return 0
     if state.torn_bytes:
         log(f"{args.output}: cutting off an incomplete last line ({state.torn_bytes} bytes)")
-    ask = connect(args)
+    ask = connect(args, args.model)
+    judge_model = None if args.no_judge else args.judge_model or args.model
+    checks = Checks(NearDuplicates(), args.max_similarity, connect(args, judge_model) if judge_model else None,
+                    {quality_key(slot, tools): Quality() for slot in slots})
     seen = {normalise_message(example.message) for example in seeds + state.examples}
     written = {}
     for example in state.examples:
         written.setdefault(example.call, []).append(example.message)
+    for example in seeds + state.examples:
+        checks.near.add(example.call, example.message)
     writer = RowWriter(args.output, state.torn_bytes)
     budget = FailureBudget(args.max_failures, args.retry_delay, random.Random(args.sampling_seed))
     rejected = Counter()
     stopped = None
     try:
-        fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, args.sampling_seed)
+        fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, args.sampling_seed, checks)
     except GenerationStopped as error:
         stopped = str(error)
     finally:
@@ -570,13 +911,14 @@ def run_generation(args: argparse.Namespace, connect) -> int:
     print("rejected candidates: " + (", ".join(f"{reason} {count}" for reason, count in rejected.most_common())
                                      or "none"))
     print(f"failed requests and unusable replies: {budget.total}")
+    print_quality(checks.quality, judge_model, args.max_similarity)
     if args.json:
-        write_json_report(args.json, run_summary(args, slots, rejected, budget.total, stopped))
+        write_json_report(args.json, run_summary(args, slots, rejected, budget.total, stopped, checks.quality))
     if stopped:
         print(f"error: {stopped}", file=sys.stderr)
         return 1
     if missing:
-        print(f"error: {missing} planned rows still missing (the model kept repeating itself or "
-              "writing unusable text); re-run the same command to fill them", file=sys.stderr)
+        print(f"error: {missing} planned rows still missing (the model kept repeating itself, writing unusable "
+              "text or text the judge read otherwise); re-run the same command to fill them", file=sys.stderr)
         return 1
     return 0

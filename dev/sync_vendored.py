@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference", "_constrained",
            "_shared_prefix", "_generation"]
 SCRIPTS = {
-    "validate_functiongemma_dataset.py": ["_cli", "_bundled", "_data", "_renderings", "_format"],
+    "validate_functiongemma_dataset.py": ["_cli", "_bundled", "_data", "_renderings", "_format", "_generation"],
     "train_functiongemma.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference", "_shared_prefix"],
     "evaluate_functiongemma.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference",
                                   "_constrained"],

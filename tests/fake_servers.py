@@ -11,13 +11,22 @@ takes the next behaviour of `script`, then `default`:
     "not_text"      a "messages" list of non-strings
     "meta"          model chatter: a preamble, a numbered line, self-reference, empty, too long, multi-line
     "duplicates"    a seed message from the prompt, then one new message twice
+    "near_duplicates"  the longest seed message of the value + " now", a new message, that message + " please"
     ("status", code[, headers])   an HTTP error with that protocol's error body
     ("slow", seconds)             wait, then answer "good" (for client timeouts)
     "garbage"       HTTP 200 with a body that is not JSON (a broken proxy)
+
+A judge request (its schema asks for a "label") takes the next of `judge_script` instead ("good",
+"bad_json", "wrong_shape", "unknown_label", "status", "slow", "garbage" as above), then answers
+`judge(message, label, labels, index)`: `label` is what the server knows the message means (the
+`tool:value` or "none" it generated the message for, or `labels[message]`, else None), `labels`
+the schema's enum, `index` the judge request's number from 0. The default judge agrees. Every
+judge request first waits `judge_delay` seconds; `judged` records (message, answer) in order.
 """
 
 import itertools
 import json
+import random
 import re
 import threading
 import time
@@ -39,16 +48,60 @@ def request_fields(body: dict) -> dict:
         "style": re.search(r"^Style: (\w+)", prompt, re.M).group(1),
         "count": int(re.search(r"^Write (\d+) different", prompt, re.M).group(1)),
         "examples": re.findall(r'^- "(.*)" \[', prompt, re.M),
+        "value_examples": [message for message, label in re.findall(r'^- "(.*)" \[(.*)\]$', prompt, re.M)
+                           if value and label == value.group(1)],
     }
 
 
+def judge_fields(body: dict) -> dict | None:
+    """The message and the allowed labels of a judge request; None for a generation request."""
+    if "format" in body:
+        schema = body["format"]
+    else:  # OpenAI's json_schema, or TGI's {"type": "json", "value": schema} (huggingface_hub with a base_url)
+        response_format = body["response_format"]
+        schema = response_format["json_schema"]["schema"] if "json_schema" in response_format else response_format["value"]
+    if "label" not in schema["properties"]:
+        return None
+    message = re.search(r"^Message: (.*)$", body["messages"][-1]["content"], re.M).group(1)
+    return {"message": json.loads(message), "labels": schema["properties"]["label"]["enum"]}
+
+
+def agree(message, label, labels, index):
+    return label or "none"
+
+
+def every(n: int):
+    """A judge that reads every n-th judged message (index n-1, 2n-1, ...) as the next label of the
+    enum (a message meant for no call: as the first label)."""
+    def judge(message, label, labels, index):
+        label = label or "none"
+        if index % n != n - 1:
+            return label
+        return labels[0] if label == "none" else labels[(labels.index(label) + 1) % (len(labels) - 1)]
+    return judge
+
+
+def nonce(number: int) -> str:
+    """Three made-up words, different for each number: keeps "good" messages apart in character 3-grams."""
+    rng = random.Random(number)
+    return " ".join("".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+                    for _ in range(3))
+
+
 class ChatServer:
-    def __init__(self, protocol: str, script=(), default="good"):
+    def __init__(self, protocol: str, script=(), default="good", judge=agree, judge_script=(), judge_delay=0.0,
+                 labels=None):
         assert protocol in ("openai", "ollama")
         self.protocol = protocol
         self.script = list(script)
         self.default = default
-        self.requests = []  # {"path", "headers", "body"} in arrival order
+        self.judge = judge
+        self.judge_script = list(judge_script)
+        self.judge_delay = judge_delay
+        self.labels = dict(labels or {})  # message -> "tool:value" or "none"
+        self.judge_count = itertools.count()
+        self.judged = []  # (message, answer) of each answered judge request
+        self.requests = []  # {"path", "headers", "body", "judge"} in arrival order
         self.numbers = itertools.count(1)  # keeps "good" messages unique for the server's lifetime
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -72,17 +125,47 @@ class ChatServer:
         with self.lock:
             return self.script.pop(0) if self.script else self.default
 
+    def generation_requests(self) -> list[dict]:
+        return [request for request in self.requests if not request["judge"]]
+
+    def judge_requests(self) -> list[dict]:
+        return [request for request in self.requests if request["judge"]]
+
+    def judge_content(self, behaviour, fields: dict) -> str:
+        if behaviour == "bad_json":
+            return '{"label": "get_'
+        if behaviour == "wrong_shape":
+            return json.dumps({"labels": []})
+        if behaviour == "unknown_label":
+            return json.dumps({"label": "get_coffee:now"})
+        assert behaviour == "good", behaviour
+        with self.lock:
+            index = next(self.judge_count)
+            answer = self.judge(fields["message"], self.labels.get(fields["message"]), fields["labels"], index)
+            self.judged.append((fields["message"], answer))
+        return json.dumps({"label": answer})
+
     def good_messages(self, fields: dict) -> list[str]:
         with self.lock:
             numbers = [next(self.numbers) for _ in range(fields["count"])]
         if fields["function"] is None:
             if fields["style"] == "spanish":
-                return [f"Solo charlaba, nada más, intento {number}" for number in numbers]
-            return [f"Just chatting, nothing to look up, {fields['style']} take {number}" for number in numbers]
+                messages = [f"Solo charlaba, nada más, intento {number} {nonce(number)}" for number in numbers]
+            else:
+                messages = [f"Just chatting, nothing to look up, {fields['style']} take {number} {nonce(number)}"
+                            for number in numbers]
+            with self.lock:
+                self.labels.update((message, "none") for message in messages)
+            return messages
         words = fields["value"].replace("_", " ")
         if fields["style"] == "spanish":
-            return [f"¿Puedes mirar {words} ahora? intento {number}" for number in numbers]
-        return [f"Could you check {words} for me, {fields['style']} take {number}" for number in numbers]
+            messages = [f"¿Puedes mirar {words} ahora? intento {number} {nonce(number)}" for number in numbers]
+        else:
+            messages = [f"Could you check {words} for me, {fields['style']} take {number} {nonce(number)}"
+                        for number in numbers]
+        with self.lock:
+            self.labels.update((message, f"{fields['function']}:{fields['value']}") for message in messages)
+        return messages
 
     def content(self, behaviour, fields: dict) -> str:
         if behaviour == "good":
@@ -98,6 +181,9 @@ class ChatServer:
         if behaviour == "duplicates":
             new = self.good_messages({**fields, "count": 1})[0]
             return json.dumps({"messages": [fields["examples"][0], new, new]})
+        if behaviour == "near_duplicates":
+            new = self.good_messages({**fields, "count": 1})[0]
+            return json.dumps({"messages": [max(fields["value_examples"], key=len) + " now", new, new + " please"]})
         raise ValueError(f"unknown behaviour {behaviour!r}")
 
     def reply_body(self, body: dict, content: str) -> dict:
@@ -139,11 +225,18 @@ class ChatServer:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                server.requests.append({"path": self.path, "headers": {key.lower(): value for key, value in self.headers.items()}, "body": body})
+                judging = judge_fields(body) if self.path.endswith(("/chat/completions", "/api/chat")) else None
+                server.requests.append({"path": self.path, "headers": {key.lower(): value for key, value in self.headers.items()}, "body": body,
+                                        "judge": judging is not None})
                 expected = "/v1/chat/completions" if server.protocol == "openai" else "/api/chat"
                 if self.path != expected:
                     return self.send_json(404, server.error_body(404))
-                behaviour = server.next_behaviour()
+                if judging is not None:
+                    time.sleep(server.judge_delay)
+                    with server.lock:
+                        behaviour = server.judge_script.pop(0) if server.judge_script else "good"
+                else:
+                    behaviour = server.next_behaviour()
                 if isinstance(behaviour, tuple) and behaviour[0] == "status":
                     return self.send_json(behaviour[1], server.error_body(behaviour[1]),
                                           behaviour[2] if len(behaviour) > 2 else None)
@@ -156,6 +249,8 @@ class ChatServer:
                 if isinstance(behaviour, tuple) and behaviour[0] == "slow":
                     time.sleep(behaviour[1])
                     behaviour = "good"
+                if judging is not None:
+                    return self.send_json(200, server.reply_body(body, server.judge_content(behaviour, judging)))
                 content = server.content(behaviour, request_fields(body))
                 self.send_json(200, server.reply_body(body, content))
 

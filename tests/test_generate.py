@@ -6,6 +6,7 @@ official ollama client); tests/fake_servers.py speaks the wire protocols and is 
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,6 +19,7 @@ import pytest
 
 import _data
 import _generation
+import fake_servers
 from fake_servers import ChatServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,8 +85,18 @@ def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, ru
     assert report_json["errors"] == [] and report_json["uncovered_values"] == {}
     assert report_json["no_call_rows"] == NO_CALL_ROWS and not any("no-call" in w for w in report_json["warnings"])
     # One request per (tool, value, style) and per no-call style, each with a JSON schema for the reply.
-    assert len(server.requests) == len(PAIRS) * styles + len(_generation.NO_CALL_STYLES)
-    no_call_prompts = [request["body"]["messages"][-1]["content"] for request in server.requests[-6:]]
+    assert len(server.generation_requests()) == len(PAIRS) * styles + len(_generation.NO_CALL_STYLES)
+    # The judge (on by default, the generator's model) read every written row, one request each, and
+    # nothing else: the judge agrees, and the extra candidates are never looked at.
+    rows = [row["user_message"] for _, row in read_rows(output)]
+    assert [message for message, _ in server.judged] == rows
+    assert {request["body"]["model"] for request in server.requests} == {
+        {"openai": "meta-llama/Llama-3.3-70B-Instruct", "ollama": "qwen2.5:7b"}[protocol]}
+    # Blind: every judge prompt is the same but for its message line, and shows no intended label.
+    judge_prompts = {re.sub(r"(?m)^Message: .*$", "", request["body"]["messages"][-1]["content"])
+                     for request in server.judge_requests()}
+    assert len(judge_prompts) == 1 and "Function:" not in judge_prompts.pop()
+    no_call_prompts = [request["body"]["messages"][-1]["content"] for request in server.generation_requests()[-6:]]
     for prompt, style in zip(no_call_prompts, _generation.NO_CALL_STYLES):
         assert prompt.startswith("Kind: messages that none of the functions below can serve")
         assert f"Style: {style}: {_generation.NO_CALL_STYLES[style]}" in prompt
@@ -130,7 +142,7 @@ def test_retries_429_500_and_timeouts_then_finishes(protocol, tmp_path):
         result = run(protocol, server.url, "--output", output, "--per-value", 1, "--styles", "terse",
                      "--no-call-share", 0, "--retry-delay", "0.01", "--timeout", "1")
     assert result.returncode == 0, result.stderr
-    assert len(server.requests) == len(PAIRS) + len(script)
+    assert len(server.generation_requests()) == len(PAIRS) + len(script)
     assert pair_counts(output) == {call: 1 for call in PAIRS}
     assert "HTTP 429" in result.stderr and "HTTP 500" in result.stderr and "HTTP 503" in result.stderr
     assert "no reply within 1s" in result.stderr and "unreadable reply" in result.stderr
@@ -231,6 +243,8 @@ def test_dry_run_calls_no_server(protocol, tmp_path):
     assert "Function: get_ride_status" in result.stdout and '"messages"' in result.stdout
     assert "first no-call request ((no call), chit_chat)" in result.stdout
     assert "Kind: messages that none of the functions below can serve" in result.stdout
+    judge = result.stdout.split("\njudge request for each candidate")[1]
+    assert 'Message: "' in judge and '"enum": ["get_ride_status:all", ' in judge and "Function:" not in judge
 
 
 def test_no_call_share_sets_the_no_call_bucket():
@@ -354,6 +368,214 @@ def test_ctrl_c_keeps_every_accepted_row(tmp_path):
         result = run("ollama", server.url, "--output", output, "--per-value", 1, *FAST)
     assert result.returncode == 0, result.stderr
     assert pair_counts(output) == full_plan()
+
+
+def quality_table(stdout: str) -> dict[str, list[int]]:
+    """The printed per-label table of a run's candidates: label -> [generated, checks, near-dup, judge, kept]."""
+    lines = stdout.split("this run's candidates")[1].splitlines()[2:]
+    table = {}
+    for line in lines:
+        if not line.startswith("  "):
+            break
+        label = line[2:42].strip()
+        table[label] = [int(number) for number in line[42:].split()[:5]]
+    return table
+
+
+@protocols
+def test_a_judge_that_disagrees_keeps_only_agreed_rows_and_reports_each_value(protocol, tmp_path):
+    output, report = tmp_path / "generated.csv", tmp_path / "report.json"
+    # The judge reads every 4th candidate as the next label of its enum (a no-call one as the first label).
+    with ChatServer(protocol, judge=fake_servers.every(4)) as server:
+        result = run(protocol, server.url, "--output", output, "--per-value", 1, "--styles", "standard",
+                     "--judge-model", "judge-model-x", "--json", report, *FAST)
+    assert result.returncode == 0, result.stderr
+    assert pair_counts(output) == full_plan(per_style=1, no_call=7)  # 29 call rows, 7 no-call rows
+    # 36 kept and every 4th of the judged rejected: 47 judged (the 47th is kept), 11 rejected.
+    agreed = [message for message, answer in server.judged if answer == server.labels[message]]
+    rejected = [(message, answer) for message, answer in server.judged if answer != server.labels[message]]
+    assert (len(server.judged), len(rejected)) == (47, 11)
+    assert [row["user_message"] for _, row in read_rows(output)] == agreed  # only agreed rows, in judging order
+    assert {request["body"]["model"] for request in server.judge_requests()} == {"judge-model-x"}
+    assert "judge-model-x" not in {request["body"]["model"] for request in server.generation_requests()}
+    # Per label: what the judge read instead, as the server answered it.
+    expected = {}
+    for message, answer in rejected:
+        label = server.labels[message]
+        expected.setdefault(label, Counter())[answer if answer != "none" else "(no call)"] += 1
+    quality = json.loads(report.read_text())["quality"]
+    got = {}
+    for key, counts in quality.items():
+        label = "none" if key.startswith("(no call)") else key
+        got.setdefault(label, Counter()).update(counts["judge_read_instead"])
+        assert counts["judge_rejected"] == sum(counts["judge_read_instead"].values())
+        assert counts["generated"] == counts["failed_checks"] + counts["near_duplicates"] + counts["judge_rejected"] + counts["kept"]
+    assert {label: counts for label, counts in got.items() if counts} == expected
+    assert sum(counts["kept"] for counts in quality.values()) == 36
+    # Slots in plan order: all, speed and distance pass, elevation's first candidate is read as battery.
+    assert quality["get_ride_status:elevation"] == {
+        "generated": 2, "failed_checks": 0, "near_duplicates": 0, "judge_rejected": 1,
+        "judge_read_instead": {"get_ride_status:battery": 1}, "kept": 1, "near_duplicate_examples": []}
+    table = quality_table(result.stdout)
+    assert table["get_ride_status:elevation"] == [2, 0, 0, 1, 1] and table["total"] == [47, 0, 0, 11, 36]
+    assert "judge requests per kept row: 1.31 (47 judged, 36 kept)" in result.stdout
+    assert "judge_disagreed 11" in result.stdout.split("rejected candidates: ")[1].splitlines()[0]
+    assert json.loads(report.read_text())["judge_model"] == "judge-model-x"
+
+
+def test_a_value_the_judge_always_reads_otherwise_is_named_at_the_end(tmp_path):
+    def judge(message, label, labels, index):
+        return "get_weather_forecast:wind" if label == "get_weather_forecast:ahead" else label
+
+    output = tmp_path / "generated.csv"
+    with ChatServer("ollama", judge=judge) as server:
+        result = run("ollama", server.url, "--output", output, "--per-value", 1, "--styles", "standard",
+                     "--no-call-share", 0, "--json", tmp_path / "report.json", *FAST)
+    assert result.returncode == 1
+    ahead = _data.Call.make("get_weather_forecast", {"query": "ahead"})
+    assert pair_counts(output) == {call: 1 for call in PAIRS if call != ahead}
+    assert "giving up on get_weather_forecast=ahead (standard)" in result.stderr
+    # MAX_IDLE_REPLIES replies of 3 candidates each, all read as wind
+    named = "get_weather_forecast:ahead (9 of 9 judged; read as get_weather_forecast:wind 9)"
+    assert last_line(result.stdout) == ("the judge often reads these otherwise (ambiguous tool descriptions or "
+                                        f"enum values?): {named}")
+    assert json.loads((tmp_path / "report.json").read_text())["judge_disagrees_often"] == [named]
+    assert last_line(result.stderr).startswith("error: 1 planned rows still missing")
+
+
+@protocols
+def test_judge_timeouts_errors_and_unusable_answers_are_retried(protocol, tmp_path):
+    output = tmp_path / "generated.csv"
+    judge_script = [("slow", 3), ("status", 500), "bad_json", "unknown_label", "garbage"]
+    with ChatServer(protocol, judge_script=judge_script) as server:
+        result = run(protocol, server.url, "--output", output, "--per-value", 1, "--styles", "terse",
+                     "--no-call-share", 0, "--retry-delay", "0.01", "--timeout", "1")
+    assert result.returncode == 0, result.stderr
+    assert pair_counts(output) == {call: 1 for call in PAIRS}
+    assert len(server.judge_requests()) == len(PAIRS) + len(judge_script)
+    assert "judge: no reply within 1s; retrying in" in result.stderr
+    assert "judge: " + ("server error (HTTP 500)" if protocol == "openai" else "server busy or failing (HTTP 500") \
+        in result.stderr
+    assert "judge: unusable reply (malformed_json)" in result.stderr
+    assert "judge: unusable reply (unknown_label)" in result.stderr and "judge: unreadable reply" in result.stderr
+    assert "failed requests and unusable replies: 5" in result.stdout
+
+
+@protocols
+def test_a_judge_that_never_answers_stops_the_run_on_the_failure_budget(protocol, tmp_path):
+    output = tmp_path / "generated.csv"
+    with ChatServer(protocol, judge_delay=3) as server:
+        result = run(protocol, server.url, "--output", output, "--max-failures", 3, "--retry-delay", "0.01",
+                     "--timeout", "1")
+    assert result.returncode == 1
+    assert (len(server.generation_requests()), len(server.judge_requests())) == (1, 3)
+    assert last_line(result.stderr) == "error: stopped after 3 failures (--max-failures); last: judge: no reply within 1s"
+    assert not output.exists()  # nothing unjudged is written
+
+
+def test_ctrl_c_while_judging_resumes_without_judging_a_written_row_again(tmp_path):
+    output = tmp_path / "generated.csv"
+    # Fast generation, slow judge: Ctrl-C lands in the middle of judging.
+    with ChatServer("ollama", judge_delay=0.1) as server:
+        process = subprocess.Popen(command("ollama", server.url, "--output", output, "--per-value", 1,
+                                           "--styles", "standard", "terse", *FAST),
+                                   cwd=ROOT, env={**os.environ, **ENV}, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (output.exists() and output.read_text().count("\n") > 10):
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 130 and last_line(stderr) == "interrupted"
+        assert server.requests[-1]["judge"]  # the run was waiting for the judge
+        interrupted = [row["user_message"] for _, row in read_rows(output)]
+        planned = len(PAIRS) * 2 + 15  # 15 no-call rows: 20% of 73
+        assert 10 <= len(interrupted) < planned
+        judged_before = len(server.judged)
+        server.judge_delay = 0
+        result = run("ollama", server.url, "--output", output, "--per-value", 1, "--styles", "standard", "terse",
+                     *FAST)
+    assert result.returncode == 0, result.stderr
+    assert pair_counts(output) == full_plan(per_style=2, no_call=15)
+    judged_after = [message for message, _ in server.judged[judged_before:]]
+    rows = [row["user_message"] for _, row in read_rows(output)]
+    assert rows[:len(interrupted)] == interrupted
+    assert judged_after == rows[len(interrupted):]  # one judge request per new row, none for a written one
+    assert "judge requests per kept row: 1.00" in result.stdout
+
+
+@protocols
+def test_near_duplicates_of_a_seed_or_a_written_row_are_rejected_with_their_neighbour(protocol, tmp_path):
+    output, report = tmp_path / "generated.csv", tmp_path / "report.json"
+    with ChatServer(protocol, script=["near_duplicates"]) as server:
+        result = run(protocol, server.url, "--output", output, "--per-value", 2, "--styles", "standard",
+                     "--no-call-share", 0, "--no-judge", "--json", report, *FAST)
+    assert result.returncode == 0, result.stderr
+    assert server.judge_requests() == []  # --no-judge
+    assert pair_counts(output) == {call: 2 for call in PAIRS}
+    seed = max(fake_servers.request_fields(server.requests[0]["body"])["value_examples"], key=len)
+    assert seed == "Read me all my ride numbers: speed, distance, the lot"  # a bundled seed of get_ride_status:all
+    first = json.loads(report.read_text())["quality"]["get_ride_status:all"]
+    kept = read_rows(output)[0][1]["user_message"]
+    similar = [row.pop("similarity") for row in first["near_duplicate_examples"]]
+    assert first["near_duplicate_examples"] == [{"message": f"{seed} now", "nearest": seed},
+                                                {"message": f"{kept} please", "nearest": kept}]
+    assert all(0.75 < score < 1 for score in similar)
+    assert (first["generated"], first["near_duplicates"], first["kept"]) == (4, 2, 2)
+    assert "rejected candidates: near_duplicate 2\n" in result.stdout
+    assert "(no judge, --max-similarity 0.75)" in result.stdout
+    # --max-similarity 1 turns the check off: the first two candidates of the same reply are written.
+    with ChatServer(protocol, script=["near_duplicates"]) as server:
+        again = run(protocol, server.url, "--output", tmp_path / "off.csv", "--per-value", 2, "--styles", "standard",
+                    "--no-call-share", 0, "--no-judge", "--max-similarity", 1, *FAST)
+    assert again.returncode == 0, again.stderr
+    assert [row["user_message"] for _, row in read_rows(tmp_path / "off.csv")][:2] == [f"{seed} now", kept]
+    assert "rejected candidates: none" in again.stdout
+
+
+@pytest.mark.parametrize("first, second, near", [
+    ("speed report", "Report speed", True), ("How's the time going?", "How is the time going?", True),
+    ("Could you tell me about the upcoming section?", "Can you tell me about the upcoming section?", True),
+    ("How long have I been cycling?", "How long have I been riding?", False),
+    ("What's the terrain like in the next 5km?", "What's the road like in the next 10km?", False),
+    ("gracias", "genial, gracias", False),
+])
+def test_similarity_at_the_default_threshold(first, second, near):
+    score = _generation.similarity(_generation.char_ngrams(first), _generation.char_ngrams(second))
+    assert (score > _generation.DEFAULT_MAX_SIMILARITY) is near
+
+
+def test_near_duplicates_are_looked_up_within_one_label():
+    speed, time_ = (_data.Call.make("get_ride_status", {"query": value}) for value in ("speed", "time"))
+    near = _generation.NearDuplicates()
+    near.add(speed, "what's my speed right now")
+    near.add(None, "thanks a lot")
+    assert near.nearest(speed, "what is my speed right now")[1] == "what's my speed right now"
+    assert near.nearest(time_, "what's my speed right now") == (0.0, None)  # another label: a minimal pair
+    assert near.nearest(None, "thanks a lot!")[0] == 1.0
+
+
+def test_values_named_at_the_end_are_read_otherwise_well_above_the_runs_share():
+    def quality(kept, instead):
+        return _generation.Quality(generated=kept + sum(instead.values()), judge_rejected=Counter(instead), kept=kept)
+
+    wind = "get_weather_forecast:wind"
+    counts = {str(call): quality(4, {"get_ride_status:all": 1}) for call in PAIRS[1:21]}  # 20% each
+    # 29%: not twice the run's share (27 of 116 judged, 23%)
+    counts["(no call) other_apps"] = quality(5, {"get_ride_status:all": 2})
+    counts["get_route_alternatives:sheltered"] = quality(4, {wind: 4, "get_route_alternatives:paved": 1})
+    assert _generation.disagreements(counts) == [
+        f"get_route_alternatives:sheltered (5 of 9 judged; read as {wind} 4, get_route_alternatives:paved 1)"]
+    counts["get_route_alternatives:sheltered"] = quality(40, {wind: 1})  # one is not often
+    assert _generation.disagreements(counts) == []
+
+@pytest.mark.parametrize("value", ["0", "1.5"])
+def test_max_similarity_out_of_range_is_one_line(tmp_path, value):
+    result = run("ollama", "http://127.0.0.1:9", "--output", tmp_path / "out.csv", "--max-similarity", value, *FAST)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"error: --max-similarity must be above 0 and at most 1, got {float(value)}"]
 
 
 @pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")

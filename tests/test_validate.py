@@ -198,3 +198,64 @@ def test_suspect_rows_are_warned_with_lines_and_dropped_on_request(run_script, t
     assert "(2 suspect rows left out)" in result.stdout
     result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--output", tmp_path / "all.csv")
     assert len(list(csv.DictReader(open(tmp_path / "all.csv", encoding="utf-8")))) == 6
+
+
+JUDGE_ENV = {"HF_TOKEN": "hf_test_token_never_printed", "HF_HUB_OFFLINE": "0", "NO_PROXY": "127.0.0.1,localhost"}
+
+
+def test_judge_model_lists_the_rows_it_reads_otherwise_with_their_lines(run_script, tmp_path):
+    from fake_servers import ChatServer
+    truth = [*GOOD,  # lines 2-4
+             ("How far have I gone?", "get_ride_status", {"query": "distance"}),
+             ("any rain later on the route?", "get_weather_forecast", {"query": "ahead"}),
+             ("find me a quieter way", "get_route_alternatives", {"query": "avoid_main_roads"}),
+             ("thanks!", None, None),
+             ("where can I get a coffee", "find_nearby_poi", {"query": "cafe"})]  # lines 5-9
+    planted = {5: ("get_ride_status", {"query": "speed"}),  # distance labelled speed
+               7: ("get_route_alternatives", {"query": "flatter"}),
+               8: ("find_nearby_poi", {"query": "water"})}  # a no-call row labelled water
+    rows = []
+    for line, (message, name, args) in enumerate(truth, 2):
+        name, args = planted.get(line, (name, args))
+        rows.append([message, call_json(name, args) if name else "[]"])
+    rows.append(rows[3])  # line 10: line 5 again, asked about once
+    dataset = write_csv(tmp_path / "d.csv", rows)
+    labels = {message: f"{name}:{args['query']}" if name else "none" for message, name, args in truth}
+    with ChatServer("openai", labels=labels) as server:
+        result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--min-per-value", 0,
+                            "--judge-model", "judge-x", "--base-url", server.url, "--json", tmp_path / "r.json",
+                            "--retry-delay", "0.01", env=JUDGE_ENV)
+    assert result.returncode == 0, result.stderr  # listed, not errors
+    assert [request["body"]["model"] for request in server.requests] == ["judge-x"] * len(truth)
+    assert "judge-x: 9 rows read blind, 4 read otherwise (44.4%)" in result.stdout
+    listed = result.stdout.split("read otherwise (44.4%)\n")[1].splitlines()
+    assert listed == [
+        f"  {dataset} line 5: labelled get_ride_status:speed, the judge reads get_ride_status:distance "
+        "('How far have I gone?')",
+        f"  {dataset} line 7: labelled get_route_alternatives:flatter, the judge reads "
+        "get_route_alternatives:avoid_main_roads ('find me a quieter way')",
+        f"  {dataset} line 8: labelled find_nearby_poi:water, the judge reads (no call) ('thanks!')",
+        f"  {dataset} line 10: labelled get_ride_status:speed, the judge reads get_ride_status:distance "
+        "('How far have I gone?')"]
+    judged = json.loads((tmp_path / "r.json").read_text())["judge"]
+    assert [row["line"] for row in judged["disagreements"]] == [f"{dataset} line {line}" for line in (5, 7, 8, 10)]
+    assert (judged["rows"], judged["requests"]) == (9, 8)
+    # Without --judge-model no server is asked and the report has no judge.
+    offline = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--min-per-value", 0,
+                         "--json", tmp_path / "offline.json")
+    assert offline.returncode == 0 and "judge" not in json.loads((tmp_path / "offline.json").read_text())
+    assert "read blind" not in offline.stdout
+
+
+def test_judge_model_that_fails_is_one_line(run_script, tmp_path):
+    from fake_servers import ChatServer
+    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD])
+    with ChatServer("openai", judge_script=[("status", 500)] * 3) as server:
+        result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--judge-model", "judge-x",
+                            "--base-url", server.url, "--max-failures", 2, "--retry-delay", "0.01", env=JUDGE_ENV)
+    assert result.returncode == 2 and len(server.requests) == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: --judge-model judge-x: stopped after 2 failures (--max-failures); last: judge: server error (HTTP 500)")
+    alone = run_script("validate_functiongemma_dataset.py", "--base-url", "http://127.0.0.1:9/v1")
+    assert alone.returncode == 2
+    assert alone.stderr.strip().splitlines() == ["error: --base-url needs --judge-model (see --help)"]
