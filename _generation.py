@@ -19,6 +19,11 @@ on the next run. The dataset format has no style column, so a re-run counts the 
 order the slots are filled in. Totals per label are therefore exact; the style mix is exact too
 unless an earlier run gave up on a slot part way (the next slots of that label then absorb its share).
 
+Forms: kept rows are written alternately spoken (lower case, no punctuation, as a speech
+recogniser returns them) and typed (capitalised, ending in ? or .), label by label, call and
+no-call rows alike (the judge and the near-duplicate check see the row as written): whatever form the model writes in, the data cannot teach the router that a
+form goes with a label (the validator's surface-shortcut warning).
+
 Checking: a candidate that parses, is no chatter, is short enough and is no normalised duplicate
 must also not be a near duplicate (character 3-gram Jaccard similarity above --max-similarity) of
 a seed or a written row of the same label; then, unless --no-judge, a judge model reads it blind
@@ -42,11 +47,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from _renderings import render
 from _cli import DataError, add_json_argument, add_tools_argument, hf_token, output_file, write_json_report
 from _data import (NO_CALL_LABEL, Call, control_token_problem, decode_text, load_examples, load_tools,
                    normalise_message, parse_row, read_csv_rows, read_local_bytes, routing_argument, routing_label,
                    suspect_reason, tool_calls_json, tools_by_name)
 
+WRITTEN_FORMS = ("spoken", "typed")  # a label's kept rows alternate between them
 STYLES = {
     "standard": "a plain, natural request or question in English, the way most riders would say it",
     "terse": "a terse voice command in English, one to four words, as if spoken mid-effort",
@@ -818,7 +825,7 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                         rejected[reason] += 1
                         counts.failed_checks += 1
                         continue
-                    message = candidate.strip()
+                    message = render(candidate.strip(), WRITTEN_FORMS[len(earlier) % len(WRITTEN_FORMS)])
                     reason = checks.verdict(message, slot, tools, budget, counts)
                     if reason:
                         rejected[reason] += 1

@@ -2644,8 +2644,8 @@ AUGMENT_NUMBERS_SHARE = 0.5  # of the variants whose message holds a number
 SPANISH_MARKERS = re.compile(r"[¿¡ñáéíóú]")
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis", "una",
                  "un", "sin", "con", "cerca", "ruta", "quiero", "tengo", "necesito", "llevo", "agua", "voy",
-                 "velocidad", "viento", "comida", "solo", "ahora", "cómo", "dónde", "cuánto", "está", "es", "y",
-                 "oye", "dime", "busca", "algún", "alguna", "me", "te", "se", "lo", "yo", "muy", "más", "pues"}
+                 "velocidad", "viento", "comida", "ahora", "cómo", "dónde", "cuánto", "está", "es", "y",
+                 "oye", "dime", "busca", "algún", "alguna", "te", "se", "yo", "muy", "más", "pues"}
 FILLERS = {"en": ("uh", "um", "hey copilot", "ok so", "so", "hey", "right", "er"),
            "es": ("eh", "oye", "oye copiloto", "vale", "pues", "a ver", "mmm")}
 # Words a recogniser or a rider puts before the request itself (the validator's filler share).

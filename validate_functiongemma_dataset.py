@@ -2144,8 +2144,8 @@ AUGMENT_NUMBERS_SHARE = 0.5  # of the variants whose message holds a number
 SPANISH_MARKERS = re.compile(r"[¿¡ñáéíóú]")
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis", "una",
                  "un", "sin", "con", "cerca", "ruta", "quiero", "tengo", "necesito", "llevo", "agua", "voy",
-                 "velocidad", "viento", "comida", "solo", "ahora", "cómo", "dónde", "cuánto", "está", "es", "y",
-                 "oye", "dime", "busca", "algún", "alguna", "me", "te", "se", "lo", "yo", "muy", "más", "pues"}
+                 "velocidad", "viento", "comida", "ahora", "cómo", "dónde", "cuánto", "está", "es", "y",
+                 "oye", "dime", "busca", "algún", "alguna", "te", "se", "yo", "muy", "más", "pues"}
 FILLERS = {"en": ("uh", "um", "hey copilot", "ok so", "so", "hey", "right", "er"),
            "es": ("eh", "oye", "oye copiloto", "vale", "pues", "a ver", "mmm")}
 # Words a recogniser or a rider puts before the request itself (the validator's filler share).
@@ -2748,6 +2748,11 @@ on the next run. The dataset format has no style column, so a re-run counts the 
 order the slots are filled in. Totals per label are therefore exact; the style mix is exact too
 unless an earlier run gave up on a slot part way (the next slots of that label then absorb its share).
 
+Forms: kept rows are written alternately spoken (lower case, no punctuation, as a speech
+recogniser returns them) and typed (capitalised, ending in ? or .), label by label, call and
+no-call rows alike (the judge and the near-duplicate check see the row as written): whatever form the model writes in, the data cannot teach the router that a
+form goes with a label (the validator's surface-shortcut warning).
+
 Checking: a candidate that parses, is no chatter, is short enough and is no normalised duplicate
 must also not be a near duplicate (character 3-gram Jaccard similarity above --max-similarity) of
 a seed or a written row of the same label; then, unless --no-judge, a judge model reads it blind
@@ -2772,6 +2777,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
+WRITTEN_FORMS = ("spoken", "typed")  # a label's kept rows alternate between them
 STYLES = {
     "standard": "a plain, natural request or question in English, the way most riders would say it",
     "terse": "a terse voice command in English, one to four words, as if spoken mid-effort",
@@ -3543,7 +3549,7 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                         rejected[reason] += 1
                         counts.failed_checks += 1
                         continue
-                    message = candidate.strip()
+                    message = render(candidate.strip(), WRITTEN_FORMS[len(earlier) % len(WRITTEN_FORMS)])
                     reason = checks.verdict(message, slot, tools, budget, counts)
                     if reason:
                         rejected[reason] += 1

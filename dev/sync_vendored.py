@@ -29,8 +29,8 @@ SCRIPTS = {
     "evaluate_functiongemma.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference",
                                   "_constrained"],
     "export_litertlm.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference", "_constrained"],
-    "generate_dataset.py": ["_cli", "_bundled", "_data", "_generation"],
-    "generate_dataset-local-ollama.py": ["_cli", "_bundled", "_data", "_generation"],
+    "generate_dataset.py": ["_cli", "_bundled", "_data", "_renderings", "_generation"],
+    "generate_dataset-local-ollama.py": ["_cli", "_bundled", "_data", "_renderings", "_generation"],
 }
 BEGIN, END = "# --- begin {}.py", "# --- end {}.py ---"
 BANNER = " (vendored copy; edit {0}.py, then run python dev/sync_vendored.py) ---"

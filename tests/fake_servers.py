@@ -32,6 +32,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import _data
+
 META_CANDIDATES = ["Here are 3 messages for you:", "1. speed please", "As an AI, I would say this",
                    "", '""', "x" * 300, "first line\nsecond line"]
 
@@ -98,7 +100,8 @@ class ChatServer:
         self.judge = judge
         self.judge_script = list(judge_script)
         self.judge_delay = judge_delay
-        self.labels = dict(labels or {})  # message -> "tool:value" or "none"
+        # normalised message -> "tool:value" or "none": a judge reads the meaning, whatever the casing
+        self.labels = {_data.normalise_message(message): label for message, label in (labels or {}).items()}
         self.judge_count = itertools.count()
         self.judged = []  # (message, answer) of each answered judge request
         self.requests = []  # {"path", "headers", "body", "judge"} in arrival order
@@ -141,7 +144,7 @@ class ChatServer:
         assert behaviour == "good", behaviour
         with self.lock:
             index = next(self.judge_count)
-            answer = self.judge(fields["message"], self.labels.get(fields["message"]), fields["labels"], index)
+            answer = self.judge(fields["message"], self.labels.get(_data.normalise_message(fields["message"])), fields["labels"], index)
             self.judged.append((fields["message"], answer))
         return json.dumps({"label": answer})
 
@@ -155,7 +158,7 @@ class ChatServer:
                 messages = [f"Just chatting, nothing to look up, {fields['style']} take {number} {nonce(number)}"
                             for number in numbers]
             with self.lock:
-                self.labels.update((message, "none") for message in messages)
+                self.labels.update((_data.normalise_message(message), "none") for message in messages)
             return messages
         words = fields["value"].replace("_", " ")
         if fields["style"] == "spanish":
@@ -164,7 +167,8 @@ class ChatServer:
             messages = [f"Could you check {words} for me, {fields['style']} take {number} {nonce(number)}"
                         for number in numbers]
         with self.lock:
-            self.labels.update((message, f"{fields['function']}:{fields['value']}") for message in messages)
+            self.labels.update((_data.normalise_message(message), f"{fields['function']}:{fields['value']}")
+                               for message in messages)
         return messages
 
     def content(self, behaviour, fields: dict) -> str:

@@ -19,6 +19,7 @@ import pytest
 
 import _data
 import _generation
+import _renderings
 import fake_servers
 from fake_servers import ChatServer
 
@@ -83,13 +84,21 @@ def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, ru
     assert validated.returncode == 0, validated.stderr
     report_json = json.loads((tmp_path / "report.json").read_text())
     assert report_json["errors"] == [] and report_json["uncovered_values"] == {}
-    assert report_json["no_call_rows"] == NO_CALL_ROWS and not any("no-call" in w for w in report_json["warnings"])
+    assert report_json["no_call_rows"] == NO_CALL_ROWS and not any("no-call" in w for w in report_json["warnings"]), report_json["warnings"]
     # One request per (tool, value, style) and per no-call style, each with a JSON schema for the reply.
     assert len(server.generation_requests()) == len(PAIRS) * styles + len(_generation.NO_CALL_STYLES)
     # The judge (on by default, the generator's model) read every written row, one request each, and
     # nothing else: the judge agrees, and the extra candidates are never looked at.
     rows = [row["user_message"] for _, row in read_rows(output)]
     assert [message for message, _ in server.judged] == rows
+    # Each label's rows alternate spoken and typed: no form goes with a label, calls and no-calls alike.
+    forms = {}
+    for _, row in read_rows(output):
+        message = row["user_message"]
+        form = "spoken" if message == _renderings.spoken(message) else "typed" if message == _renderings.typed(message) else None
+        forms.setdefault(row["tool_calls"], Counter())[form] += 1
+    assert all(set(counts) == {"spoken", "typed"} and abs(counts["spoken"] - counts["typed"]) <= 1
+               for counts in forms.values()), forms
     assert {request["body"]["model"] for request in server.requests} == {
         {"openai": "meta-llama/Llama-3.3-70B-Instruct", "ollama": "qwen2.5:7b"}[protocol]}
     # Blind: every judge prompt is the same but for its message line, and shows no intended label.
@@ -392,8 +401,11 @@ def test_a_judge_that_disagrees_keeps_only_agreed_rows_and_reports_each_value(pr
     assert result.returncode == 0, result.stderr
     assert pair_counts(output) == full_plan(per_style=1, no_call=7)  # 29 call rows, 7 no-call rows
     # 36 kept and every 4th of the judged rejected: 47 judged (the 47th is kept), 11 rejected.
-    agreed = [message for message, answer in server.judged if answer == server.labels[message]]
-    rejected = [(message, answer) for message, answer in server.judged if answer != server.labels[message]]
+    def meant(message: str) -> str:
+        return server.labels[_data.normalise_message(message)]
+
+    agreed = [message for message, answer in server.judged if answer == meant(message)]
+    rejected = [(message, answer) for message, answer in server.judged if answer != meant(message)]
     assert (len(server.judged), len(rejected)) == (47, 11)
     assert [row["user_message"] for _, row in read_rows(output)] == agreed  # only agreed rows, in judging order
     assert {request["body"]["model"] for request in server.judge_requests()} == {"judge-model-x"}
@@ -401,7 +413,7 @@ def test_a_judge_that_disagrees_keeps_only_agreed_rows_and_reports_each_value(pr
     # Per label: what the judge read instead, as the server answered it.
     expected = {}
     for message, answer in rejected:
-        label = server.labels[message]
+        label = meant(message)
         expected.setdefault(label, Counter())[answer if answer != "none" else "(no call)"] += 1
     quality = json.loads(report.read_text())["quality"]
     got = {}
