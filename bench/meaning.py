@@ -1,0 +1,102 @@
+"""Robust accuracy of trained models on the rows they held out and on the two probe sets.
+
+    uv run python bench/meaning.py --model before=runs/old --model after=runs/new
+
+For every model and every row set (the model's own heldout.csv, bench/out-of-scope.csv,
+bench/spoken-in-scope.csv; see bench/probes.md) it runs evaluate_functiongemma.py in its own
+process with the default renderings (as written, spoken, typed), appends one JSON line per
+(model, rows) to bench/results/meaning.jsonl as soon as it is measured (the command, the rows'
+sha256, robust accuracy, accuracy, false-call and missed-call rates per rendering, the rows whose
+answer changes with the rendering alone), and prints the table. Pairs already recorded for the same
+model files and rows are skipped, so an interrupted run resumes.
+"""
+
+import argparse
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results" / "meaning.jsonl"
+PROBES = {"out-of-scope": ROOT / "bench" / "out-of-scope.csv", "spoken-in-scope": ROOT / "bench" / "spoken-in-scope.csv"}
+MODEL_FILES = ("adapter_model.safetensors", "model.safetensors", "training_config.json")
+
+
+def sha256(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def recorded() -> set[tuple[str, str]]:
+    if not RESULTS.exists():
+        return set()
+    lines = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
+    return {(line["model_sha256"], line["rows_sha256"]) for line in lines}
+
+
+def measure(label: str, model: Path, rows: str, rows_file: Path) -> dict:
+    command = [sys.executable, "evaluate_functiongemma.py", "--model", str(model)]
+    if rows != "heldout":
+        command += ["--dataset", str(rows_file.relative_to(ROOT)), "--split", "all"]
+    with tempfile.TemporaryDirectory() as folder:
+        report_path = Path(folder) / "report.json"
+        subprocess.run(command + ["--json", str(report_path)], cwd=ROOT, check=True)
+        report = json.loads(report_path.read_text())
+    return {
+        "model": label, "model_dir": model.name, "model_sha256": sha256(*(model / name for name in MODEL_FILES)),
+        "rows": rows, "rows_sha256": sha256(rows_file), "examples": report["examples"],
+        "call_rows": report["call_rows"], "no_call_rows": report["no_call_rows"],
+        "command": "uv run " + " ".join(command[1:]).replace(str(model), f"<{label}>"),
+        "robust_accuracy": report["robust_accuracy"], "rendering_sensitive_rows": report["rendering_sensitive_rows"],
+        "renderings": report["renderings"], "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def percent(value) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def print_table(lines: list[dict]) -> None:
+    print("| model | rows | robust | as written | spoken | typed | false calls (w/s/t) | missed calls (w/s/t) | flips |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for line in lines:
+        values = line["renderings"]
+        names = [name for name in ("as_written", "spoken", "typed") if name in values]
+        print(f"| {line['model']} | {line['rows']} ({line['examples']}) | **{percent(line['robust_accuracy'])}** | "
+              + " | ".join(percent(values[name]["combined_accuracy"]) for name in names) + " | "
+              + " / ".join(percent(values[name]["false_call_rate"]) for name in names) + " | "
+              + " / ".join(percent(values[name]["missed_call_rate"]) for name in names)
+              + f" | {line['rendering_sensitive_rows']} |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--model", action="append", required=True, metavar="LABEL=DIR",
+                        help="a training output directory, with the label the table gives it (repeat)")
+    args = parser.parse_args()
+    done = recorded()
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    for entry in args.model:
+        label, _, folder = entry.partition("=")
+        model = Path(folder).resolve()
+        for rows, rows_file in [("heldout", model / "heldout.csv"), *PROBES.items()]:
+            key = (sha256(*(model / name for name in MODEL_FILES)), sha256(rows_file))
+            if key in done:
+                print(f"{label} on {rows}: already recorded, skipped", file=sys.stderr)
+                continue
+            line = measure(label, model, rows, rows_file)
+            with RESULTS.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(line) + "\n")
+    print_table([json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
