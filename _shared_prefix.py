@@ -134,8 +134,11 @@ def shared_prefix_trainer_class(base=None):
             prefix_length = self.shared_prefix_for(model, inputs, return_outputs)
             if not prefix_length:
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
-            logits, targets = shared_prefix_logits(model, inputs["input_ids"], inputs["attention_mask"],
-                                                   inputs["labels"], prefix_length)
+            # The standard path autocasts inside the wrapped model's forward (bf16 mixed precision);
+            # this one calls the decoder and head directly, so it autocasts itself (a no-op in fp32).
+            with self.accelerator.autocast():
+                logits, targets = shared_prefix_logits(model, inputs["input_ids"], inputs["attention_mask"],
+                                                       inputs["labels"], prefix_length)
             # Normalised like SFTTrainer: summed token losses over all tokens of the optimizer step.
             num_tokens = targets.numel() if num_items_in_batch is None else num_items_in_batch
             loss = torch.nn.functional.cross_entropy(logits, targets, reduction="sum")

@@ -17,17 +17,22 @@
 # secrets = ["HF_TOKEN"]
 # timeout = "2h"
 # ///
-"""LoRA fine-tuning of FunctionGemma on tool-calling rows, in its native format.
+"""LoRA or full fine-tuning of FunctionGemma on tool-calling rows, in its native format.
 
 Usage:
     uv run train_functiongemma.py                                   # bundled seeds, quick check
     uv run train_functiongemma.py --dataset data.csv --dataset user/more-data --epochs 3 \\
         --output-dir runs/copilot [--output-repo user/functiongemma-copilot]
+    uv run train_functiongemma.py --method full --dataset data.csv --output-dir runs/copilot-full
     hf jobs uv run train_functiongemma.py -- --dataset user/data --output-repo user/model --epochs 3
 
 Each row becomes prompt -> completion rendered exactly as FunctionGemma sees them on the device
 (one <bos>, the tool declarations in the developer turn, the call closed by
-<start_function_response>); the loss covers the completion only (TRL SFTTrainer + PEFT LoRA).
+<start_function_response>); the loss covers the completion only (TRL SFTTrainer). --method lora
+(default) trains PEFT LoRA adapters on every linear projection, the base frozen; --method full
+trains every weight (the embeddings, tied to the output head, included; never resized) with its
+own defaults (lr 5e-5, 10% warmup: Google's FunctionGemma full fine-tunes use lr 1e-5 to 5e-5
+for 2 to 5 epochs), and writes a whole checkpoint that evaluation and export load like an adapter.
 A row no tool serves (tool_calls []) teaches the --no-call-reply prose answer closed by
 <end_of_turn>: no call, so the app does nothing. The reply is recorded in training_config.json.
 Several --dataset are merged and de-duplicated like the validator does; the shared, stratified
@@ -54,14 +59,17 @@ Checkpoints: one per epoch (or every --save-steps steps) in --output-dir, the la
 Ctrl-C (or SIGTERM) finishes the current step, saves a checkpoint and the adapter, and stops;
 --resume-from-checkpoint alone continues from the latest checkpoint in --output-dir, or, when
 there is none, from the one the --output-repo keeps in last-checkpoint/ (in a Hugging Face Job
-every checkpoint is pushed there, so a preempted Job resumes where it stopped).
+every checkpoint is pushed there, so a preempted Job resumes where it stopped). A --method full
+checkpoint holds the whole model and its AdamW state, which resuming needs: about 3 GB for the 270M
+model in fp32 (two kept: 6.5 GB), against a few MB for an adapter's.
 
-The output dir holds the LoRA adapter, tokenizer, training_config.json, metrics.json, the rows
-used (train.csv, validation.csv, heldout.csv), the tools (tools.json), split.json (the sources
-with a content hash each, seed, test fraction, a hash of every part) and a model card
-(README.md). --output-repo pushes them to a private repo (--public for a public one), without the
-row files unless --push-data; no uploaded file holds a local path. Evaluation and export read them
-back: given this directory they score exactly heldout.csv with these tools. In a Hugging Face Job
+The output dir holds the LoRA adapter (with --method full: the whole model), tokenizer,
+training_config.json, metrics.json, the rows used (train.csv, validation.csv, heldout.csv), the
+tools (tools.json), split.json (the sources with a content hash each, seed, test fraction, a hash
+of every part) and a model card (README.md). --output-repo pushes them to a private repo
+(--public for a public one), without the row files unless --push-data; no uploaded file holds a
+local path. Evaluation and export read them back: given this directory they score exactly
+heldout.csv with these tools. In a Hugging Face Job
 (JOB_ID set) without --output-repo the result goes to the private repo
 <your user>/functiongemma-cycling-copilot-<timestamp>, printed before training, since the Job's disk
 disappears with it.
@@ -99,7 +107,31 @@ DEFAULT_LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up
 # Only without the shared prefix: it runs the prefix once per batch, so dropout would give every row
 # of the batch the same mask there, and the loss would no longer be the per-row one.
 LORA_DROPOUT_WITHOUT_SHARED_PREFIX = 0.05
-WARMUP_FRACTION = 0.03
+# What each --method trains, and its settings when the user gives none (resolved in parse_args;
+# training_config.json and the card record them with METHOD_WHY).
+METHODS = ("lora", "full")
+METHOD_DEFAULTS = {
+    # A LoRA update starts at zero and stays low-rank: it takes the usual LoRA learning rate, about
+    # ten times a full fine-tune's, and a short warmup.
+    "lora": {"lr": 2e-4, "epochs": 3, "warmup": 0.03, "lora_r": 16, "lora_alpha": 32},
+    # Google's FunctionGemma recipes are full fine-tunes with completion-only loss at lr 1e-5 to
+    # 5e-5 for 2 to 5 epochs (the Mobile Actions notebook of the Gemma cookbook, the "Fine-tune
+    # FunctionGemma" guide): the top of that range, since our rows are few. 3 epochs, like LoRA, show
+    # every row once in each of augmentation's three renderings. Every pretrained weight moves from
+    # the first step, the 262k-row embedding (tied to the output head) included, while AdamW's
+    # moment estimates are still noisy: a longer warmup (10% of the steps) keeps those steps small.
+    "full": {"lr": 5e-5, "epochs": 3, "warmup": 0.1},
+}
+METHOD_WHY = {
+    "lora": ("LoRA adapters on every linear projection, the base model frozen: a few MB to store and push; "
+             "lr 2e-4 (a LoRA update starts at zero and stays low-rank, so it takes about ten times a full "
+             "fine-tune's lr), 3% warmup, 3 epochs (every row seen once in each of the three renderings)."),
+    "full": ("Every weight trained, the embeddings (tied to the output head, never resized) included: "
+             "lr 5e-5 with 10% warmup and 3 epochs, from Google's FunctionGemma full fine-tunes (lr 1e-5 to "
+             "5e-5, 2 to 5 epochs, loss on the answer only); the warmup keeps the first AdamW steps, which "
+             "move every pretrained weight, small; 3 epochs show every row once in each of the three renderings."),
+}
+LORA_FLAGS = ("lora_r", "lora_alpha", "lora_dropout", "lora_targets")
 # The per-epoch eval loss needs only a small slice of the training part: enough rows to see
 # over-fitting, few enough to cost seconds per epoch.
 VALIDATION_FRACTION = 0.05
@@ -109,11 +141,22 @@ HUB_CHECKPOINT = "last-checkpoint"  # the repo folder holding a Job's latest che
 ROW_FILES = ("train.csv", "validation.csv", "heldout.csv")
 # What goes to the Hub, by name (anything else in --output-dir stays local, e.g. training_args.bin,
 # the pickled TrainingArguments with local paths). Checkpoints add the trainer's resume state.
-RESULT_FILES = ("adapter_model.safetensors", "adapter_config.json", "tokenizer.json", "tokenizer.model",
+# The model's own files by --method: an adapter, or a whole checkpoint (config and weights).
+MODEL_FILES = {"lora": ("adapter_model.safetensors", "adapter_config.json"),
+               "full": ("model.safetensors", "config.json", "generation_config.json")}
+RESULT_FILES = (*MODEL_FILES["lora"], *MODEL_FILES["full"], "tokenizer.json", "tokenizer.model",
                 "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "chat_template.jinja",
                 "training_config.json", "metrics.json", "split.json", "tools.json", "README.md")
-CHECKPOINT_FILES = ("adapter_model.safetensors", "adapter_config.json", "optimizer.pt", "scheduler.pt",
+CHECKPOINT_FILES = (*MODEL_FILES["lora"], *MODEL_FILES["full"], "optimizer.pt", "scheduler.pt",
                     "scaler.pt", "rng_state.pth", "trainer_state.json")
+
+
+def method_default(name: str) -> str:
+    """A setting's default per --method, for --help: "default 2e-4 with --method lora, 5e-5 with full"."""
+    def shown(value) -> str:
+        return f"{value:.0e}".replace("e-0", "e-") if 0 < value < 1e-3 else f"{value:g}"
+    lora, full = (shown(METHOD_DEFAULTS[method][name]) for method in ("lora", "full"))
+    return f"default {lora} with either --method" if lora == full else f"default {lora} with --method lora, {full} with full"
 
 
 def build_parser():
@@ -128,19 +171,28 @@ def build_parser():
                            "(default %(default)r)")
     model = parser.add_argument_group("model")
     model.add_argument("--model", default=DEFAULT_MODEL, help=f"base model id or dir (default {DEFAULT_MODEL})")
-    model.add_argument("--lora-r", type=int, default=16, metavar="N", help="LoRA rank (default 16)")
-    model.add_argument("--lora-alpha", type=int, default=32, metavar="N", help="LoRA alpha (default 32)")
+    model.add_argument("--method", choices=METHODS, default="lora",
+                       help="lora: train LoRA adapters on every linear projection, the base frozen (default); "
+                            "full: train every weight, the embeddings (tied to the output head) included, and save "
+                            "the whole model; --lr, --epochs and --warmup then default to Google's full fine-tune "
+                            "recipes")
+    lora = METHOD_DEFAULTS["lora"]
+    model.add_argument("--lora-r", type=int, metavar="N", help=f"LoRA rank (default {lora['lora_r']}; lora only)")
+    model.add_argument("--lora-alpha", type=int, metavar="N", help=f"LoRA alpha (default {lora['lora_alpha']}; lora only)")
     model.add_argument("--lora-dropout", type=float,
                        help=f"LoRA dropout (default 0; {LORA_DROPOUT_WITHOUT_SHARED_PREFIX} with --no-shared-prefix, "
                             "the only mode that allows dropout: the shared prefix runs once for all rows of a "
-                            "batch, which would then share one dropout mask)")
-    model.add_argument("--lora-targets", nargs="+", default=DEFAULT_LORA_TARGETS, metavar="MODULE",
-                       help="modules to adapt (default: all linear projections)")
+                            "batch, which would then share one dropout mask; lora only)")
+    model.add_argument("--lora-targets", nargs="+", metavar="MODULE",
+                       help="modules to adapt (default: all linear projections; lora only)")
     model.add_argument("--allow-template-mismatch", action="store_true",
                        help="train even if the tokenizer's chat template renders differently from this toolkit")
     training = parser.add_argument_group("training")
-    training.add_argument("--epochs", type=float, default=3, metavar="N", help="epochs (default 3)")
-    training.add_argument("--lr", type=float, default=2e-4, help="learning rate (default 2e-4)")
+    training.add_argument("--epochs", type=float, metavar="N", help=f"epochs ({method_default('epochs')})")
+    training.add_argument("--lr", type=float, help=f"learning rate ({method_default('lr')})")
+    training.add_argument("--warmup", type=float, metavar="FRACTION",
+                          help=f"share of the optimizer steps over which the learning rate rises from 0 "
+                               f"({method_default('warmup')})")
     training.add_argument("--batch-size", type=int, default=8, metavar="N", help="rows per device batch (default 8)")
     training.add_argument("--gradient-accumulation-steps", type=int, default=1, metavar="N",
                           help="batches per optimizer step (default 1)")
@@ -161,9 +213,11 @@ def build_parser():
                           help="skip the per-epoch validation loss and the held-out generation at the end")
     training.add_argument("--trackio-project", metavar="NAME", help="log the run to this trackio project (needs trackio)")
     output = parser.add_argument_group("output")
-    output.add_argument("--output-dir", default="outputs/functiongemma-lora", metavar="DIR",
-                        help="folder everything is written to (default %(default)s)")
-    output.add_argument("--output-repo", metavar="REPO", help="Hub model repo to push the adapter, metrics and card to")
+    output.add_argument("--output-dir", metavar="DIR",
+                        help="folder everything is written to (default outputs/functiongemma-lora, "
+                             "outputs/functiongemma-full with --method full)")
+    output.add_argument("--output-repo", metavar="REPO",
+                        help="Hub model repo to push the adapter (or full model), metrics and card to")
     add_public_argument(output)
     output.add_argument("--push-data", action="store_true",
                         help="also upload the row files (train.csv, validation.csv, heldout.csv; default: kept local)")
@@ -174,18 +228,32 @@ def build_parser():
 def parse_args(argv) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
+    given = [f"--{name.replace('_', '-')}" for name in LORA_FLAGS if getattr(args, name) is not None]
+    if args.method != "lora" and given:
+        parser.error(f"{', '.join(given)}: LoRA settings, but --method {args.method} trains every weight "
+                     "(drop them, or use --method lora)")
+    args.defaults = [name for name in ("lr", "epochs", "warmup", "lora_r", "lora_alpha")
+                     if getattr(args, name) is None and name in METHOD_DEFAULTS[args.method]]
+    for name in args.defaults:
+        setattr(args, name, METHOD_DEFAULTS[args.method][name])
     for name in ("epochs", "lr", "batch_size", "gradient_accumulation_steps", "lora_r", "lora_alpha"):
-        if getattr(args, name) <= 0:
+        if getattr(args, name) is not None and getattr(args, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")
+    if not 0 <= args.warmup < 1:
+        parser.error("--warmup must be in [0, 1)")
     if args.max_length is not None and args.max_length <= 0:
         parser.error("--max-length must be positive")
-    if args.lora_dropout is None:
-        args.lora_dropout = 0.0 if args.shared_prefix else LORA_DROPOUT_WITHOUT_SHARED_PREFIX
-    if not 0 <= args.lora_dropout < 1:
-        parser.error("--lora-dropout must be in [0, 1)")
-    if args.lora_dropout and args.shared_prefix:
-        parser.error("--lora-dropout above 0 needs --no-shared-prefix: the shared prefix is computed once "
-                     "per batch, so every row would get the same dropout mask on it")
+    if args.output_dir is None:
+        args.output_dir = f"outputs/functiongemma-{args.method}"
+    if args.method == "lora":
+        args.lora_targets = args.lora_targets or list(DEFAULT_LORA_TARGETS)
+        if args.lora_dropout is None:
+            args.lora_dropout = 0.0 if args.shared_prefix else LORA_DROPOUT_WITHOUT_SHARED_PREFIX
+        if not 0 <= args.lora_dropout < 1:
+            parser.error("--lora-dropout must be in [0, 1)")
+        if args.lora_dropout and args.shared_prefix:
+            parser.error("--lora-dropout above 0 needs --no-shared-prefix: the shared prefix is computed once "
+                         "per batch, so every row would get the same dropout mask on it")
     if isinstance(args.resume_from_checkpoint, str) and not os.path.isdir(args.resume_from_checkpoint):
         parser.error(f"--resume-from-checkpoint {args.resume_from_checkpoint}: no such directory")
     args.no_call_reply = check_no_call_reply(args.no_call_reply)
@@ -453,14 +521,20 @@ def hub_files(folder: str, names, base_model: str, prefix: str = "") -> dict:
     return files
 
 
-def checkpoint_pusher(repo: str, private: bool, base_model: str):
+def method_files(names, method: str) -> list[str]:
+    """`names` without the other method's model files (a folder reused across methods may hold them)."""
+    other = {name for key, files in MODEL_FILES.items() if key != method for name in files}
+    return [name for name in names if name not in other]
+
+
+def checkpoint_pusher(repo: str, private: bool, base_model: str, method: str = "lora"):
     """In a Job every checkpoint also replaces the repo's last-checkpoint/: a preempted Job resumes from it."""
     from transformers import TrainerCallback
 
     class PushCheckpoint(TrainerCallback):
         def on_save(self, args, state, control, **kwargs):
             folder = os.path.join(args.output_dir, f"checkpoint-{state.global_step}")
-            files = hub_files(folder, CHECKPOINT_FILES, base_model, prefix=f"{HUB_CHECKPOINT}/")
+            files = hub_files(folder, method_files(CHECKPOINT_FILES, method), base_model, prefix=f"{HUB_CHECKPOINT}/")
             try:
                 push_to_hub(files, repo, f"train_functiongemma.py: checkpoint at step {state.global_step}",
                             private=private, replace=HUB_CHECKPOINT)
@@ -510,27 +584,29 @@ def build_trainer(args, model, tokenizer, datasets: dict, max_length: int, preci
         num_train_epochs=args.epochs,
         max_steps=args.max_steps,
         learning_rate=args.lr,
-        warmup_steps=WARMUP_FRACTION,
+        warmup_steps=args.warmup,  # below 1: a share of the steps
         per_device_train_batch_size=args.batch_size,
         per_device_eval_batch_size=args.batch_size,
         gradient_accumulation_steps=args.gradient_accumulation_steps,
         max_length=max_length,
         completion_only_loss=True,
-        bf16=precision == torch.bfloat16,
+        bf16=precision == torch.bfloat16,  # autocast: a full fine-tune keeps fp32 weights and AdamW state
         fp16=False,  # Gemma 3 is unstable in fp16: GPUs without bf16 train in fp32
         gradient_checkpointing=False,
         eval_strategy="epoch" if evaluating else "no",
         prediction_loss_only=True,
         **({"save_strategy": "steps", "save_steps": args.save_steps} if args.save_steps else {"save_strategy": "epoch"}),
         save_total_limit=2,  # the newest may be cut short by a kill; the one before it is whole
+        # (--method full: ~3 GB each for 270M in fp32, the AdamW state included, which resuming needs)
         logging_steps=10,
         logging_first_step=True,
         seed=args.seed,
         **({"report_to": "trackio", "project": args.trackio_project} if args.trackio_project
            else {"report_to": "none"}),
     )
-    lora = LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-                      target_modules=args.lora_targets, task_type="CAUSAL_LM")
+    # full: no PEFT, every parameter of the model as loaded trains (the tied embedding once)
+    lora = (LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
+                       target_modules=args.lora_targets, task_type="CAUSAL_LM") if args.method == "lora" else None)
     trainer_class = completion_only_trainer()
     if args.shared_prefix:  # every row starts with the same tool declarations: compute them once per batch
         trainer_class = shared_prefix_trainer_class(trainer_class)
@@ -565,8 +641,11 @@ def model_card(args, config: dict, metrics: dict, uploaded: list[str]):
                                   ("false_call_rate", "false-call rate (no-call rows answered with a call)"))
                if heldout[key] is not None] if heldout else None
     local_base = os.path.isdir(args.model)
-    data = ModelCardData(base_model=None if local_base else base, library_name="peft",
-                         pipeline_tag="text-generation", tags=["functiongemma", "lora", "sft", "trl", "tool-calling"],
+    lora = config["method"] == "lora"
+    # an adapter is a PEFT model; a full fine-tune is a plain transformers checkpoint
+    data = ModelCardData(base_model=None if local_base else base, library_name="peft" if lora else "transformers",
+                         pipeline_tag="text-generation",
+                         tags=["functiongemma", *(["lora"] if lora else []), "sft", "trl", "tool-calling"],
                          datasets=hub_datasets or None, model_name=name, eval_results=results)
     rows = config["rows"]
     base_link = f"the local checkpoint `{base}`" if local_base else f"[{base}](https://huggingface.co/{base})"
@@ -576,9 +655,9 @@ def model_card(args, config: dict, metrics: dict, uploaded: list[str]):
                  "`heldout.csv`).")
     lines = [
         f"# {name}", "",
-        f"A LoRA adapter for {base_link} that routes requests to "
-        "one of the tools below, trained in FunctionGemma's native format with completion-only loss "
-        "(TRL SFTTrainer + PEFT).", "",
+        (f"A LoRA adapter for {base_link}" if lora else f"A full fine-tune (every weight trained) of {base_link}")
+        + " that routes requests to one of the tools below, trained in FunctionGemma's native format with "
+        "completion-only loss (TRL SFTTrainer" + (" + PEFT)." if lora else ")."), "",
         "## Data", "",
         "Merged and de-duplicated sources: " + ", ".join(f"`{source}`" for source in datasets_used) + ".", "",
         f"{rows['train']} training rows, {rows['validation']} validation rows (eval loss per epoch), "
@@ -593,6 +672,10 @@ def model_card(args, config: dict, metrics: dict, uploaded: list[str]):
          if config["no_call_rows"]["train"] else
          "No training row was a request no tool serves (`tool_calls` `[]`): expect a tool call for every input."), "",
         "## Training", "",
+        f"Method `{config['method']}` (`--method`): {config['method_why']}"
+        + (f" Defaults of the method used here: {', '.join(config['method_defaults'])}; the rest was set on the "
+           "command line." if config["method_defaults"] else " Every one of these settings was set on the command line."),
+        "",
         (f"Augmentation: every training row was seen once per epoch in turn as "
          f"{', '.join(config['augmentation']['renderings'])} (spoken: lower case, no punctuation; typed: "
          f"capitalised, ending in ? or .), {config['augmentation']['filler_share']:.0%} of the spoken and typed "
@@ -601,8 +684,9 @@ def model_card(args, config: dict, metrics: dict, uploaded: list[str]):
          "No augmentation (`--no-augment`): the rows were trained on only as written."), "",
         "| setting | value |", "|---|---|",
     ]
-    for key in ("epochs", "lr", "batch_size", "gradient_accumulation_steps", "max_steps", "lora_r",
-                "lora_alpha", "lora_dropout", "lora_targets", "max_length", "precision", "seed", "no_call_reply"):
+    for key in ("method", "epochs", "lr", "warmup", "batch_size", "gradient_accumulation_steps", "max_steps",
+                *(("lora_r", "lora_alpha", "lora_dropout", "lora_targets") if lora else ()), "max_length",
+                "precision", "seed", "no_call_reply"):
         value = config[key]
         lines.append(f"| {key} | {', '.join(value) if isinstance(value, list) else value} |")
     train_metrics = metrics.get("train", {})
@@ -652,10 +736,12 @@ def model_card(args, config: dict, metrics: dict, uploaded: list[str]):
         "```bash", f"uv run export_litertlm.py --model {repo}", "```", "",
         "In Python (never resize the embeddings: the tokenizer lists ids past the embedding table):", "",
         "```python",
-        "from peft import PeftModel",
-        "from transformers import AutoModelForCausalLM, AutoTokenizer",
-        f'base = AutoModelForCausalLM.from_pretrained("{base}", attn_implementation="eager")',
-        f'model = PeftModel.from_pretrained(base, "{repo}").merge_and_unload()',
+        *(["from peft import PeftModel",
+           "from transformers import AutoModelForCausalLM, AutoTokenizer",
+           f'base = AutoModelForCausalLM.from_pretrained("{base}", attn_implementation="eager")',
+           f'model = PeftModel.from_pretrained(base, "{repo}").merge_and_unload()'] if lora else
+          ["from transformers import AutoModelForCausalLM, AutoTokenizer",
+           f'model = AutoModelForCausalLM.from_pretrained("{repo}", attn_implementation="eager")']),
         f'tokenizer = AutoTokenizer.from_pretrained("{repo}")',
         "```", "",
         "Prompts must be rendered exactly as in training (one `<bos>`, tokenized with `add_special_tokens=False`); "
@@ -676,8 +762,10 @@ def training_config(args, sources: list[dict], tools: list[dict], splits: dict, 
         "tools_file": public_file_name(args.tools) if args.tools else BUNDLED,
         "tools": [tool["function"]["name"] for tool in tools],
         "rows": {name: len(rows) for name, rows in splits.items()},
-        **{key: getattr(args, key) for key in ("test_split", "seed", "max_examples", "epochs", "lr", "batch_size",
-                                               "gradient_accumulation_steps", "max_steps", "save_steps", "lora_r",
+        # which weights trained, why these settings, and which of them were the method's defaults
+        "method": args.method, "method_why": METHOD_WHY[args.method], "method_defaults": args.defaults,
+        **{key: getattr(args, key) for key in ("test_split", "seed", "max_examples", "epochs", "lr", "warmup",
+                                               "batch_size", "gradient_accumulation_steps", "max_steps", "save_steps", "lora_r",
                                                "lora_alpha", "lora_dropout", "lora_targets", "shared_prefix",
                                                "no_eval", "resplit", "no_call_reply", "augment")},
         "max_length": max_length, "precision": str(precision).removeprefix("torch."),
@@ -741,30 +829,47 @@ def main(argv=None) -> int:
     record = save_split(args.output_dir, tools, report.sources, splits, args.seed, args.test_split, args.resplit,
                         args.max_examples)
 
+    import torch
     precision = training_precision()
     config = training_config(args, report.sources, tools, splits, max_length, precision, output_repo, private)
     config.update(heldout_from=record["heldout_from"], no_call_rows=no_call_rows,
                   augmentation=augmentation_record(args.augment, trained_rows["train"], renderings))
     write_json_report(os.path.join(args.output_dir, "training_config.json"), config)
 
-    model, _ = load_model(args.model, dtype=precision)
+    # A full fine-tune keeps fp32 weights (bf16 autocast where the GPU has it): lr 5e-5 steps are
+    # below bf16's resolution for most weights. LoRA trains fp32 adapters on the frozen base as loaded.
+    model, _ = load_model(args.model, dtype=torch.float32 if args.method == "full" else precision)
+    print(f"method {args.method}: {sum(p.numel() for p in model.parameters()):,} weights in the model, lr {args.lr:g}, "
+          f"{args.epochs:g} epochs, warmup {args.warmup:g}"
+          + (f" (method defaults: {', '.join(args.defaults)})" if args.defaults else ""))
     datasets = {name: training_dataset(encoded[name]) for name in ("train", "validation")}
     interrupt = StopOnInterrupt()
     callbacks = [interrupt.callback()]
     if in_job and output_repo:  # the Job's disk may vanish at any step: keep the latest checkpoint on the Hub
-        callbacks.append(checkpoint_pusher(output_repo, private, args.model))
+        callbacks.append(checkpoint_pusher(output_repo, private, args.model, args.method))
     trainer = build_trainer(args, model, tokenizer, datasets, max_length, precision, callbacks, renderings)
     if checkpoint:
         print(f"resuming from {checkpoint}")
     with interrupt:
         result = trainer.train(resume_from_checkpoint=checkpoint)
+    if args.method == "full":  # the trainer switched the cache off for training; the saved model generates
+        trainer.model.config.use_cache = True
     trainer.save_model(args.output_dir)
+    stale = [name for name in set(RESULT_FILES) - set(method_files(RESULT_FILES, args.method))
+             if os.path.exists(os.path.join(args.output_dir, name))
+             and not (os.path.isdir(args.model) and os.path.samefile(args.model, args.output_dir))]
+    for name in stale:  # an earlier run of the other method: evaluation would load its files instead
+        os.remove(os.path.join(args.output_dir, name))
+    if stale:
+        print(f"removed {', '.join(sorted(stale))} of an earlier --method {'full' if args.method == 'lora' else 'lora'} "
+              f"run from {args.output_dir}")
 
     metrics = training_metrics(result, trainer, interrupt.requested)
     if not interrupt.requested and not args.no_eval and splits["heldout"]:
-        # the adapter is saved: merging it makes generation as fast as for a plain model
-        merged = trainer.model.merge_and_unload().eval()
-        heldout = evaluate(merged, tokenizer, tools, splits["heldout"], no_call_reply=args.no_call_reply)
+        # the model is saved: a merged adapter generates as fast as a plain model; a full fine-tune is
+        # scored in the precision evaluation loads it in
+        trained = trainer.model.merge_and_unload() if args.method == "lora" else trainer.model.to(precision)
+        heldout = evaluate(trained.eval(), tokenizer, tools, splits["heldout"], no_call_reply=args.no_call_reply)
         per_rendering = ", ".join(f"{name} {percent(values['combined_accuracy'])} (false calls "
                                   f"{percent(values['false_call_rate'])}, missed {percent(values['missed_call_rate'])})"
                                   for name, values in heldout["renderings"].items())
@@ -784,10 +889,10 @@ def main(argv=None) -> int:
             print(f"held-out without the {heldout['suspect_rows']} suspect rows: combined "
                   f"{percent(clean['combined_accuracy'])}, tool {percent(clean['tool_accuracy'])} on {clean['examples']} rows")
     write_json_report(os.path.join(args.output_dir, "metrics.json"), metrics)
-    names = [name for name in RESULT_FILES if name != "README.md"] + list(ROW_FILES if args.push_data else [])
-    uploads = hub_files(args.output_dir, names, args.model)
+    names = [name for name in method_files(RESULT_FILES, args.method) if name != "README.md"]
+    uploads = hub_files(args.output_dir, names + list(ROW_FILES if args.push_data else []), args.model)
     model_card(args, config, metrics, sorted(uploads) + ["README.md"]).save(os.path.join(args.output_dir, "README.md"))
-    print(f"saved the adapter, metrics and model card to {args.output_dir}")
+    print(f"saved the {'adapter' if args.method == 'lora' else 'model'}, metrics and model card to {args.output_dir}")
     if args.json:
         write_json_report(args.json, {"config": config, "metrics": metrics})
     if interrupt.requested:
@@ -795,7 +900,8 @@ def main(argv=None) -> int:
         return 130
     if output_repo:
         uploads["README.md"] = os.path.join(args.output_dir, "README.md")
-        push_to_hub(uploads, output_repo, "train_functiongemma.py: adapter, metrics, card", private=private)
+        push_to_hub(uploads, output_repo, f"train_functiongemma.py: {'adapter' if args.method == 'lora' else 'model'}, "
+                    "metrics, card", private=private)
     return 0
 
 
@@ -4248,8 +4354,11 @@ def shared_prefix_trainer_class(base=None):
             prefix_length = self.shared_prefix_for(model, inputs, return_outputs)
             if not prefix_length:
                 return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
-            logits, targets = shared_prefix_logits(model, inputs["input_ids"], inputs["attention_mask"],
-                                                   inputs["labels"], prefix_length)
+            # The standard path autocasts inside the wrapped model's forward (bf16 mixed precision);
+            # this one calls the decoder and head directly, so it autocasts itself (a no-op in fp32).
+            with self.accelerator.autocast():
+                logits, targets = shared_prefix_logits(model, inputs["input_ids"], inputs["attention_mask"],
+                                                       inputs["labels"], prefix_length)
             # Normalised like SFTTrainer: summed token losses over all tokens of the optimizer step.
             num_tokens = targets.numel() if num_items_in_batch is None else num_items_in_batch
             loss = torch.nn.functional.cross_entropy(logits, targets, reduction="sum")

@@ -28,6 +28,7 @@ import _format  # noqa: E402
 # benchmarks and manual runs only (the tests pass without it).
 PUBLIC_DATASET = ROOT.parent / "shared" / "data" / "cycling-copilot-dataset-merged.csv"
 CACHE = Path(os.environ.get("FUNCTIONGEMMA_STANDIN_CACHE", Path.home() / ".cache" / "functiongemma-toolkit"))
+REAL_270M = CACHE / "gemma3-270m-functiongemma-tokenizer"  # real_gemma3_270m()'s checkpoint
 CONTROL_RENAMES = {f"<unused{index - 6}>": token for token, index in _format.CONTROL_TOKEN_IDS.items()
                    if 46 <= index <= 52}
 
@@ -113,7 +114,7 @@ def real_gemma3_270m() -> Path:
         model.save_pretrained(work)
         AutoTokenizer.from_pretrained(functiongemma_tokenizer()).save_pretrained(work)
 
-    return _build_once(CACHE / "gemma3-270m-functiongemma-tokenizer", build)
+    return _build_once(REAL_270M, build)
 
 
 if __name__ == "__main__":

@@ -230,11 +230,12 @@ def relative_error(actual, expected) -> float:
     return float((actual - expected).norm() / expected.norm())
 
 
-@pytest.mark.parametrize("flags", [[], ["--no-shared-prefix"]],
-                         ids=["default-shared-prefix-no-dropout", "no-shared-prefix-with-dropout"])
+@pytest.mark.parametrize("flags", [[], ["--no-shared-prefix"], ["--method", "full"]],
+                         ids=["default-shared-prefix-no-dropout", "no-shared-prefix-with-dropout", "full-shared-prefix"])
 def test_shipped_trainer_steps_match_plain_trl(flags, tiny_model_dir, tmp_path):
     """Three AdamW steps of build_trainer() exactly as shipped (flags through parse_args) against plain
     TRL: SFTTrainer's own completion-only loss, no custom compute_loss, same rows, settings and seed.
+    LoRA with and without the shared prefix, and a full fine-tune (every weight, no PEFT) with it.
 
     fp32 on CPU. The paths compute the same sums in other orders (the prefix once for the batch,
     only completion positions through the LM head), so they differ by float32 rounding (unit
@@ -247,7 +248,9 @@ def test_shipped_trainer_steps_match_plain_trl(flags, tiny_model_dir, tmp_path):
 
     args = train.parse_args(["--model", str(tiny_model_dir), "--batch-size", "2", "--gradient-accumulation-steps",
                              "2", "--max-steps", "3", "--output-dir", str(tmp_path / "shipped"), *flags])
-    assert args.lora_dropout == (0.05 if flags else 0.0)
+    full = args.method == "full"
+    assert args.lora_dropout == (None if full else 0.05 if flags else 0.0)
+    assert (args.lr, args.warmup) == ((5e-5, 0.1) if full else (2e-4, 0.03))  # the method's defaults
     # One declared tool keeps the prompt short: the plain path scores every position over the 262k vocabulary.
     tools = _data.load_tools()[:1]
     examples, _ = _data.load_examples(None, _data.load_tools())
@@ -267,18 +270,23 @@ def test_shipped_trainer_steps_match_plain_trl(flags, tiny_model_dir, tmp_path):
     model, _ = _inference.load_model(args.model, dtype=precision)
     plain = SFTTrainer(
         model=model, processing_class=tokenizer, train_dataset=datasets["train"],
-        args=SFTConfig(output_dir=str(tmp_path / "plain"), max_steps=3, learning_rate=args.lr, warmup_steps=0.03,
-                       per_device_train_batch_size=2, gradient_accumulation_steps=2, max_length=max_length,
-                       completion_only_loss=True, bf16=False, logging_steps=1, save_strategy="no",
-                       report_to="none", seed=args.seed),
-        peft_config=LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-                               target_modules=args.lora_targets, task_type="CAUSAL_LM"),
+        args=SFTConfig(output_dir=str(tmp_path / "plain"), max_steps=3, learning_rate=args.lr,
+                       warmup_steps=0.1 if full else 0.03, per_device_train_batch_size=2, gradient_accumulation_steps=2,
+                       max_length=max_length, completion_only_loss=True, bf16=False, logging_steps=1,
+                       save_strategy="no", report_to="none", seed=args.seed),
+        peft_config=None if full else LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha,
+                                                 lora_dropout=args.lora_dropout, target_modules=args.lora_targets,
+                                                 task_type="CAUSAL_LM"),
         callbacks=[recording(plain_steps)])
     initial = trainable_weights(plain.model)
-    assert initial and all(torch.equal(value, initial[name]) for name, value in trainable_weights(shipped.model).items())
+    assert initial and trainable_weights(shipped.model).keys() == initial.keys()
+    assert all(torch.equal(value, initial[name]) for name, value in trainable_weights(shipped.model).items())
+    if full:  # every weight trains: the model as loaded, the embedding (tied to the output head) among them
+        assert initial.keys() == {name for name, _ in model.named_parameters()}
+        assert "model.embed_tokens.weight" in initial and "lm_head.weight" not in initial
     batch = shipped._prepare_inputs(next(iter(shipped.get_train_dataloader())))
     uses_shared_prefix = hasattr(shipped, "shared_prefix_for") and shipped.shared_prefix_for(shipped.model, batch, False)
-    assert bool(uses_shared_prefix) == (not flags)
+    assert bool(uses_shared_prefix) == ("--no-shared-prefix" not in flags)
 
     results = []
     for trainer in (shipped, plain):
@@ -295,7 +303,7 @@ def test_shipped_trainer_steps_match_plain_trl(flags, tiny_model_dir, tmp_path):
     for step, (ours, theirs) in enumerate(zip(shipped_steps, plain_steps), start=1):
         for name, weight in theirs.items():
             change = weight - initial[name]
-            if step == 3:  # by then every adapter weight has moved (LoRA B starts at zero, A moves from step 3)
+            if step == 3:  # by then every trained weight has moved (LoRA B starts at zero, A moves from step 3)
                 assert change.norm() > 0, name
             if change.norm() > 0:
                 worst = max(worst, relative_error(ours[name] - initial[name], change))
@@ -323,6 +331,10 @@ def test_rows_too_long_are_refused_before_training(run_script, tiny_model_dir, t
     (["--test-split", "1.5"], "--test-split must be in"),
     (["--lora-dropout", "0.1"], "--lora-dropout above 0 needs --no-shared-prefix"),
     (["--lora-dropout", "1", "--no-shared-prefix"], "--lora-dropout must be in [0, 1)"),
+    (["--method", "full", "--lora-r", "8", "--lora-targets", "q_proj"],
+     "--lora-r, --lora-targets: LoRA settings, but --method full trains every weight"),
+    (["--method", "adapter"], "argument --method: invalid choice: 'adapter'"),
+    (["--warmup", "1"], "--warmup must be in [0, 1)"),
     (["--output-repo", "someone/model"], "--output-repo needs a Hugging Face token"),
     (["--trackio-project", "p"], "trackio"),
 ])
@@ -443,3 +455,88 @@ def test_augmented_trainer_shows_every_row_once_per_epoch_in_each_rendering_over
     assert seen == {index: {key for key, row in row_of.items() if row == index} for index in seen}
     assert any(len(keys) == 3 for keys in seen.values())  # rows whose three renderings differ were seen three ways
     assert trainer.num_examples(loader) == len(splits["train"])
+
+
+# ----------------------------------------------------------------------------- --method full
+
+
+@pytest.fixture(scope="module")
+def full_run(tiny_model_dir, tmp_path_factory):
+    """`--method full` as a user runs it: two steps on 41 seed rows (calls and no-call rows), a
+    learning rate large enough to move every weight visibly, the end-of-run held-out evaluation."""
+    import os
+    import subprocess
+    import sys
+    folder = tmp_path_factory.mktemp("full")
+    examples, _ = _data.load_examples(None, _data.load_tools())
+    _data.write_examples_csv(str(folder / "rows.csv"), examples[::18])
+    output = folder / "run"
+    output.mkdir()  # holding an earlier LoRA run's adapter, which evaluation would load instead
+    (output / "adapter_config.json").write_text('{"base_model_name_or_path": "elsewhere"}', encoding="utf-8")
+    command = [sys.executable, train.__file__, "--model", tiny_model_dir, "--method", "full", "--dataset",
+               folder / "rows.csv", "--max-steps", "2", "--batch-size", "4", "--lr", "1e-3", "--warmup", "0",
+               "--output-dir", output]
+    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=1200,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return output, result
+
+
+def test_full_fine_tune_trains_every_weight_and_saves_the_model_tied_and_unresized(full_run, tiny_model_dir):
+    import torch
+    from transformers import AutoModelForCausalLM
+    output, result = full_run
+    assert "method full: 8,416,768 weights in the model, lr 0.001, 3 epochs, warmup 0 (method defaults: epochs)" \
+        in result.stdout
+    assert (output / "model.safetensors").exists() and (output / "config.json").exists()
+    assert not (output / "adapter_config.json").exists() and not (output / "adapter_model.safetensors").exists()
+    assert f"removed adapter_config.json of an earlier --method lora run from {output}" in result.stdout
+    config = json.loads((output / "training_config.json").read_text())
+    assert (config["method"], config["lr"], config["epochs"], config["warmup"]) == ("full", 1e-3, 3, 0)
+    assert config["method_defaults"] == ["epochs"] and "Google's FunctionGemma full fine-tunes" in config["method_why"]
+    assert (config["lora_r"], config["lora_alpha"], config["lora_dropout"], config["lora_targets"]) == (None,) * 4
+
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir)
+    model, _ = _inference.load_model(str(output))  # as evaluation and export load it
+    embeddings = model.get_input_embeddings().weight
+    assert embeddings.shape == base.get_input_embeddings().weight.shape == (262144, 32)  # never resized
+    assert model.config.tie_word_embeddings and model.get_output_embeddings().weight.data_ptr() == embeddings.data_ptr()
+    before, after = dict(base.named_parameters()), dict(model.named_parameters())
+    assert after.keys() == before.keys()
+    assert [name for name in after if torch.equal(after[name], before[name])] == []  # every weight trained
+    # the output head's gradient reaches every row of the tied embedding, not only the tokens of the rows
+    changed_rows = (after["model.embed_tokens.weight"] != before["model.embed_tokens.weight"]).any(dim=1)
+    assert bool(changed_rows.all())
+    assert json.loads((output / "config.json").read_text())["use_cache"] is True  # the trainer's switch-off undone
+
+
+def test_full_fine_tune_is_evaluated_like_an_adapter(full_run, run_script, tmp_path):
+    """evaluate_functiongemma.py on the output dir: its held-out rows and tools, exit 0, and the same
+    figures as training's own end-of-run evaluation of the model in memory (every rendering)."""
+    output, result = full_run
+    metrics = json.loads((output / "metrics.json").read_text())
+    heldout = metrics["heldout"]
+    assert metrics["train"]["steps"] == 2 and heldout["examples"] == len(read_messages(output / "heldout.csv")) >= 3
+    assert list(heldout["renderings"]) == ["as_written", "spoken", "typed"] and "robust_accuracy" in heldout
+    scored = run_script("evaluate_functiongemma.py", "--model", output, "--json", tmp_path / "r.json")
+    assert scored.returncode == 0, scored.stderr[-3000:]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["held_out_source"].startswith(f"{output} heldout.csv") and report["training_overlap"] == 0
+    assert report["renderings"] == heldout["renderings"] and report["robust_accuracy"] == heldout["robust_accuracy"]
+
+
+def test_full_fine_tune_card_and_uploads(full_run, tiny_model_dir):
+    output, _ = full_run
+    card = (output / "README.md").read_text()
+    metadata = card.split("---")[1]
+    assert "library_name: transformers" in metadata and "- lora" not in metadata and "- tool-calling" in metadata
+    assert "A full fine-tune (every weight trained) of the local checkpoint" in card
+    assert "Method `full` (`--method`): Every weight trained" in card and "| lora_r |" not in card
+    assert "PeftModel" not in card and f'AutoModelForCausalLM.from_pretrained("{output}", attn_implementation="eager")' in card
+    uploads = train.hub_files(str(output), train.method_files(train.RESULT_FILES, "full"), str(tiny_model_dir))
+    assert {"model.safetensors", "config.json", "generation_config.json", "tokenizer.json",
+            "training_config.json"} <= set(uploads) and not {"adapter_config.json", "adapter_model.safetensors"} & set(uploads)
+    # no local path in what would be uploaded (the card is written anew, with the repo's name, for a push)
+    for name in set(uploads) - {"model.safetensors", "tokenizer.json", "README.md"}:
+        text = (output / name).read_text(encoding="utf-8")
+        assert str(output.parent) not in text and str(tiny_model_dir) not in text, name

@@ -94,11 +94,13 @@ def test_drift_and_wrong_declarations_are_detected_and_repaired(tmp_path):
 
     sync = copy / "dev" / "sync_vendored.py"
     table = sync.read_text()
-    sync.write_text(table.replace('"generate_dataset.py": ["_cli", "_bundled", "_data", "_generation"]',
-                                  '"generate_dataset.py": ["_cli", "_bundled", "_data", "_format", "_generation"]'))
+    declared = '"generate_dataset.py": ["_cli", "_bundled", "_data", "_renderings", "_generation"]'
+    assert declared in table  # else the replacement below changes nothing and the check cannot fail
+    sync.write_text(table.replace(declared, declared.replace('"_generation"', '"_format", "_generation"')))
     check = subprocess.run([sys.executable, sync, "--check"], capture_output=True, text=True)
     assert check.returncode == 1 and "generate_dataset.py: carries _format.py but never uses it" in check.stdout
-    sync.write_text(table.replace('"evaluate_functiongemma.py": ["_cli", "_bundled", "_data", "_heldout", "_format", "_scoring", "_inference",',
-                                  '"evaluate_functiongemma.py": ["_cli", "_bundled", "_data", "_heldout", "_format", "_inference",'))
+    declared = '"evaluate_functiongemma.py": ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference",'
+    assert declared in table  # else the replacement below changes nothing and the check cannot fail
+    sync.write_text(table.replace(declared, declared.replace(' "_scoring",', '')))
     check = subprocess.run([sys.executable, sync, "--check"], capture_output=True, text=True)
     assert check.returncode == 1 and "_inference.py imports _scoring.py, which the script does not carry" in check.stdout

@@ -1,0 +1,342 @@
+"""Benchmark: training recipes side by side, one at a time, every finished one kept.
+
+    uv run python bench/recipes.py --list                       # the recipes, and which are recorded
+    uv run python bench/recipes.py --recipes lora-default       # train and score one (about an hour on 2 CPU cores)
+    uv run python bench/recipes.py                              # every recipe not recorded yet, one after the other
+    uv run python bench/recipes.py --table                      # the Markdown table of bench/results/recipes.jsonl
+    uv run python bench/recipes.py --readme [--check]           # write README's table (--check: exit 1 if stale)
+
+Each recipe runs `train_functiongemma.py` in a process of its own (so its peak memory is its own,
+and one recipe's state never leaks into the next) on the real Gemma 3 270M weights (the offline
+stand-in, `dev/stand_in.py`; `--model DIR` for another base) with the public 942-row dataset
+(`../shared/data/cycling-copilot-dataset-merged.csv` beside the checkout, never committed) and the
+bundled seeds, split as always (seed 42, 10% held out): every recipe is scored on the same held-out
+rows. Training's end-of-run evaluation already scores them as written, spoken and typed; the bench
+reads them from the run's `metrics.json` and appends one JSON line per finished recipe to
+`bench/results/recipes.jsonl`: the recipe and its flags, sha256 of each data file and of the
+training script (self-contained: its vendored modules are in it), held-out robust accuracy (the
+headline: a row counts only when right in every rendering), accuracy as written and per rendering,
+false-call and missed-call rates per rendering, the rows whose answer changes with the rendering
+alone, the held-out row count and hash, train and run minutes, the child's peak RSS, the device
+and the date. A recipe already recorded for the same flags, step budget, base model, data, code
+and device kind (cpu or cuda) is skipped, so the table fills across sessions: commit the file
+each time a line lands. A recipe that fails appends nothing and stops the bench (exit 1).
+
+Recipes pin every setting they depend on (never the script's defaults, which this table is meant
+to set). `--max-steps N` gives every recipe the same fixed step budget (recorded in its line, and
+shown in the table). Each recipe's run goes to `--output-root/NAME` (default `runs/recipes`, which
+git ignores), replaced when it is run again; its checkpoints are deleted once it finished (a full
+fine-tune's are about 3 GB each), the trained model stays for evaluate and export.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "dev")]
+
+import stand_in  # noqa: E402
+
+TRAIN_SCRIPT = ROOT / "train_functiongemma.py"
+SEEDS = ROOT / "cycling-copilot-seeds.csv"
+RESULTS = ROOT / "bench" / "results" / "recipes.jsonl"
+README = ROOT / "README.md"
+BLOCK = re.compile(r"(<!-- recipes: bench/results/recipes.jsonl -->\n)(?P<table>.*?)(<!-- end recipes -->)", re.S)
+RENDERINGS = ("as_written", "spoken", "typed")
+LORA = ["--method", "lora", "--warmup", "0.03", "--batch-size", "8"]
+FULL = ["--method", "full", "--warmup", "0.1", "--batch-size", "8"]
+RECIPES = {
+    "lora-default": ("the script's defaults before this table: LoRA r16 on every projection, lr 2e-4, 3 epochs",
+                     LORA + ["--lora-r", "16", "--lora-alpha", "32", "--lr", "2e-4", "--epochs", "3"]),
+    "lora-google": ("Google's FunctionGemma LoRA notebook: r8, lr 1e-4, one epoch (each row seen in one rendering)",
+                    LORA + ["--lora-r", "8", "--lora-alpha", "16", "--lr", "1e-4", "--epochs", "1"]),
+    "lora-r32": ("more LoRA capacity: r32, alpha 64, otherwise the defaults",
+                 LORA + ["--lora-r", "32", "--lora-alpha", "64", "--lr", "2e-4", "--epochs", "3"]),
+    "lora-5ep": ("more LoRA steps: 5 epochs, otherwise the defaults",
+                 LORA + ["--lora-r", "16", "--lora-alpha", "32", "--lr", "2e-4", "--epochs", "5"]),
+    "full-5e-5": ("full fine-tune at the top of Google's FunctionGemma range (lr 1e-5 to 5e-5), 3 epochs",
+                  FULL + ["--lr", "5e-5", "--epochs", "3"]),
+    "full-1e-5": ("full fine-tune at the bottom of Google's range, 3 epochs",
+                  FULL + ["--lr", "1e-5", "--epochs", "3"]),
+}
+# What makes two lines the same measurement: a recipe recorded with all of these is skipped.
+KEY = ("recipe", "flags", "max_steps", "model", "data_sha256", "code_sha256", "device_kind")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def data_record(paths: list[Path]) -> tuple[list[dict], str]:
+    """Each data file by base name and content hash, and one hash of them all (in order)."""
+    files = [{"file": path.name, "sha256": sha256_file(path)} for path in paths]
+    return files, hashlib.sha256("\n".join(entry["sha256"] for entry in files).encode()).hexdigest()
+
+
+def device() -> tuple[str, str]:
+    """(kind, name): "cuda" and the GPU's name, or "cpu" and the processor's."""
+    import torch
+    if torch.cuda.is_available():
+        return "cuda", torch.cuda.get_device_name(0)
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), "")
+    except OSError:
+        model = ""
+    return "cpu", f"cpu ({os.cpu_count()} cores{', ' + model if model else ''})"
+
+
+def read_results(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    lines = []
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if text.strip():
+            try:
+                lines.append(json.loads(text))
+            except json.JSONDecodeError as error:
+                sys.exit(f"error: {path} line {number}: not JSON ({error.msg})")
+    return lines
+
+
+def recorded(results: list[dict], key: dict) -> dict | None:
+    return next((line for line in results if all(line.get(name) == key[name] for name in KEY)), None)
+
+
+def prepare_run_dir(folder: Path) -> None:
+    """An empty folder for the recipe's run: a previous run of it is replaced, anything else refused."""
+    if folder.exists() and any(folder.iterdir()):
+        if not (folder / "split.json").exists() and not (folder / "training_config.json").exists():
+            sys.exit(f"error: {folder} exists and is not a training run: choose another --output-root")
+        shutil.rmtree(folder)
+
+
+def run_recipe(command: list[str], env: dict) -> tuple[int, float, float]:
+    """(exit code, wall seconds, peak RSS in MB) of the training process: its own rusage (wait4),
+    not the whole bench's."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    try:
+        _, status, usage = os.wait4(process.pid, 0)
+    except KeyboardInterrupt:  # the child got the Ctrl-C too: let it save and stop
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024  # Linux: kB
+
+
+def result_line(name: str, flags: list[str], key: dict, run_dir: Path, seconds: float, peak_mb: float,
+                extra: dict) -> dict:
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    heldout = metrics.get("heldout")
+    if not heldout:
+        sys.exit(f"error: {run_dir}/metrics.json has no held-out evaluation")
+    split = json.loads((run_dir / "split.json").read_text(encoding="utf-8"))
+    config = json.loads((run_dir / "training_config.json").read_text(encoding="utf-8"))
+    renderings = heldout["renderings"]
+    return {
+        **key, "description": RECIPES[name][0], "method": config["method"],
+        **extra,
+        "robust_accuracy": heldout["robust_accuracy"],
+        "as_written_accuracy": renderings["as_written"]["combined_accuracy"],
+        "accuracy": {rendering: values["combined_accuracy"] for rendering, values in renderings.items()},
+        "false_call_rate": {rendering: values["false_call_rate"] for rendering, values in renderings.items()},
+        "missed_call_rate": {rendering: values["missed_call_rate"] for rendering, values in renderings.items()},
+        "rendering_sensitive_rows": heldout["rendering_sensitive_rows"],
+        "heldout_rows": heldout["examples"], "heldout_call_rows": heldout["call_rows"],
+        "heldout_no_call_rows": heldout["no_call_rows"], "heldout_sha256": split["parts"]["heldout"]["sha256"],
+        "train_rows": config["rows"]["train"], "steps": metrics["train"]["steps"],
+        "train_loss": metrics["train"].get("train_loss"),
+        "train_minutes": round(metrics["train"]["train_runtime"] / 60, 2),
+        "run_minutes": round(seconds / 60, 2), "peak_rss_mb": round(peak_mb),
+        "precision": config["precision"],
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def append_line(path: Path, line: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+def settings(flags: list[str]) -> str:
+    """A recipe's flags in a few words: "LoRA r16/32, lr 2e-4, 3 ep, warmup 0.03, batch 8"."""
+    values = dict(zip(flags[::2], flags[1::2]))
+    method = values.get("--method", "lora")
+    parts = ["full" if method == "full" else f"LoRA r{values.get('--lora-r', '?')}/{values.get('--lora-alpha', '?')}"]
+    parts += [f"lr {values['--lr']}" if "--lr" in values else None,
+              f"{values['--epochs']} ep" if "--epochs" in values else None,
+              f"warmup {values['--warmup']}" if "--warmup" in values else None,
+              f"batch {values['--batch-size']}" if "--batch-size" in values else None]
+    return ", ".join(part for part in parts if part)
+
+
+def percent(value) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def per_rendering(values: dict) -> str:
+    return " / ".join(percent(values.get(rendering)) for rendering in RENDERINGS)
+
+
+def table(results: list[dict]) -> str:
+    """The Markdown table of the recorded recipes, best robust accuracy first (then the cheaper)."""
+    if not results:
+        return ("No recipe is recorded yet: `uv run python bench/recipes.py --recipes lora-default` adds the first "
+                "line to `bench/results/recipes.jsonl`, then `uv run python bench/recipes.py --readme` writes it "
+                "here.\n")
+    ordered = sorted(results, key=lambda line: (-line["robust_accuracy"], line["train_minutes"]))
+    rows = ["| recipe | settings | budget | **robust** | as written / spoken / typed | false calls (a / s / t) | "
+            "missed calls (a / s / t) | answer changes with rendering | held-out rows (no-call) | train min | "
+            "peak RSS | device | data / code | date |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for line in ordered:
+        budget = f"{line['max_steps']} steps" if line.get("max_steps") else f"{line['steps']} steps (epochs)"
+        rows.append(" | ".join([
+            f"| `{line['recipe']}`", settings(line["flags"]), budget, f"**{percent(line['robust_accuracy'])}**",
+            per_rendering(line["accuracy"]), per_rendering(line["false_call_rate"]),
+            per_rendering(line["missed_call_rate"]), str(line["rendering_sensitive_rows"]),
+            f"{line['heldout_rows']} ({line['heldout_no_call_rows']})", f"{line['train_minutes']:.0f}",
+            f"{line['peak_rss_mb'] / 1024:.1f} GB", line["device"].replace("|", "/"),
+            f"`{line['data_sha256'][:8]}` / `{line['code_sha256'][:8]}`", line["date"][:10]]) + " |")
+    return "\n".join(rows) + "\n"
+
+
+def updated_readme(text: str, results: list[dict]) -> tuple[str, bool]:
+    """README text with the recipes table regenerated, and whether it changed."""
+    match = BLOCK.search(text)
+    if not match:
+        sys.exit("error: README.md has no <!-- recipes: bench/results/recipes.jsonl --> ... <!-- end recipes --> block")
+    fresh = table(results)
+    return text[:match.start("table")] + fresh + text[match.end("table"):], fresh != match["table"]
+
+
+# ----------------------------------------------------------------------------- command line
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0], allow_abbrev=False)
+    parser.add_argument("--recipes", nargs="+", metavar="NAME", help=f"recipes to run (default: all: {', '.join(RECIPES)})")
+    parser.add_argument("--list", action="store_true", help="print the recipes and whether each is recorded, then stop")
+    parser.add_argument("--table", action="store_true", help="print the Markdown table of the results, then stop")
+    parser.add_argument("--readme", action="store_true", help="write the table into README.md, then stop")
+    parser.add_argument("--check", action="store_true", help="with --readme: only check README's table (exit 1 if stale)")
+    parser.add_argument("--max-steps", type=int, metavar="N", help="the same fixed optimizer-step budget for every recipe")
+    parser.add_argument("--model", help="base model dir (default: the real Gemma 3 270M stand-in, built once)")
+    parser.add_argument("--dataset", action="append", metavar="CSV",
+                        help="data files, repeatable (default: the public dataset beside the checkout and the bundled seeds)")
+    parser.add_argument("--threads", type=int, metavar="N", help="CPU threads for training (default: torch's own)")
+    parser.add_argument("--output-root", default=str(ROOT / "runs" / "recipes"), metavar="DIR",
+                        help="folder of the runs, one per recipe (default runs/recipes)")
+    parser.add_argument("--results", default=str(RESULTS), metavar="JSONL",
+                        help="the results file to read and append to (default bench/results/recipes.jsonl)")
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.recipes or [] if name not in RECIPES]
+    if unknown:
+        parser.error(f"unknown recipe {', '.join(unknown)} (known: {', '.join(RECIPES)})")
+    if args.max_steps is not None and args.max_steps <= 0:
+        parser.error("--max-steps must be positive")
+    results_path = Path(args.results)
+    results = read_results(results_path)
+    if args.table:
+        print(table(results), end="")
+        return 0
+    if args.readme or args.check:
+        text = README.read_text(encoding="utf-8")
+        fresh, stale = updated_readme(text, results)
+        if args.check:
+            if stale:
+                print("README.md: the recipes table differs from bench/results/recipes.jsonl "
+                      "(run uv run python bench/recipes.py --readme)")
+            return 1 if stale else 0
+        if stale:
+            README.write_text(fresh, encoding="utf-8")
+            print("updated README.md's recipes table")
+        return 0
+
+    datasets = [Path(path) for path in args.dataset] if args.dataset else [stand_in.PUBLIC_DATASET, SEEDS]
+    missing = [str(path) for path in datasets if not path.is_file()]
+    if missing:
+        parser.error(f"no such data file: {', '.join(missing)} (the public dataset is not committed: "
+                     "put it there, or pass --dataset)")
+    data_files, data_sha = data_record(datasets)
+    code_sha = sha256_file(TRAIN_SCRIPT)
+    kind, device_name = device()
+    names = args.recipes or list(RECIPES)
+    model = args.model
+
+    def key_of(name: str, model_name: str) -> dict:
+        return {"recipe": name, "flags": RECIPES[name][1], "max_steps": args.max_steps, "model": model_name,
+                "data_sha256": data_sha, "code_sha256": code_sha, "device_kind": kind}
+
+    model_name = os.path.basename(os.path.abspath(model)) if model else stand_in.REAL_270M.name  # built when needed
+    if args.list:
+        for name in RECIPES:
+            line = recorded(results, key_of(name, model_name))
+            state = (f"recorded {line['date'][:10]}: robust {percent(line['robust_accuracy'])}" if line
+                     else "not recorded for this data, code and device")
+            print(f"{name:13} {settings(RECIPES[name][1])} — {RECIPES[name][0]} [{state}]")
+        return 0
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    if args.threads:
+        env.update(OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads))
+    for name in names:
+        key = key_of(name, model_name)
+        line = recorded(results, key)
+        if line:
+            print(f"{name}: already recorded {line['date']} for this data, code and device "
+                  f"(robust {percent(line['robust_accuracy'])}): skipped", flush=True)
+            continue
+        model = model or str(stand_in.real_gemma3_270m())
+        run_dir = Path(args.output_root) / name
+        prepare_run_dir(run_dir)
+        command = [sys.executable, str(TRAIN_SCRIPT), "--model", model,
+                   *[part for path in datasets for part in ("--dataset", str(path))], *RECIPES[name][1],
+                   *(["--max-steps", str(args.max_steps)] if args.max_steps else []), "--output-dir", str(run_dir)]
+        print(f"{name}: {settings(RECIPES[name][1])}"
+              + (f", {args.max_steps} steps" if args.max_steps else "") + f" -> {run_dir}", flush=True)
+        code, seconds, peak_mb = run_recipe(command, env)
+        if code != 0:
+            print(f"{name}: training failed (exit {code}) after {seconds / 60:.1f} min: nothing recorded",
+                  file=sys.stderr)
+            return 130 if code in (130, -signal.SIGINT) else 1
+        for checkpoint in run_dir.glob("checkpoint-*"):
+            shutil.rmtree(checkpoint)
+        line = result_line(name, RECIPES[name][1], key, run_dir, seconds, peak_mb,
+                           {"data": data_files, "code": TRAIN_SCRIPT.name, "device": device_name,
+                            "threads": args.threads, "cpus": os.cpu_count()})
+        append_line(results_path, line)
+        results.append(line)
+        print(f"{name}: robust {percent(line['robust_accuracy'])}, as written {percent(line['as_written_accuracy'])}, "
+              f"false calls {per_rendering(line['false_call_rate'])}, {line['train_minutes']:.1f} train min, "
+              f"peak RSS {peak_mb / 1024:.1f} GB: appended to {results_path}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
