@@ -90,12 +90,14 @@ def test_fits_its_training_rows_and_the_adapter_reloads(fitted, fit_data, fit_mo
 
 def test_evaluation_reads_the_reply_and_gates_on_false_calls(fitted, fit_data, run_script, tmp_path):
     """The evaluator on the fitted adapter: the reply comes from its training_config.json; the
-    same messages relabelled as out of scope turn its calls into false calls, and CI fails."""
+    same messages relabelled as out of scope turn its calls into false calls, and CI fails.
+    As written only: a dozen rows fitted in a minute do not make a model robust to the renderings
+    (the gates judge robust accuracy and every rendering's false calls), and that is not the point here."""
     output, _ = fitted
     tools = str(fit_data / "tools.json")
     scored = run_script("evaluate_functiongemma.py", "--model", output, "--tools", tools, "--dataset",
                         output / "train.csv", "--split", "all", "--allow-train-rows", "--min-accuracy", "0.9", "--max-false-call-rate", "0",
-                        "--json", tmp_path / "r.json")
+                        "--renderings", "as_written", "--json", tmp_path / "r.json")
     assert scored.returncode == 0, scored.stderr[-3000:]
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["no_call_reply"] == FIT_REPLY and report["no_call_reply_rate"] == 1.0
@@ -104,11 +106,11 @@ def test_evaluation_reads_the_reply_and_gates_on_false_calls(fitted, fit_data, r
     _data.write_examples_csv(str(tmp_path / "relabelled.csv"), [_data.Example(row.message, None) for row in rows])
     relabelled = run_script("evaluate_functiongemma.py", "--model", output, "--tools", tools, "--dataset",
                             tmp_path / "relabelled.csv", "--split", "all", "--allow-train-rows", "--max-false-call-rate", "0.2",
-                            "--json", tmp_path / "r2.json")
+                            "--renderings", "as_written", "--json", tmp_path / "r2.json")
     report = json.loads((tmp_path / "r2.json").read_text())
     assert report["false_call_rate"] > 0.2 and relabelled.returncode == 1
     assert relabelled.stderr.strip().splitlines()[-1].startswith(
-        f"false-call rate {report['false_call_rate'] * 100:.1f}% is above --max-false-call-rate 20.0%")
+        f"false-call rate {report['false_call_rate'] * 100:.1f}% (as_written) is above --max-false-call-rate 20.0%")
 
 
 def test_output_dir_holds_the_run(fitted, fit_data, fit_model_dir):
