@@ -1,7 +1,6 @@
 """export_litertlm.py: a real litert-torch conversion of a tiny Gemma 3 (LoRA merged), run with
 LiteRT-LM on the CPU, metadata read back from the file; clear one-line errors; the real 270M (slow)."""
 
-import csv
 import io
 import json
 import os
@@ -10,6 +9,7 @@ import pytest
 
 import _data
 import _format
+import _heldout
 import _renderings
 from conftest import ROOT, load_script
 from fake_hub import FakeHub
@@ -76,11 +76,6 @@ def test_upload_is_private_and_names_no_local_path(export_run, trained_run):
     assert f"exported from `{output.name}`" in card and str(output.parent) not in card
     assert f"uploaded by this export: `{name}` and this card section" in card
     assert TOKEN not in result.stdout + result.stderr
-
-
-def read_messages(path) -> list[str]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return [row["user_message"] for row in csv.DictReader(handle)]
 
 
 def test_tiny_export_metadata_read_back(exported):
@@ -158,11 +153,13 @@ def test_verification_scores_exactly_the_heldout_rows_and_counts_agreement(expor
     output = trained_run[0]
     report = exported["verification"]
     assert report["rendered_prompt"] == "match"
-    heldout = read_messages(output / "heldout.csv")
+    heldout = _heldout.read_trained_split(str(output)).parts["heldout"]
+    chosen = [row.message for row in load_script("export_litertlm.py").verification_rows(heldout, 50)]  # --verify 50
+    assert len(heldout) > 50 and len(set(chosen)) == 50 and set(chosen) <= {row.message for row in heldout}
     answered = {rendering: sorted(row["user_message"] for row in report["per_row"] if row["rendering"] == rendering)
                 for rendering in ("as_written", "spoken")}
-    assert answered == {"as_written": sorted(heldout), "spoken": sorted(_renderings.spoken(text) for text in heldout)}
-    assert report["rows"] == len(heldout) and report["answers"] == 2 * len(heldout) == len(report["per_row"])
+    assert answered == {"as_written": sorted(chosen), "spoken": sorted(_renderings.spoken(text) for text in chosen)}
+    assert report["rows"] == 50 and report["answers"] == 100 == len(report["per_row"])
     assert set(report["litertlm_robust"]["renderings"]) == {"as_written", "spoken"}
     assert report["litertlm_robust"]["robust_accuracy"] <= min(
         values["combined_accuracy"] for values in report["litertlm_robust"]["renderings"].values())

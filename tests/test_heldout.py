@@ -105,13 +105,14 @@ def test_a_compared_model_is_held_to_the_same_rule(run_script, trained_run, tiny
 
 def test_allowed_training_rows_are_scored_and_reported(run_script, trained_run, tmp_path):
     output = trained_run[0]
+    # the seeds file's own test part, split alone, is mostly rows the run trained on (its split was of public + seeds)
     result = run_script("evaluate_functiongemma.py", "--model", output, "--dataset", SEEDS, "--allow-train-rows",
-                        "--max-examples", "6", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv")
+                        "--renderings", "as_written", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv")
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "r.json").read_text())
     scored = read_messages(tmp_path / "p.csv")
     overlap = sum(_data.normalise_message(message) in training_messages(output) for message in scored)
-    assert report["training_overlap"] == overlap > 0 and report["examples"] == 6
+    assert report["training_overlap"] == overlap > 0 and report["examples"] == len(scored)
     assert report["held_out_source"].startswith("the test part of a split of cycling-copilot-seeds.csv (sha256 ")
     assert ") by seed 42" in report["held_out_source"]
     assert f"{overlap} of them training rows (--allow-train-rows)" in report["held_out_source"]
