@@ -60,6 +60,7 @@ def fitted(fit_model_dir, fit_data, tmp_path_factory):
     command = [sys.executable, str(train.__file__), "--model", fit_model_dir, "--tools", fit_data / "tools.json",
                "--dataset", fit_data / "rows.csv", "--epochs", "100", "--lr", "1e-2", "--lora-r", "32",
                "--lora-alpha", "64", "--batch-size", "12", "--no-call-reply", FIT_REPLY,
+               "--save-steps", "1000",  # not a checkpoint per epoch: 100 of them would take longer than the fit
                "--output-dir", output]
     result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=1800,
                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
