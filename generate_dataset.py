@@ -2442,15 +2442,20 @@ def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: l
     return build_request(slot, tools_by_name(tools)[slot.tool], count, seeds, avoid)
 
 
-def parse_reply(text: str) -> list:
-    """The candidate messages of a reply; BadReply when it is not the schema's shape."""
+def reply_field(text: str, key: str, kind: type):
+    """`key` of a structured-output reply; BadReply when the reply is not JSON or not the schema's shape."""
     try:
         reply = json.loads(text)
     except (json.JSONDecodeError, TypeError):
         raise BadReply("malformed_json") from None
-    if not isinstance(reply, dict) or not isinstance(reply.get("messages"), list):
+    if not isinstance(reply, dict) or not isinstance(reply.get(key), kind):
         raise BadReply("wrong_shape")
-    return reply["messages"]
+    return reply[key]
+
+
+def parse_reply(text: str) -> list:
+    """The candidate messages of a reply; BadReply when it is not the schema's shape."""
+    return reply_field(text, "messages", list)
 
 
 def rejection(candidate, slot: Slot, tools: list[dict], seen: set[str]) -> str | None:
@@ -2572,13 +2577,7 @@ def judge_request(message: str, tools: list[dict]) -> list[dict]:
 
 def parse_judgement(text: str, labels: list[str]) -> str:
     """The judge's label (NO_CALL_LABEL for none); BadReply when the reply is not one of `labels`."""
-    try:
-        reply = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
-        raise BadReply("malformed_json") from None
-    if not isinstance(reply, dict) or not isinstance(reply.get("label"), str):
-        raise BadReply("wrong_shape")
-    label = reply["label"].strip()
+    label = reply_field(text, "label", str).strip()
     if label not in labels:
         raise BadReply("unknown_label")
     return NO_CALL_LABEL if label == JUDGE_NO_CALL else label
