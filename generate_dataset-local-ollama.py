@@ -1293,6 +1293,18 @@ RESERVED_PARAMETER_NAMES = {"description", "type", "properties", "required", "nu
 RENDERED_PARAMETERS_KEYS = {"type", "properties", "required"}
 RENDERED_SCHEMA_KEYS = {"type", "description", "enum"}
 COLUMNS = ("user_message", "tool_calls")
+# An optional column: the line a no-call row crosses to fall outside every tool while keeping a
+# tool's topic (a near miss, "twin" of a call row), or, on a call row, the line its no-call twin
+# crosses. Evaluation reports false calls per boundary; the validator counts near misses per tool.
+BOUNDARY_COLUMN = "boundary"
+BOUNDARIES = {
+    "time": "a past ride or another day",
+    "place": "somewhere else than here or the route",
+    "subject": "someone else's numbers or plans",
+    "action": "a change, save, share, booking or call instead of a read or a search",
+    "object": "a neighbour of the tool's topic that no value covers",
+    "remark": "a statement about the topic that asks for nothing",
+}
 # The text of FunctionGemma's control tokens (_format.CONTROL_TOKEN_IDS holds their ids). The
 # tokenizer turns this text into the token itself wherever it appears, so no text rendered into a
 # prompt or an answer (a message, a tool's name and descriptions, an enum value, an argument, the
@@ -1577,6 +1589,7 @@ class Example:
     message: str
     call: Call | None  # None: no tool applies (tool_calls [])
     origin: Location | None = None
+    boundary: str = ""  # one of BOUNDARIES, or "" (see BOUNDARY_COLUMN)
 
 
 @dataclass
@@ -1617,6 +1630,9 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
     problem = message_problem(message)
     if problem:
         raise DataError(problem)
+    boundary = str(row.get(BOUNDARY_COLUMN) or "").strip()
+    if boundary and boundary not in BOUNDARIES:
+        raise DataError(f"{BOUNDARY_COLUMN} {boundary[:40]!r} is none of {', '.join(BOUNDARIES)} (or empty)")
     raw_calls = row.get("tool_calls")
     if isinstance(raw_calls, str):
         try:
@@ -1626,7 +1642,7 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
     else:
         calls = raw_calls
     if calls == []:
-        return Example(message.strip(), None, origin)
+        return Example(message.strip(), None, origin, boundary)
     if not isinstance(calls, list) or len(calls) != 1:
         count = len(calls) if isinstance(calls, list) else "no list of"
         raise DataError(f"tool_calls must be a JSON list with exactly one call, or [] when no tool applies; "
@@ -1647,7 +1663,7 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
         problem = control_token_problem(json.dumps(value, ensure_ascii=False), f"the value of argument {key!r}")
         if problem:
             raise DataError(problem)
-    return Example(message.strip(), Call.make(call["name"], arguments), origin)
+    return Example(message.strip(), Call.make(call["name"], arguments), origin, boundary)
 
 
 def read_csv_rows(text: str, origin: str, public: str = "") -> list[tuple[Location, dict]]:
@@ -1710,13 +1726,16 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
 
 
 def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
-    """Examples in the dataset format (user_message, tool_calls), optionally with where each came
-    from (named without local paths: these files may be published)."""
+    """Examples in the dataset format (user_message, tool_calls, and boundary when any row has one),
+    optionally with where each came from (named without local paths: these files may be published)."""
+    with_boundary = any(example.boundary for example in examples)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(list(COLUMNS) + (["source"] if with_source else []))
+        writer.writerow(list(COLUMNS) + ([BOUNDARY_COLUMN] if with_boundary else [])
+                        + (["source"] if with_source else []))
         for example in examples:
             writer.writerow([example.message, tool_calls_json(example.call)]
+                            + ([example.boundary] if with_boundary else [])
                             + ([example.origin.published()] if with_source else []))
 
 

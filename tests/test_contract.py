@@ -87,6 +87,22 @@ def test_an_empty_call_list_means_no_tool_applies(tools, tmp_path):
         "[]", '[{"name": "get_ride_status", "args": {"query": "speed"}}]']
 
 
+def test_the_optional_boundary_column_is_read_checked_and_written_back(tools, tmp_path):
+    text = ('"user_message","tool_calls","boundary"\n"how far did I ride last Tuesday","[]","time"\n'
+            '"how far have I ridden","[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]",""\n')
+    rows = _data.read_csv_rows(text, "twins.csv")
+    twin, call = (_data.parse_row(row, tools, origin) for origin, row in rows)
+    assert (twin.call, twin.boundary, call.boundary) == (None, "time", "")
+    path = tmp_path / "out.csv"
+    _data.write_examples_csv(str(path), [twin, call])
+    assert path.read_text().splitlines()[0] == '"user_message","tool_calls","boundary"'
+    assert [_data.parse_row(row, tools).boundary for _, row in _data.read_csv_rows(path.read_text(), "o")] == ["time", ""]
+    _data.write_examples_csv(str(path), [call])  # no row has one: the plain two-column format
+    assert path.read_text().splitlines()[0] == '"user_message","tool_calls"'
+    with pytest.raises(DataError, match="boundary 'yesterday' is none of time, place"):
+        _data.parse_row({"user_message": "x", "tool_calls": "[]", "boundary": "yesterday"}, tools)
+
+
 def test_a_message_labelled_as_a_call_and_as_no_call_is_a_conflict(tools):
     rows = [(_data.Location("d.csv", 2), row("Thanks!", "get_ride_status", "all")),
             (_data.Location("d.csv", 3), {"user_message": "thanks", "tool_calls": "[]"}),
