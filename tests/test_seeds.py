@@ -9,12 +9,16 @@ import pytest
 
 import _bundled
 import _data
+import _generation
 import stand_in
 
 SEEDS_PATH = Path(__file__).resolve().parent.parent / "cycling-copilot-seeds.csv"
 MIN_ROWS_PER_VALUE = 4
 MIN_NO_CALL_ROWS = 300
 MIN_NO_CALL_ROWS_PER_CATEGORY = 8
+MIN_TWINS_PER_TOOL = 20
+MIN_BOUNDARIES_PER_TOOL = 5
+MIN_TWINS_PER_BOUNDARY = 15
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis",
                  "una", "un", "sin", "con", "cerca", "ruta", "quiero", "tengo", "necesito", "llevo", "agua",
                  "velocidad", "viento", "comida", "atajo", "solo", "ahora", "altitud", "cómo", "dónde", "cuánto", "está", "es",
@@ -205,8 +209,9 @@ def test_every_tool_has_english_and_spanish_rows(seed_report, tools):
 
 
 def test_out_of_scope_rows_cover_every_kind_in_both_languages(seed_report):
-    no_call = [example.message for example in seed_report.examples if example.call is None]
-    assert len(no_call) >= MIN_NO_CALL_ROWS
+    """The no-call rows that are not near-miss twins (those carry their boundary) cover every kind."""
+    no_call = [example.message for example in seed_report.examples if example.call is None and not example.boundary]
+    assert len(no_call) >= MIN_NO_CALL_ROWS - 60
     uncategorised = [message for message in no_call if no_call_category(message) is None]
     assert uncategorised == []
     languages = {}
@@ -232,3 +237,38 @@ def test_seed_rows_do_not_collide_with_the_public_dataset(tools):
     assert report.conflicts == [] and report.errors == []
     public = {_data.normalise_message(row["user_message"]) for _, row in public_rows}
     assert [row["user_message"] for _, row in seed_rows if _data.normalise_message(row["user_message"]) in public] == []
+
+
+def twin_tools(examples: list[_data.Example]) -> dict[str, str]:
+    """Each no-call twin's message -> the tool of the call row it is most like (the validator's measure)."""
+    calls = [(_generation.char_ngrams(example.message), example.call.name) for example in examples if example.call]
+    return {example.message: max((_generation.similarity(_generation.char_ngrams(example.message), grams), name)
+                                 for grams, name in calls)[1]
+            for example in examples if example.call is None and example.boundary}
+
+
+def test_every_tool_has_no_call_twins_across_the_boundaries_in_both_languages(seed_report, tools):
+    twins = [example for example in seed_report.examples if example.boundary]
+    assert all(example.call is None for example in twins), "in the seeds only no-call twins carry a boundary"
+    nearest = twin_tools(seed_report.examples)
+    per_tool = Counter(nearest.values())
+    assert {name: per_tool[name] for name in per_tool if per_tool[name] < MIN_TWINS_PER_TOOL} == {}
+    assert set(per_tool) == {tool["function"]["name"] for tool in tools}
+    boundaries_of = {}
+    for example in twins:
+        boundaries_of.setdefault(nearest[example.message], set()).add(example.boundary)
+    assert {name: sorted(found) for name, found in boundaries_of.items() if len(found) < MIN_BOUNDARIES_PER_TOOL} == {}
+    languages = {}
+    for example in twins:
+        languages.setdefault(example.boundary, Counter())["es" if is_spanish(example.message) else "en"] += 1
+    assert set(languages) == set(_data.BOUNDARIES)
+    thin = {boundary: dict(counts) for boundary, counts in languages.items()
+            if sum(counts.values()) < MIN_TWINS_PER_BOUNDARY or set(counts) != {"en", "es"}}
+    assert thin == {}
+
+
+def test_the_validators_boundary_report_finds_enough_near_misses_of_every_tool(seed_report, tools):
+    report = _generation.boundary_report(seed_report.examples, tools)
+    assert report["warnings"] == []
+    without_twins = [example for example in seed_report.examples if not example.boundary]
+    assert len(_generation.boundary_report(without_twins, tools)["warnings"]) >= 4
