@@ -1,14 +1,16 @@
-"""Robust accuracy of trained models on the rows they held out and on the two probe sets.
+"""Robust accuracy of trained models on the rows they held out and on the three probe sets.
 
     uv run python bench/meaning.py --model before=runs/old --model after=runs/new
 
 For every model and every row set (the model's own heldout.csv, bench/out-of-scope.csv,
-bench/spoken-in-scope.csv; see bench/probes.md) it runs evaluate_functiongemma.py in its own
-process with the default renderings (as written, spoken, typed), appends one JSON line per
-(model, rows) to bench/results/meaning.jsonl as soon as it is measured (the command, the rows'
-sha256, robust accuracy, accuracy, false-call and missed-call rates per rendering, the rows whose
-answer changes with the rendering alone), and prints the table. Pairs already recorded for the same
-model files and rows are skipped, so an interrupted run resumes.
+bench/spoken-in-scope.csv, bench/boundary.csv; see bench/probes.md) it runs
+evaluate_functiongemma.py in its own process with the default renderings (as written, spoken,
+typed), appends one JSON line per (model, rows) to bench/results/meaning.jsonl as soon as it is
+measured (the command, the rows' sha256, robust accuracy, the evaluation report's renderings whole:
+accuracy, false-call and missed-call rates per rendering, and any per-boundary false calls it
+gives for boundary.csv; the rows whose answer changes with the rendering alone), and prints the
+table. Pairs already recorded for the same model files and rows are skipped, so an interrupted run
+resumes.
 """
 
 import argparse
@@ -22,7 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "meaning.jsonl"
-PROBES = {"out-of-scope": ROOT / "bench" / "out-of-scope.csv", "spoken-in-scope": ROOT / "bench" / "spoken-in-scope.csv"}
+PROBES = {"out-of-scope": ROOT / "bench" / "out-of-scope.csv", "spoken-in-scope": ROOT / "bench" / "spoken-in-scope.csv",
+          "boundary": ROOT / "bench" / "boundary.csv"}
 MODEL_FILES = ("adapter_model.safetensors", "model.safetensors", "training_config.json")
 
 
