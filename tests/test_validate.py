@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+import _data
+
 GOOD = [
     ("Where can I fill my bottle?", "find_nearby_poi", {"query": "water"}),
     ("speed", "get_ride_status", {"query": "speed"}),
@@ -259,3 +261,38 @@ def test_judge_model_that_fails_is_one_line(run_script, tmp_path):
     alone = run_script("validate_functiongemma_dataset.py", "--base-url", "http://127.0.0.1:9/v1")
     assert alone.returncode == 2
     assert alone.stderr.strip().splitlines() == ["error: --base-url needs --judge-model (see --help)"]
+
+
+def test_near_misses_are_counted_per_tool_and_a_tool_with_few_is_named(run_script, tmp_path):
+    dataset = tmp_path / "twins.csv"
+    with open(dataset, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["user_message", "tool_calls", "boundary"])
+        writer.writerows([("how far have I ridden", call_json("get_ride_status", {"query": "distance"}), ""),
+                          ("how far did I ride last Tuesday", "[]", "time"),
+                          ("how far has my brother ridden", "[]", "subject"),
+                          ("Where can I fill my bottle?", call_json("find_nearby_poi", {"query": "water"}), ""),
+                          ("thanks", "[]", "")])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--min-per-value", 0,
+                        "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    near = json.loads((tmp_path / "r.json").read_text())["near_misses"]
+    assert near["tools"]["get_ride_status"] == {"call_rows": 1, "near_misses": 2, "by_boundary": {"time": 1, "subject": 1}}
+    assert near["tools"]["find_nearby_poi"] == {"call_rows": 1, "near_misses": 0, "by_boundary": {}}
+    assert near["tools"]["get_rider_profile"] == {"call_rows": 0, "near_misses": 0, "by_boundary": {}}
+    assert [warning.split(":")[0] for warning in near["warnings"]] == ["get_ride_status", "find_nearby_poi"]
+    assert "  get_ride_status              2   of 1 call rows; time 1, subject 1" in result.stdout
+    assert "warning: find_nearby_poi: 0 near misses" in result.stdout
+
+
+def test_the_bundled_seeds_have_near_misses_of_every_tool_and_last_rounds_did_not(run_script, tmp_path):
+    result = run_script("validate_functiongemma_dataset.py", "--json", tmp_path / "r.json")
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["near_misses"]["warnings"] == [] and report["warnings"] == []
+    assert all(counts["near_misses"] >= 15 for counts in report["near_misses"]["tools"].values())
+    # last round's seeds: the same file without its twins (the rows that carry a boundary)
+    rows = [row for _, row in _data.read_dataset_rows(_data.BUNDLED) if not row["boundary"]]
+    write_csv(tmp_path / "old.csv", [(row["user_message"], row["tool_calls"]) for row in rows])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", tmp_path / "old.csv")
+    named = {line.split(":")[1].strip() for line in result.stdout.splitlines() if "near misses (no-call" in line}
+    assert {"get_segment_ahead", "get_route_alternatives"} <= named and len(named) >= 4, result.stdout
