@@ -33,7 +33,9 @@ Every row is scored in each of --renderings (default: as written, spoken: lower 
 punctuation as a speech recogniser returns it, and typed: capitalised with a final ? or .): the
 headline is robust accuracy, the share of rows answered right in every rendering, since a voice
 router must not decide by casing or punctuation. The report gives each rendering's accuracy,
-false-call and missed-call rates, and the rows whose answer changes with the rendering alone.
+false-call and missed-call rates, the tools the false calls went to, and the rows whose answer
+changes with the rendering alone. When the data has a boundary column (near misses: no-call rows
+that keep a tool's topic), it adds each boundary's false-call rate and its call rows' accuracy.
 Greedy decoding stops on <eos>, <end_of_turn> and <start_function_response>; answers are parsed
 like LiteRT-LM does on the device. The detailed report (of the first rendering): combined accuracy (tool and arguments exact), tool
 accuracy, argument accuracy, lenient argument accuracy, format-valid rate with counts per failure
@@ -57,6 +59,7 @@ from __future__ import annotations
 import csv
 import gc
 import sys
+from collections import Counter
 
 
 
@@ -174,6 +177,35 @@ def confusion_table(report: dict) -> tuple[list[str], list[str], list[list[int]]
     return expected, predicted, counts
 
 
+def print_false_calls(renderings: dict[str, dict]) -> None:
+    """Where each rendering's false calls went (tool by tool, most first), then, when rows carry a
+    boundary, each boundary's false-call rate on its no-call rows (the near misses) and combined
+    accuracy on its call rows (their in-scope twins)."""
+    totals = Counter()
+    for values in renderings.values():
+        totals.update(values["false_calls_by_tool"])
+    if len(renderings) == 1:
+        taken = next(iter(renderings.values()))["false_calls_by_tool"]
+        print("  false calls by tool: " + (", ".join(f"{name} {count}" for name, count in taken.items()) or "none"))
+    elif not totals:
+        print("  false calls by tool: none")
+    else:
+        print("  false calls by tool:")
+        for name, _ in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
+            print(f"    {name:26}" + "".join(f"{values['false_calls_by_tool'].get(name, 0):>12}"
+                                             for values in renderings.values()))
+    first = next(iter(renderings.values()))
+    if "by_boundary" not in first:
+        return
+    print(f"  {'by boundary (rows)':28}" + "".join(f"{name:>12}" for name in renderings))
+    for boundary, stats in first["by_boundary"].items():
+        for kind, rows, metric in (("false calls", "no_call_rows", "false_call_rate"),
+                                   ("on calls", "call_rows", "call_accuracy")):
+            if stats[rows]:
+                print(f"    {f'{boundary} {kind} ({stats[rows]})':26}"
+                      + "".join(f"{percent(values['by_boundary'][boundary][metric]):>12}" for values in renderings.values()))
+
+
 def print_renderings(report: dict) -> None:
     """The meaning-level headline: robust accuracy, each rendering side by side, the rows that flip."""
     renderings = report["renderings"]
@@ -183,6 +215,7 @@ def print_renderings(report: dict) -> None:
     for metric, label in (("combined_accuracy", "accuracy"), ("false_call_rate", "false calls"),
                           ("missed_call_rate", "missed calls"), ("valid_format_rate", "valid format")):
         print(f"  {label:28}" + "".join(f"{percent(values[metric]):>12}" for values in renderings.values()))
+    print_false_calls(renderings)
     print(f"  answer changes with the rendering alone: {report['rendering_sensitive_rows']} rows "
           f"({percent(report['rendering_sensitive_rate'])})")
     for row in report["rendering_sensitive_examples"][:5]:
@@ -273,13 +306,15 @@ def print_constraint_comparison(reports: dict[str, dict]) -> None:
 
 
 def write_predictions(path: str, report: dict, other: dict | None) -> None:
-    """One line per row: its answer as first rendered, then each other rendering's message and answer."""
+    """One line per row: its answer as first rendered, then each other rendering's message and answer
+    (and the row's boundary after the message when some row has one)."""
     columns = ["user_message", "expected", "predicted", "correct", "failure", "detail", "output"]
+    with_boundary = any(row.get("boundary") for row in report["predictions"])
     others = [name for name in report["predictions_by_rendering"] if name != report["rendering"]]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(columns + [f"{rendering}_{name}" for rendering in others
-                                   for name in ("message", "predicted", "correct")]
+        writer.writerow(columns[:1] + (["boundary"] if with_boundary else []) + columns[1:]
+                        + [f"{rendering}_{name}" for rendering in others for name in ("message", "predicted", "correct")]
                         + ([f"compare_{name}" for name in columns[2:]] if other else []))
         for index, row in enumerate(report["predictions"]):
             rendered = [value for rendering in others for value in (
@@ -287,7 +322,8 @@ def write_predictions(path: str, report: dict, other: dict | None) -> None:
                 report["predictions_by_rendering"][rendering][index]["predicted"],
                 report["predictions_by_rendering"][rendering][index]["correct"])]
             extra = [other["predictions"][index][name] for name in columns[2:]] if other else []
-            writer.writerow([row[name] for name in columns] + rendered + extra)
+            writer.writerow([row["user_message"]] + ([row.get("boundary", "")] if with_boundary else [])
+                            + [row[name] for name in columns[1:]] + rendered + extra)
 
 
 def plot_confusion(path: str, report: dict) -> None:
@@ -3416,9 +3452,10 @@ import re
 from collections import Counter, defaultdict
 
 
-# The figures reported for each rendering side by side (the first rendering also gets the full report).
+# The figures reported for each rendering side by side (the first rendering also gets the full report),
+# and by_boundary when some row has a boundary.
 RENDERING_METRICS = ("combined_accuracy", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
-                     "missed_call_rate", "tool_accuracy", "valid_format_rate")
+                     "missed_call_rate", "tool_accuracy", "valid_format_rate", "false_calls_by_tool")
 
 
 def lenient(value) -> str:
@@ -3437,7 +3474,10 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
     neither right nor a false call (LiteRT-LM reports it as an error). `no_call_reply`, when given,
     also measures how often a no-call row got exactly that text. Arguments count as right only
     when the tool is right too (`all` is a value of two tools). When some rows are suspect
-    (`_data.suspect_reason`), `without_suspect` scores the others."""
+    (`_data.suspect_reason`), `without_suspect` scores the others. `false_calls_by_tool` counts the
+    false calls by the tool named in the answer (most first); when some rows carry a boundary
+    (`_data.BOUNDARY_COLUMN`), `by_boundary` gives, per boundary, the false calls among the no-call
+    rows (the near misses) and the accuracy on the call rows (their in-scope twins)."""
     if len(examples) != len(outputs):
         raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
     total = len(examples)
@@ -3446,6 +3486,8 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
     per_value = defaultdict(lambda: {"n": 0, "correct": 0})
     confusion = defaultdict(Counter)
     counts = Counter()
+    false_calls = Counter()
+    boundaries = defaultdict(Counter)
     mistakes = []
     predictions = []
     for example, output in zip(examples, outputs):
@@ -3457,6 +3499,9 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
             correct = tool_ok = args_ok = lenient_ok = answered_in_prose
             counts.update(no_call_rows=1, no_call_correct=correct, false_call=predicted is not None,
                           reply=answered_in_prose and prose_text(output) == no_call_reply)
+            if predicted is not None:
+                false_calls[predicted.name] += 1
+            boundaries[example.boundary].update(no_call_rows=1, false_calls=predicted is not None)
         else:
             tool_ok = predicted is not None and predicted.name == expected.name
             args_ok = tool_ok and predicted.arguments == expected.arguments
@@ -3465,6 +3510,7 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
                 == {key: lenient(value) for key, value in expected.arguments})
             correct = tool_ok and args_ok and parsed.failure is None
             counts.update(call_rows=1, call_correct=correct, missed_call=answered_in_prose)
+            boundaries[example.boundary].update(call_rows=1, call_correct=correct)
         # prose is a failure only where a call was expected
         failure = parsed.failure if parsed.failure and not (expected is None and answered_in_prose) else None
         counts.update(tool=tool_ok, arguments=args_ok, lenient=lenient_ok, correct=correct, valid=failure is None)
@@ -3483,6 +3529,8 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
                       "predicted": predicted.to_json() if predicted else "", "output": output,
                       "correct": correct, "failure": parsed.failure or "", "detail": parsed.detail,
                       "suspect": suspect_reason(example.message, tools) or ""}
+        if example.boundary:
+            prediction["boundary"] = example.boundary
         predictions.append(prediction)
         if not correct:
             mistakes.append(prediction)
@@ -3516,10 +3564,17 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
         "per_tool": dict(sorted(per_tool.items())),
         "per_value": dict(sorted(per_value.items())),
         "confusion": {name: dict(row) for name, row in sorted(confusion.items())},
+        "false_calls_by_tool": dict(sorted(false_calls.items(), key=lambda item: (-item[1], item[0]))),
         "worst_examples": mistakes[:worst],
         "suspect_rows": total - len(clean),
         "predictions": predictions,
     }
+    if any(example.boundary for example in examples):
+        report["by_boundary"] = {
+            boundary: {"no_call_rows": stats["no_call_rows"], "false_calls": stats["false_calls"],
+                       "false_call_rate": share(stats["false_calls"], stats["no_call_rows"]),
+                       "call_rows": stats["call_rows"], "call_accuracy": share(stats["call_correct"], stats["call_rows"])}
+            for boundary in BOUNDARIES if (stats := boundaries.get(boundary))}
     if len(clean) < total:  # the same metrics without the rows that may score for free
         rest = score_predictions([examples[index] for index in clean], [outputs[index] for index in clean], tools)
         report["without_suspect"] = {key: rest[key] for key in (
@@ -3562,7 +3617,8 @@ def score_renderings(examples: list[Example], outputs: dict[str, list[str]], too
     no_call_rows = [index for index, example in enumerate(examples) if example.call is None]
     report.update(
         rendering=first,
-        renderings={rendering: {key: result[key] for key in RENDERING_METRICS} for rendering, result in reports.items()},
+        renderings={rendering: {key: result[key] for key in RENDERING_METRICS + ("by_boundary",) if key in result}
+                    for rendering, result in reports.items()},
         robust_accuracy=sum(robust) / total if total else 0.0,
         robust_call_accuracy=sum(robust[index] for index in call_rows) / len(call_rows) if call_rows else None,
         robust_irrelevance_accuracy=(sum(robust[index] for index in no_call_rows) / len(no_call_rows)

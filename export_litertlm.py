@@ -3856,9 +3856,10 @@ import re
 from collections import Counter, defaultdict
 
 
-# The figures reported for each rendering side by side (the first rendering also gets the full report).
+# The figures reported for each rendering side by side (the first rendering also gets the full report),
+# and by_boundary when some row has a boundary.
 RENDERING_METRICS = ("combined_accuracy", "call_accuracy", "irrelevance_accuracy", "false_call_rate",
-                     "missed_call_rate", "tool_accuracy", "valid_format_rate")
+                     "missed_call_rate", "tool_accuracy", "valid_format_rate", "false_calls_by_tool")
 
 
 def lenient(value) -> str:
@@ -3877,7 +3878,10 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
     neither right nor a false call (LiteRT-LM reports it as an error). `no_call_reply`, when given,
     also measures how often a no-call row got exactly that text. Arguments count as right only
     when the tool is right too (`all` is a value of two tools). When some rows are suspect
-    (`_data.suspect_reason`), `without_suspect` scores the others."""
+    (`_data.suspect_reason`), `without_suspect` scores the others. `false_calls_by_tool` counts the
+    false calls by the tool named in the answer (most first); when some rows carry a boundary
+    (`_data.BOUNDARY_COLUMN`), `by_boundary` gives, per boundary, the false calls among the no-call
+    rows (the near misses) and the accuracy on the call rows (their in-scope twins)."""
     if len(examples) != len(outputs):
         raise ValueError(f"{len(examples)} examples but {len(outputs)} outputs")
     total = len(examples)
@@ -3886,6 +3890,8 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
     per_value = defaultdict(lambda: {"n": 0, "correct": 0})
     confusion = defaultdict(Counter)
     counts = Counter()
+    false_calls = Counter()
+    boundaries = defaultdict(Counter)
     mistakes = []
     predictions = []
     for example, output in zip(examples, outputs):
@@ -3897,6 +3903,9 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
             correct = tool_ok = args_ok = lenient_ok = answered_in_prose
             counts.update(no_call_rows=1, no_call_correct=correct, false_call=predicted is not None,
                           reply=answered_in_prose and prose_text(output) == no_call_reply)
+            if predicted is not None:
+                false_calls[predicted.name] += 1
+            boundaries[example.boundary].update(no_call_rows=1, false_calls=predicted is not None)
         else:
             tool_ok = predicted is not None and predicted.name == expected.name
             args_ok = tool_ok and predicted.arguments == expected.arguments
@@ -3905,6 +3914,7 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
                 == {key: lenient(value) for key, value in expected.arguments})
             correct = tool_ok and args_ok and parsed.failure is None
             counts.update(call_rows=1, call_correct=correct, missed_call=answered_in_prose)
+            boundaries[example.boundary].update(call_rows=1, call_correct=correct)
         # prose is a failure only where a call was expected
         failure = parsed.failure if parsed.failure and not (expected is None and answered_in_prose) else None
         counts.update(tool=tool_ok, arguments=args_ok, lenient=lenient_ok, correct=correct, valid=failure is None)
@@ -3923,6 +3933,8 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
                       "predicted": predicted.to_json() if predicted else "", "output": output,
                       "correct": correct, "failure": parsed.failure or "", "detail": parsed.detail,
                       "suspect": suspect_reason(example.message, tools) or ""}
+        if example.boundary:
+            prediction["boundary"] = example.boundary
         predictions.append(prediction)
         if not correct:
             mistakes.append(prediction)
@@ -3956,10 +3968,17 @@ def score_predictions(examples: list[Example], outputs: list[str], tools: list[d
         "per_tool": dict(sorted(per_tool.items())),
         "per_value": dict(sorted(per_value.items())),
         "confusion": {name: dict(row) for name, row in sorted(confusion.items())},
+        "false_calls_by_tool": dict(sorted(false_calls.items(), key=lambda item: (-item[1], item[0]))),
         "worst_examples": mistakes[:worst],
         "suspect_rows": total - len(clean),
         "predictions": predictions,
     }
+    if any(example.boundary for example in examples):
+        report["by_boundary"] = {
+            boundary: {"no_call_rows": stats["no_call_rows"], "false_calls": stats["false_calls"],
+                       "false_call_rate": share(stats["false_calls"], stats["no_call_rows"]),
+                       "call_rows": stats["call_rows"], "call_accuracy": share(stats["call_correct"], stats["call_rows"])}
+            for boundary in BOUNDARIES if (stats := boundaries.get(boundary))}
     if len(clean) < total:  # the same metrics without the rows that may score for free
         rest = score_predictions([examples[index] for index in clean], [outputs[index] for index in clean], tools)
         report["without_suspect"] = {key: rest[key] for key in (
@@ -4002,7 +4021,8 @@ def score_renderings(examples: list[Example], outputs: dict[str, list[str]], too
     no_call_rows = [index for index, example in enumerate(examples) if example.call is None]
     report.update(
         rendering=first,
-        renderings={rendering: {key: result[key] for key in RENDERING_METRICS} for rendering, result in reports.items()},
+        renderings={rendering: {key: result[key] for key in RENDERING_METRICS + ("by_boundary",) if key in result}
+                    for rendering, result in reports.items()},
         robust_accuracy=sum(robust) / total if total else 0.0,
         robust_call_accuracy=sum(robust[index] for index in call_rows) / len(call_rows) if call_rows else None,
         robust_irrelevance_accuracy=(sum(robust[index] for index in no_call_rows) / len(no_call_rows)

@@ -3,6 +3,7 @@
 import csv
 import json
 import shutil
+from collections import Counter
 
 import pytest
 
@@ -242,3 +243,130 @@ def test_robust_accuracy_needs_every_rendering_right(tools, capsys):
     assert "ROBUST ACCURACY       33.3%" in printed
     assert "answer changes with the rendering alone: 2 rows (66.7%)" in printed
     assert "'where is water' -> (no call)" in printed
+
+
+def near_miss_report(tools):
+    """Planted answers: near misses (no-call rows with a boundary) answered with calls or in prose,
+    as written; every row answered in prose when spoken."""
+    distance = Call.make("get_ride_status", {"query": "distance"})
+    speed = Call.make("get_ride_status", {"query": "speed"})
+    shop = Call.make("find_nearby_poi", {"query": "bike_shop"})
+    water = Call.make("find_nearby_poi", {"query": "water"})
+    prose = "I can't help with that.<end_of_turn>"
+    planted = [  # (row, answer as written)
+        (Example("how far did I ride last Tuesday", None, boundary="time"), _format.render_completion(distance)),
+        (Example("what was my top speed yesterday", None, boundary="time"), _format.render_completion(speed)),
+        (Example("what was the wind last weekend", None, boundary="time"), prose),
+        (Example("is there water in Paris", None, boundary="place"),  # malformed: not a false call
+         "<start_function_call>call:find_nearby_poi{query:water<end_function_call>"),
+        (Example("where can I buy a helmet online", None, boundary="object"), _format.render_completion(shop)),
+        (Example("is my saddle too high", None, boundary="object"), prose),
+        (Example("nice view up here", None, boundary="remark"),  # a tool nobody declared takes it
+         "<start_function_call>call:find_bike_shop{query:<escape>any<escape>}<end_function_call>"),
+        (Example("thanks", None), _format.render_completion(Call.make("get_weather_forecast", {"query": "current"}))),
+        (Example("ok", None), prose),
+        (Example("how far have I ridden", distance, boundary="time"), _format.render_completion(distance)),
+        (Example("how fast am I going", speed, boundary="time"), _format.render_completion(distance)),  # tool only
+        (Example("where is the next bike shop", shop, boundary="object"), _format.render_completion(shop)),
+        (Example("where is water", water), _format.render_completion(water)),
+    ]
+    examples = [row for row, _ in planted]
+    report = _scoring.score_renderings(examples, {"as_written": [answer for _, answer in planted],
+                                                  "spoken": [prose] * len(planted)}, tools)
+    report.update(model="hand-built", seconds=1.0, examples_per_second=13.0, seconds_per_example=1 / 13,
+                  no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
+    return report
+
+
+def test_false_calls_by_tool_and_by_boundary(tools, capsys, tmp_path):
+    report = near_miss_report(tools)
+    assert report["false_call_rate"] == pytest.approx(5 / 9)
+    assert list(report["false_calls_by_tool"].items()) == [
+        ("get_ride_status", 2), ("find_bike_shop", 1), ("find_nearby_poi", 1), ("get_weather_forecast", 1)]
+    assert report["by_boundary"] == {
+        "time": {"no_call_rows": 3, "false_calls": 2, "false_call_rate": pytest.approx(2 / 3),
+                 "call_rows": 2, "call_accuracy": 0.5},
+        "place": {"no_call_rows": 1, "false_calls": 0, "false_call_rate": 0.0, "call_rows": 0, "call_accuracy": None},
+        "object": {"no_call_rows": 2, "false_calls": 1, "false_call_rate": 0.5, "call_rows": 1, "call_accuracy": 1.0},
+        "remark": {"no_call_rows": 1, "false_calls": 1, "false_call_rate": 1.0, "call_rows": 0, "call_accuracy": None},
+    }
+    assert list(report["by_boundary"]) == ["time", "place", "object", "remark"]  # in _data.BOUNDARIES order
+    written, spoken = report["renderings"]["as_written"], report["renderings"]["spoken"]
+    assert written["false_calls_by_tool"] == report["false_calls_by_tool"] and written["by_boundary"] == report["by_boundary"]
+    assert spoken["false_calls_by_tool"] == {}
+    assert spoken["by_boundary"]["time"] == {"no_call_rows": 3, "false_calls": 0, "false_call_rate": 0.0,
+                                             "call_rows": 2, "call_accuracy": 0.0}
+    assert [row.get("boundary", "") for row in report["worst_examples"]][:3] == ["time", "time", "place"]
+    evaluate.print_report(report)
+    printed = capsys.readouterr().out
+    assert ("  false calls by tool:\n"
+            "    get_ride_status                      2           0\n"
+            "    find_bike_shop                       1           0\n"
+            "    find_nearby_poi                      1           0\n"
+            "    get_weather_forecast                 1           0\n"
+            "  by boundary (rows)            as_written      spoken\n"
+            "    time false calls (3)             66.7%        0.0%\n"
+            "    time on calls (2)                50.0%        0.0%\n"
+            "    place false calls (1)             0.0%        0.0%\n"
+            "    object false calls (2)           50.0%        0.0%\n"
+            "    object on calls (1)             100.0%        0.0%\n"
+            "    remark false calls (1)          100.0%        0.0%\n"
+            "  answer changes with the rendering alone:") in printed
+    evaluate.write_predictions(str(tmp_path / "p.csv"), report, None)
+    with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[:3] == ["user_message", "boundary", "expected"]
+    assert [row["boundary"] for row in rows] == ["time"] * 3 + ["place"] + ["object"] * 2 + ["remark", "", "",
+                                                                                            "time", "time", "object", ""]
+
+
+def test_no_boundary_column_no_boundary_report(tools, capsys, tmp_path):
+    water = Call.make("find_nearby_poi", {"query": "water"})
+    examples = [Example("thanks", None), Example("call Ana", None), Example("water?", water)]
+    outputs = [_format.render_completion(None), _format.render_completion(water), _format.render_completion(water)]
+    report = _scoring.score_renderings(examples, {"as_written": outputs}, tools)
+    assert report["false_calls_by_tool"] == {"find_nearby_poi": 1}
+    assert "by_boundary" not in report and "by_boundary" not in report["renderings"]["as_written"]
+    assert all("boundary" not in row for row in report["predictions"])
+    report.update(model="hand-built", seconds=1.0, examples_per_second=3.0, seconds_per_example=1 / 3,
+                  no_call_reply=_format.DEFAULT_NO_CALL_REPLY)
+    evaluate.print_report(report)
+    printed = capsys.readouterr().out
+    assert "  false calls by tool: find_nearby_poi 1\n" in printed and "by boundary" not in printed
+    evaluate.write_predictions(str(tmp_path / "p.csv"), report, None)
+    with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
+        assert "boundary" not in next(csv.reader(handle))
+    assert hand_built_report(tools)["false_calls_by_tool"] == {}  # no no-call rows
+
+
+def test_boundary_column_end_to_end(run_script, tiny_model_dir, tmp_path):
+    """A dataset with a boundary column: the JSON report counts each boundary's rows, and its false
+    calls are the no-call rows the --predictions file shows answered with a call (constrained to
+    calls, the random model calls a tool on every row)."""
+    dataset = tmp_path / "near.csv"
+    dataset.write_text(
+        "user_message,tool_calls,boundary\n"
+        "how far did I ride last Tuesday,[],time\n"
+        "what was my top speed yesterday,[],time\n"
+        'how far have I ridden,"[{""name"": ""get_ride_status"", ""args"": {""query"": ""distance""}}]",time\n'
+        "is there a water fountain in Paris,[],place\n"
+        "where can I buy a helmet online,[],object\n"
+        'where is the nearest water,"[{""name"": ""find_nearby_poi"", ""args"": {""query"": ""water""}}]",\n'
+        "thanks,[],\n")
+    result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--dataset", dataset, "--split", "all",
+                        "--renderings", "as_written", "--constrained", "calls", "--json", tmp_path / "r.json",
+                        "--predictions", tmp_path / "p.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "by boundary (rows)" in result.stdout and "false calls by tool: " in result.stdout
+    report = json.loads((tmp_path / "r.json").read_text())
+    with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 7 and sorted(row["boundary"] for row in rows) == ["", "", "object", "place", "time", "time", "time"]
+    false_calls = [row for row in rows if row["expected"] == "[]" and row["predicted"]]
+    assert len(false_calls) == 5  # every no-call row, under --constrained calls
+    assert report["false_calls_by_tool"] == dict(Counter(json.loads(row["predicted"])[0]["name"] for row in false_calls))
+    assert {boundary: (stats["no_call_rows"], stats["call_rows"]) for boundary, stats in report["by_boundary"].items()} \
+        == {"time": (2, 1), "place": (1, 0), "object": (1, 0)}
+    for boundary, stats in report["by_boundary"].items():
+        assert stats["false_calls"] == sum(row["boundary"] == boundary for row in false_calls)
+    assert report["renderings"]["as_written"]["by_boundary"] == report["by_boundary"]
