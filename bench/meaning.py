@@ -77,6 +77,18 @@ def print_table(lines: list[dict]) -> None:
               + " / ".join(percent(values[name]["false_call_rate"]) for name in names) + " | "
               + " / ".join(percent(values[name]["missed_call_rate"]) for name in names)
               + f" | {line['rendering_sensitive_rows']} |")
+    by_boundary = [line for line in lines if "by_boundary" in next(iter(line["renderings"].values()))]
+    if by_boundary:
+        print("\n| model | rows | boundary | false calls (w/s/t) | in scope right (w/s/t) |")
+        print("|---|---|---|---|---|")
+    for line in by_boundary:
+        values = line["renderings"]
+        names = [name for name in ("as_written", "spoken", "typed") if name in values]
+        for boundary, counts in next(iter(values.values()))["by_boundary"].items():
+            print(f"| {line['model']} | {line['rows']} | {boundary} ({counts['no_call_rows']} + {counts['call_rows']}) | "
+                  + " / ".join(percent(values[name]["by_boundary"][boundary]["false_call_rate"]) for name in names)
+                  + " | " + " / ".join(percent(values[name]["by_boundary"][boundary]["call_accuracy"]) for name in names)
+                  + " |")
 
 
 def main() -> int:
