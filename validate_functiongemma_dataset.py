@@ -3071,17 +3071,22 @@ A script adds only its client: `connect(args)` returns `ask(messages, schema, se
 raises `TransientError` (worth retrying) or `FatalError` (stop at once) for server failures.
 
 Plan: `--per-value` rows for every (tool, enum value, style), plus a no-call bucket of
-`--no-call-share` of all rows (tool_calls []: requests none of the tools can serve), spread over
-NO_CALL_STYLES. One request asks for the messages of one (tool, value, style), or of one no-call
-style (the prompt lists the tools as what to avoid); the label is the script's, the model only
-writes the user message.
+`--no-call-share` of all rows (tool_calls []: requests none of the tools can serve). `--twin-share`
+of that bucket are twins (near misses): rewrites of a tool's call rows that keep the topic and most
+of the words but cross one of `_data.BOUNDARIES`, spread evenly over the tools and, round robin,
+over the `--boundaries`; the rest is spread over NO_CALL_STYLES. One request asks for the messages
+of one (tool, value, style), of one no-call style (the prompt lists the tools as what to avoid), or
+of one (tool, boundary) twin slot (the prompt shows sampled call rows of the tool to rewrite); the
+label is the script's, the model only writes the user message.
 
 Resuming: the output CSV is the only state, so nothing can disagree with it after a crash. Rows
 are whole lines written with one `os.write` and fsync'ed; a torn last line (power loss) is cut off
 on the next run. The dataset format has no style column, so a re-run counts the rows per
-(tool, value), and the no-call rows, and credits them to that label's styles in plan order, the
-order the slots are filled in. Totals per label are therefore exact; the style mix is exact too
-unless an earlier run gave up on a slot part way (the next slots of that label then absorb its share).
+(tool, value), the no-call rows, and the twins per boundary (the `boundary` column, written when the
+plan holds twins; an older output without it gets it, empty on its rows, before its first twin is
+appended), and credits them to that label's slots in plan order, the order the slots are filled in.
+Totals per label and per boundary are therefore exact; the style mix and the twins' tools are exact
+too unless an earlier run gave up on a slot part way (the next slots of that label then absorb its share).
 
 Forms: kept rows are written alternately spoken (lower case, no punctuation, as a speech
 recogniser returns them) and typed (capitalised, ending in ? or .), label by label, call and
@@ -3106,6 +3111,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sys
 import time
 from collections import Counter
@@ -3135,6 +3141,7 @@ NO_CALL_STYLES = {
     "spanish": ("any of these kinds (chit-chat, another app's job, a near question, a fragment, a "
                 "near-miss) in natural, colloquial Spanish"),
 }
+DEFAULT_TWIN_SHARE = 0.33  # of the no-call rows: a third are twins of call rows
 MAX_MESSAGE_CHARS = 200
 GENERATION_EXIT_CODES = {0: "the plan is filled",
                          1: "stopped by server failures, or planned rows still missing (re-run to resume)"}
@@ -3194,13 +3201,15 @@ def retry_after_seconds(value: str | None) -> float | None:
 
 @dataclass
 class Slot:
-    """Target rows of one (tool, value, style), or of one no-call style (tool None), and how many the output holds."""
+    """Target rows of one (tool, value, style), of one no-call style (tool None), or of the twins of one
+    tool across one boundary (no call; `style` is the boundary), and how many the output holds."""
     tool: str | None
     argument: str | None
     value: str | None
     style: str
     target: int
     done: int = 0
+    boundary: str = ""  # a twin slot's boundary (one of BOUNDARIES), else ""
 
     @property
     def missing(self) -> int:
@@ -3208,11 +3217,24 @@ class Slot:
 
     @property
     def call(self) -> Call | None:
-        return Call.make(self.tool, {self.argument: self.value}) if self.tool else None
+        return Call.make(self.tool, {self.argument: self.value}) if self.tool and not self.boundary else None
 
     @property
     def name(self) -> str:
+        if self.boundary:
+            return f"{NO_CALL_LABEL} twin of {self.tool}"
         return f"{self.tool}={self.value}" if self.tool else NO_CALL_LABEL
+
+    @property
+    def key(self) -> tuple:
+        """What a written row of this slot is counted by: its call, and a no-call row's boundary."""
+        return row_key(self.call, self.boundary)
+
+
+def row_key(call: Call | None, boundary: str) -> tuple:
+    """A row's key for crediting and holdings: (call, "") for a call row (whatever its boundary column
+    says), (None, boundary) for a no-call row: a twin counts by its boundary, any other no-call row by ""."""
+    return (call, "") if call is not None else (None, boundary)
 
 
 def planned_argument(function: dict) -> str:
@@ -3227,24 +3249,54 @@ def planned_argument(function: dict) -> str:
     return key
 
 
-def plan_slots(tools: list[dict], styles: list[str], per_value: int, no_call_share: float = 0.0) -> list[Slot]:
-    """Slots in fill order: tools and values as declared, styles as given, then the no-call bucket:
-    `no_call_share` of all planned rows, spread evenly over NO_CALL_STYLES."""
+def share_of(total: int, parts: int, index: int) -> int:
+    """Part `index` of `total` spread evenly over `parts`, the first ones taking the remainder."""
+    return total // parts + (index < total % parts)
+
+
+def plan_slots(tools: list[dict], styles: list[str], per_value: int, no_call_share: float = 0.0,
+               twin_share: float = 0.0, boundaries: list[str] | None = None) -> list[Slot]:
+    """Slots in fill order: tools and values as declared, styles as given, then the no-call bucket,
+    `no_call_share` of all planned rows: spread evenly over NO_CALL_STYLES, but for `twin_share` of it,
+    the twins, which come last: spread evenly over the tools as declared and, round robin over all the
+    twins, over `boundaries` (default: all of BOUNDARIES), one slot per (tool, boundary)."""
     if per_value < 1:
         raise DataError(f"--per-value must be at least 1, got {per_value}")
     if not 0 <= no_call_share < 1:
         raise DataError(f"--no-call-share must be at least 0 and below 1, got {no_call_share}")
+    if not 0 <= twin_share <= 1:
+        raise DataError(f"--twin-share must be between 0 and 1, got {twin_share}")
+    boundaries = list(BOUNDARIES) if boundaries is None else [name for name in BOUNDARIES if name in boundaries]
     slots = []
-    for name, function in tools_by_name(tools).items():
+    functions = tools_by_name(tools)
+    for name, function in functions.items():
         argument = planned_argument(function)
         for value in function["parameters"]["properties"][argument]["enum"]:
             slots.extend(Slot(name, argument, value, style, per_value) for style in styles)
     no_call_rows = round(len(slots) * per_value * no_call_share / (1 - no_call_share))
+    twin_rows = round(no_call_rows * twin_share) if boundaries else 0
     for index, style in enumerate(NO_CALL_STYLES):
-        target = no_call_rows // len(NO_CALL_STYLES) + (index < no_call_rows % len(NO_CALL_STYLES))
+        target = share_of(no_call_rows - twin_rows, len(NO_CALL_STYLES), index)
         if target:
             slots.append(Slot(None, None, None, style, target))
+    turn = 0  # the boundary of the next twin, round robin over all of them: spread per tool and in total
+    for index, name in enumerate(functions):
+        targets = Counter()
+        for _ in range(share_of(twin_rows, len(functions), index)):
+            targets[boundaries[turn % len(boundaries)]] += 1
+            turn += 1
+        slots.extend(Slot(name, None, None, boundary, targets[boundary], boundary=boundary)
+                     for boundary in boundaries if targets[boundary])
     return slots
+
+
+def planned_twins(slots: list[Slot]) -> dict[str, dict[str, int]]:
+    """tool -> boundary -> planned twin rows, in plan order."""
+    planned = {}
+    for slot in slots:
+        if slot.boundary:
+            planned.setdefault(slot.tool, {})[slot.boundary] = slot.target
+    return planned
 
 
 # ----------------------------------------------------------------------------- output file
@@ -3255,6 +3307,7 @@ class OutputState:
     """What the output CSV already holds."""
     examples: list  # Example, in file order
     torn_bytes: int = 0  # length of an incomplete last line (cut off before appending)
+    columns: list = field(default_factory=list)  # its header ([] when there is none yet)
 
 
 def read_output(path: str, tools: list[dict]) -> OutputState:
@@ -3266,11 +3319,14 @@ def read_output(path: str, tools: list[dict]) -> OutputState:
     state = OutputState([], torn_bytes=len(data) - len(complete))
     if not complete.strip():
         # Nothing but a torn first line may be cut off: anything else is not ours to truncate.
-        if data.strip() and not b'"user_message","tool_calls"'.startswith(data):
+        if data.strip() and not b'"user_message","tool_calls","boundary"'.startswith(data):
             decode_text(data, path)  # says what the file is, if it is not text
             raise DataError(f"{path}: not a dataset CSV written by this generator; choose another --output")
         return state
-    for origin, row in read_csv_rows(decode_text(complete, path), path):
+    text = decode_text(complete, path)
+    rows = read_csv_rows(text, path)  # checks the header first
+    state.columns = next(csv.reader(io.StringIO(text, newline="")))
+    for origin, row in rows:
         try:
             state.examples.append(parse_row(row, tools, origin))
         except DataError as error:
@@ -3279,27 +3335,58 @@ def read_output(path: str, tools: list[dict]) -> OutputState:
 
 
 def credit_existing(slots: list[Slot], examples: list) -> None:
-    """Credit rows in the file to their (tool, value)'s slots in plan order (see the module doc)."""
-    available = Counter(example.call for example in examples)
+    """Credit rows in the file to their (tool, value)'s slots, the no-call rows to the no-call styles
+    and the twins to their boundary's slots, in plan order (see the module doc)."""
+    available = Counter(row_key(example.call, example.boundary) for example in examples)
     for slot in slots:
-        slot.done = min(slot.target, available[slot.call])
-        available[slot.call] -= slot.done
+        slot.done = min(slot.target, available[slot.key])
+        available[slot.key] -= slot.done
 
 
 class RowWriter:
-    """Appends whole CSV rows: one os.write per row, then fsync, so a kill never leaves half a row."""
+    """Appends whole CSV rows: one os.write per row, then fsync, so a kill never leaves half a row.
 
-    def __init__(self, path: str, torn_bytes: int):
+    A new file's header is user_message,tool_calls, and boundary when `boundary` (the plan holds
+    twins); an existing file keeps its header, and a file without the boundary column gets it (its
+    rows an empty one: rewritten once into a new file that replaces it) before its first twin."""
+
+    def __init__(self, path: str, torn_bytes: int, columns: list[str] | None = None, boundary: bool = False):
         self.path = path
         self.torn_bytes = torn_bytes
+        self.columns = list(columns or [])
+        self.boundary = boundary
         self.descriptor = None
 
     def _open(self) -> None:
         if self.torn_bytes:
             os.truncate(self.path, os.path.getsize(self.path) - self.torn_bytes)
+            self.torn_bytes = 0
         self.descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
         if os.fstat(self.descriptor).st_size == 0:
-            self._write_line(["user_message", "tool_calls"])
+            self.columns = list(COLUMNS) + ([BOUNDARY_COLUMN] if self.boundary else [])
+            self._write_line(self.columns)
+
+    def _add_boundary_column(self) -> None:
+        """Rewrite the file with a boundary column (empty on its rows), atomically: a kill leaves the
+        old file or the new one."""
+        self.close()
+        rows = read_csv_rows(decode_text(read_local_bytes(self.path), self.path), self.path)
+        columns = self.columns + [BOUNDARY_COLUMN]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([row.get(column) or "" for column in columns] for _, row in rows)
+        temporary = f"{self.path}.boundary.tmp"
+        with open(temporary, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
+            handle.flush()
+            os.fsync(handle.fileno())
+        shutil.copymode(self.path, temporary)
+        os.replace(temporary, self.path)
+        self.columns = columns
+        log(f"{self.path}: added a {BOUNDARY_COLUMN} column for the twins (empty on the {len(rows)} rows "
+            "already there)")
+        self.descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
     def _write_line(self, fields: list[str]) -> None:
         buffer = io.StringIO()
@@ -3309,10 +3396,13 @@ class RowWriter:
             data = data[os.write(self.descriptor, data):]
         os.fsync(self.descriptor)
 
-    def write(self, message: str, call: Call | None) -> None:
+    def write(self, message: str, call: Call | None, boundary: str = "") -> None:
         if self.descriptor is None:
             self._open()
-        self._write_line([message, tool_calls_json(call)])
+        if boundary and BOUNDARY_COLUMN not in self.columns:
+            self._add_boundary_column()
+        fields = {"user_message": message, "tool_calls": tool_calls_json(call), BOUNDARY_COLUMN: boundary}
+        self._write_line([fields.get(column, "") for column in self.columns])
 
     def close(self) -> None:
         if self.descriptor is not None:
@@ -3366,14 +3456,18 @@ def build_request(slot: Slot, function: dict, count: int, seeds: list, avoid: li
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
 
 
-def build_no_call_request(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str]) -> list[dict]:
-    """Chat messages asking for `count` user messages of one no-call style: the tools are shown as what to avoid."""
-    function_lines = []
+def function_lines(tools: list[dict]) -> list[str]:
+    """One line per tool: its name, description and enum values."""
+    lines = []
     for name, function in tools_by_name(tools).items():
         values = [value for schema in function.get("parameters", {}).get("properties", {}).values()
                   for value in schema.get("enum", [])]
-        function_lines.append(f"- {name}: {function.get('description', '')}"
-                              + (f" (values: {', '.join(values)})" if values else ""))
+        lines.append(f"- {name}: {function.get('description', '')}" + (f" (values: {', '.join(values)})" if values else ""))
+    return lines
+
+
+def build_no_call_request(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str]) -> list[dict]:
+    """Chat messages asking for `count` user messages of one no-call style: the tools are shown as what to avoid."""
     no_call_seeds = [seed for seed in seeds if seed.call is None]
     # spread over the seeds: they are written kind by kind
     examples = no_call_seeds[::max(1, len(no_call_seeds) // MAX_EXAMPLES_IN_PROMPT)][:MAX_EXAMPLES_IN_PROMPT]
@@ -3383,7 +3477,7 @@ def build_no_call_request(slot: Slot, tools: list[dict], count: int, seeds: list
         f"Style: {slot.style}: {NO_CALL_STYLES[slot.style]}",
         "",
         "The assistant's functions, which the messages must NOT ask for (nor any of their values):",
-        *function_lines,
+        *function_lines(tools),
         "",
         "Real messages of this kind (of every style):",
         *([f"- {json.dumps(seed.message, ensure_ascii=False)} [no call]" for seed in examples] or ["- (none yet)"]),
@@ -3400,7 +3494,56 @@ def build_no_call_request(slot: Slot, tools: list[dict], count: int, seeds: list
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
 
 
-def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str]) -> list[dict]:
+def twin_sources(slot: Slot, seeds: list, written: dict, count: int, rng: random.Random) -> list[tuple[str, Call]]:
+    """`count` (or all, if fewer) call rows of a twin slot's tool to rewrite, sampled: its seed rows, or,
+    for a tool without any, the rows written for it (the call slots are filled first)."""
+    pool = [(seed.message, seed.call) for seed in seeds if seed.call is not None and seed.call.name == slot.tool]
+    if not pool:
+        pool = [(message, call) for call, messages in written.items()
+                if call is not None and call.name == slot.tool for message in messages]
+    return rng.sample(pool, min(count, len(pool)))
+
+
+def build_twin_request(slot: Slot, tools: list[dict], count: int, sources: list[tuple[str, Call]],
+                       avoid: list[str]) -> list[dict]:
+    """Chat messages asking for `count` twins of one tool's call rows across one boundary: rewrites that keep
+    a row's topic and most of its words but that no tool can serve."""
+    argument = routing_argument(tools_by_name(tools)[slot.tool])
+    description = tools_by_name(tools)[slot.tool].get("description", "")
+    lines = [
+        "Kind: near misses (\"twins\") of real requests for one function: each keeps a request's topic and most of "
+        "its words but crosses one boundary, so that none of the functions below can serve it; the assistant "
+        "answers them in words and calls nothing",
+        f"Function of the requests: {slot.tool}: {description}",
+        f"Boundary to cross: {slot.boundary}: {BOUNDARIES[slot.boundary]}",
+        "",
+        "The assistant's functions, which the messages must NOT ask for (nor any of their values):",
+        *function_lines(tools),
+        "",
+        f"Real requests for {slot.tool} to rewrite (the {argument} each one asks for in brackets):",
+        *([f"- {json.dumps(message, ensure_ascii=False)} [{call.args.get(argument, '')}]" for message, call in sources]
+          or ["- (none yet: write requests this function could serve, then cross the boundary)"]),
+    ]
+    if avoid:
+        lines += ["", "Already written (do not repeat or closely paraphrase):",
+                  *(f"- {json.dumps(message, ensure_ascii=False)}" for message in avoid)]
+    lines += [
+        "",
+        f"Write {count} different messages, each a rewrite of a different request above: keep its topic, its "
+        f"language and most of its words, but move it across the {slot.boundary} boundary ({BOUNDARIES[slot.boundary]}) "
+        "so that it no longer asks for anything these functions do. A rewrite that one of the functions could still "
+        f"serve is wrong. Each message is a single line under {MAX_MESSAGE_CHARS} characters, has no quotes around "
+        "it, no numbering, and never names a function.",
+    ]
+    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
+
+
+def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str],
+                rng: random.Random | None = None, written: dict | None = None) -> list[dict]:
+    """The request of a slot; a twin slot's shows call rows of its tool sampled with `rng` (see twin_sources)."""
+    if slot.boundary:
+        sources = twin_sources(slot, seeds, written or {}, count, rng or random.Random(0))
+        return build_twin_request(slot, tools, count, sources, avoid)
     if slot.call is None:
         return build_no_call_request(slot, tools, count, seeds, avoid)
     return build_request(slot, tools_by_name(tools)[slot.tool], count, seeds, avoid)
@@ -3607,7 +3750,8 @@ def judge_label(judge, message: str, tools: list[dict], budget: "FailureBudget")
 
 @dataclass
 class Quality:
-    """What became of one label's candidates in this run (a no-call style counts apart)."""
+    """What became of one label's candidates in this run (a no-call style counts apart, the twins per tool
+    and per boundary)."""
     generated: int = 0  # candidates looked at (a reply's extras left once the slot is full are not)
     failed_checks: int = 0  # chatter, too long, exact duplicate, ... (see `rejection`)
     near_duplicates: list = field(default_factory=list)  # {"message", "nearest", "similarity"}
@@ -3618,16 +3762,49 @@ class Quality:
     def judged(self) -> int:
         return self.kept + sum(self.judge_rejected.values())
 
-    def to_json(self) -> dict:
+    def add(self, other: "Quality") -> None:
+        self.generated += other.generated
+        self.failed_checks += other.failed_checks
+        self.near_duplicates += other.near_duplicates
+        self.judge_rejected += other.judge_rejected
+        self.kept += other.kept
+
+    def to_json(self, examples: bool = True) -> dict:
         return {"generated": self.generated, "failed_checks": self.failed_checks,
                 "near_duplicates": len(self.near_duplicates), "judge_rejected": sum(self.judge_rejected.values()),
                 "judge_read_instead": dict(self.judge_rejected.most_common()), "kept": self.kept,
-                "near_duplicate_examples": self.near_duplicates}
+                **({"near_duplicate_examples": self.near_duplicates} if examples else {})}
 
 
 def quality_key(slot: "Slot", tools: list[dict]) -> str:
-    """A call slot's `tool:value`; a no-call slot's `(no call) style`."""
+    """A call slot's `tool:value`; a no-call slot's `(no call) style`; a twin slot's `(no call) twins of tool`."""
+    if slot.boundary:
+        return f"{NO_CALL_LABEL} twins of {slot.tool}"
     return routing_label(slot.call, tools) if slot.call else f"{NO_CALL_LABEL} {slot.style}"
+
+
+def merged_quality(counts) -> Quality:
+    total = Quality()
+    for each in counts:
+        total.add(each)
+    return total
+
+
+def by_label(quality: dict) -> dict[str, Quality]:
+    """The run's counts (keyed (quality_key, boundary)) per label, in plan order: a tool's twins as one."""
+    view = {}
+    for (key, _), counts in quality.items():
+        view.setdefault(key, Quality()).add(counts)
+    return view
+
+
+def by_boundary(quality: dict) -> dict[str, Quality]:
+    """The run's counts of the twins per boundary, in BOUNDARIES order."""
+    view = {}
+    for (_, boundary), counts in quality.items():
+        if boundary:
+            view.setdefault(boundary, Quality()).add(counts)
+    return {boundary: view[boundary] for boundary in BOUNDARIES if boundary in view}
 
 
 def disagreements(quality: dict[str, Quality]) -> list[str]:
@@ -3643,29 +3820,34 @@ def disagreements(quality: dict[str, Quality]) -> list[str]:
     return named
 
 
-def print_quality(quality: dict[str, Quality], judge_model: str | None, max_similarity: float) -> None:
-    """The per-label table of this run's candidates, then the labels the judge often reads otherwise."""
-    shown = {key: counts for key, counts in quality.items() if counts.generated}
+def print_quality_table(heading: str, rows: list[tuple[str, Quality]], width: int) -> None:
+    print(f"  {heading:<{width}}{'generated':>10}{'checks':>8}{'near-dup':>10}{'judge':>7}{'kept':>6}  judge read instead")
+    for key, counts in rows:
+        instead = ", ".join(f"{label} {count}" for label, count in counts.judge_rejected.most_common())
+        print(f"  {key:<{width}}{counts.generated:>10}{counts.failed_checks:>8}{len(counts.near_duplicates):>10}"
+              f"{sum(counts.judge_rejected.values()):>7}{counts.kept:>6}  {instead if key != 'total' else ''}".rstrip())
+
+
+def print_quality(quality: dict, judge_model: str | None, max_similarity: float) -> None:
+    """The per-label table of this run's candidates (`quality` keyed (quality_key, boundary)), the twins'
+    per boundary, then the labels the judge often reads otherwise."""
+    labels = by_label(quality)
+    shown = {key: counts for key, counts in labels.items() if counts.generated}
     if not shown:
         return
-    total = Quality()
-    for counts in shown.values():
-        total.generated += counts.generated
-        total.failed_checks += counts.failed_checks
-        total.near_duplicates += counts.near_duplicates
-        total.judge_rejected += counts.judge_rejected
-        total.kept += counts.kept
+    total = merged_quality(shown.values())
     judge = f"judge {judge_model}" if judge_model else "no judge"
+    width = max(40, *(len(key) + 2 for key in shown))
     print(f"\nthis run's candidates ({judge}, --max-similarity {max_similarity:g}):")
-    print(f"  {'label':<40}{'generated':>10}{'checks':>8}{'near-dup':>10}{'judge':>7}{'kept':>6}  judge read instead")
-    for key, counts in [*shown.items(), ("total", total)]:
-        instead = ", ".join(f"{label} {count}" for label, count in counts.judge_rejected.most_common())
-        print(f"  {key:<40}{counts.generated:>10}{counts.failed_checks:>8}{len(counts.near_duplicates):>10}"
-              f"{sum(counts.judge_rejected.values()):>7}{counts.kept:>6}  {instead if key != 'total' else ''}".rstrip())
+    print_quality_table("label", [*shown.items(), ("total", total)], width)
+    boundaries = {boundary: counts for boundary, counts in by_boundary(quality).items() if counts.generated}
+    if boundaries:
+        print("the twins per boundary:")
+        print_quality_table("boundary", list(boundaries.items()), width)
     if judge_model and total.kept:
         print(f"judge requests per kept row: {total.judged / total.kept:.2f} "
               f"({total.judged} judged, {total.kept} kept)")
-    named = disagreements(quality)
+    named = disagreements(labels)
     if named:
         print("the judge often reads these otherwise (ambiguous tool descriptions or enum values?): "
               + "; ".join(named))
@@ -3812,8 +3994,18 @@ def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str
     plan.add_argument("--no-call-share", type=float, default=0.2, metavar="FRACTION",
                       help="fraction of all planned rows that no tool can serve (tool_calls []), in the styles "
                            f"{', '.join(NO_CALL_STYLES)} (default %(default)s; 0: none)")
+    plan.add_argument("--twin-share", type=float, default=DEFAULT_TWIN_SHARE, metavar="FRACTION",
+                      help="fraction of the no-call rows that are twins: rewrites of a sampled call row of a tool "
+                           "that keep its topic and most of its words but cross one --boundaries boundary so that "
+                           "no tool serves them, spread evenly over the tools and the boundaries, written with "
+                           "their boundary in a boundary column (default %(default)s; 0: none)")
+    plan.add_argument("--boundaries", nargs="+", choices=list(BOUNDARIES), default=list(BOUNDARIES),
+                      metavar="BOUNDARY",
+                      help="the boundaries twins cross, any of " + "; ".join(
+                          f"{name} ({description})" for name, description in BOUNDARIES.items()) + " (default: all)")
     plan.add_argument("--dry-run", action="store_true",
-                      help="print the plan, the first call and no-call prompts and the judge's prompt; call no server")
+                      help="print the plan (the twins per tool and boundary), the first call, no-call and twin "
+                           "prompts and the judge's prompt; call no server")
     server = parser.add_argument_group("server")
     server.add_argument("--model", default=default_model, help="generator model (default %(default)s)")
     server.add_argument("--sampling-seed", type=int, default=42, metavar="N",
@@ -3829,36 +4021,60 @@ def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str
                              "row of the same label is above this (default %(default)s; 1: off)")
     output = parser.add_argument_group("output")
     output.add_argument("--output", type=output_file, default="generated-dataset.csv", metavar="CSV",
-                        help="CSV to append to (user_message,tool_calls); re-run to resume (default %(default)s)")
+                        help="CSV to append to (user_message,tool_calls, and boundary when the plan holds twins); "
+                             "re-run to resume (default %(default)s)")
     add_json_argument(output, "the plan, what the output holds, what was rejected and this run's quality per label")
     return server
 
 
 def print_plan(slots: list[Slot], styles: list[str]) -> None:
     pairs = Counter((slot.tool, slot.value) for slot in slots if slot.call)
-    no_call = [slot for slot in slots if slot.call is None]
-    no_call_target = sum(slot.target for slot in no_call)
+    no_call = [slot for slot in slots if slot.call is None and not slot.boundary]
+    no_call_target = sum(slot.target for slot in slots if slot.call is None)
+    twins = planned_twins(slots)
+    twin_target = sum(sum(per_tool.values()) for per_tool in twins.values())
     target = sum(slot.target for slot in slots)
     missing = sum(slot.missing for slot in slots)
+    kinds = f"{len(no_call)} styles"
+    if twin_target:
+        kinds = ", ".join(([f"{no_call_target - twin_target} in {kinds}"] if no_call else []) + [f"{twin_target} twins"])
     print(f"plan: {len(pairs)} (tool, value) pairs x {len(styles)} styles ({', '.join(styles)}) "
           f"x {slots[0].target} = {target - no_call_target} call rows + {no_call_target} no-call rows "
-          f"({len(no_call)} styles) = {target} rows; the output holds {target - missing}, {missing} to generate")
+          f"({kinds}) = {target} rows; the output holds {target - missing}, {missing} to generate")
+    if twins:
+        print_twin_plan(twins)
+
+
+def print_twin_plan(twins: dict[str, dict[str, int]]) -> None:
+    """The planned twins per tool and boundary, with totals."""
+    boundaries = [name for name in BOUNDARIES if any(name in per_tool for per_tool in twins.values())]
+    width = max(26, *(len(tool) + 2 for tool in twins))
+    print("twins planned (no-call rewrites of a tool's call rows across one boundary), per tool and boundary:")
+    print(f"  {'tool':<{width}}{'twins':>6}" + "".join(f"{name:>{len(name) + 2}}" for name in boundaries))
+    totals = Counter()
+    for tool, per_tool in twins.items():
+        totals.update(per_tool)
+        print(f"  {tool:<{width}}{sum(per_tool.values()):>6}"
+              + "".join(f"{per_tool.get(name, 0):>{len(name) + 2}}" for name in boundaries))
+    print(f"  {'total':<{width}}{sum(totals.values()):>6}"
+          + "".join(f"{totals[name]:>{len(name) + 2}}" for name in boundaries))
 
 
 def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
-    """Table of what the output file holds per (tool, value), against the plan."""
+    """Table of what the output file holds per (tool, value), no-call rows and twins per boundary, against the plan."""
     if not os.path.exists(path):
         print(f"\n{path}: nothing written")
         return
-    held = Counter(example.call for example in read_output(path, tools).examples)
+    held = Counter(row_key(example.call, example.boundary) for example in read_output(path, tools).examples)
     targets = Counter()
     for slot in slots:
-        targets[(slot.tool or NO_CALL_LABEL, slot.value or "", slot.call)] += slot.target
+        label = f"{NO_CALL_LABEL} twins" if slot.boundary else slot.tool or NO_CALL_LABEL
+        targets[(label, slot.value or slot.boundary, slot.key)] += slot.target
     print(f"\n{path}: {sum(held.values())} rows")
     print(f"  {'tool':<26}{'value':<20}{'rows':>6}{'target':>8}")
-    for (tool, value, call), target in targets.items():
-        short = max(0, target - held[call])
-        print(f"  {tool:<26}{value:<20}{held[call]:>6}{target:>8}{f'  missing {short}' if short else ''}")
+    for (tool, value, key), target in targets.items():
+        short = max(0, target - held[key])
+        print(f"  {tool:<26}{value:<20}{held[key]:>6}{target:>8}{f'  missing {short}' if short else ''}")
 
 
 @dataclass
@@ -3867,7 +4083,7 @@ class Checks:
     near: NearDuplicates
     max_similarity: float
     judge: object = None  # the judge's `ask`, or None
-    quality: dict = field(default_factory=dict)  # quality_key -> Quality, in plan order
+    quality: dict = field(default_factory=dict)  # (quality_key, boundary) -> Quality, in plan order
 
     def verdict(self, message: str, slot: Slot, tools: list[dict], budget: FailureBudget,
                 counts: Quality) -> str | None:
@@ -3894,9 +4110,9 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
             idle = 0
             while slot.missing and idle < MAX_IDLE_REPLIES:
                 count = min(MAX_PER_REQUEST, slot.missing + EXTRA_PER_REQUEST)
-                earlier = written.setdefault(slot.call, [])
+                earlier = written.setdefault(slot.call, [])  # a twin is a no-call row like the others
                 avoid = rng.sample(earlier, min(MAX_AVOID_IN_PROMPT, len(earlier)))
-                request = request_for(slot, tools, count, seeds, avoid)
+                request = request_for(slot, tools, count, seeds, avoid, rng, written)
                 requests += 1
                 try:
                     candidates = parse_reply(ask(request, reply_schema(count), seed + requests,
@@ -3912,7 +4128,7 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     continue
                 budget.succeeded()
                 added = 0
-                counts = checks.quality.setdefault(quality_key(slot, tools), Quality())
+                counts = checks.quality.setdefault((quality_key(slot, tools), slot.boundary), Quality())
                 for candidate in candidates:
                     if not slot.missing:
                         break
@@ -3927,7 +4143,7 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     if reason:
                         rejected[reason] += 1
                         continue
-                    writer.write(message, slot.call)
+                    writer.write(message, slot.call, slot.boundary)
                     seen.add(normalise_message(message))
                     earlier.append(message)
                     checks.near.add(slot.call, message)
@@ -3941,20 +4157,32 @@ def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected
                     f"without a new row; {slot.missing} missing")
 
 
-def run_summary(args, slots: list[Slot], rejected: Counter, failures: int, stopped: str | None,
+def run_summary(args, slots: list[Slot], tools: list[dict], rejected: Counter, failures: int, stopped: str | None,
                 quality: dict | None = None) -> dict:
     """The --json report: the plan against the output, the rejections, the failures, and what became of
-    this run's candidates per label."""
-    quality = {key: counts for key, counts in (quality or {}).items() if counts.generated}
+    this run's candidates per label (`quality` keyed (quality_key, boundary)), and of the twins per tool
+    and per boundary."""
+    quality = quality or {}
+    labels = {key: counts for key, counts in by_label(quality).items() if counts.generated}
+    per_tool = {}
+    for slot in slots:
+        counts = quality.get((quality_key(slot, tools), slot.boundary)) if slot.boundary else None
+        if counts is not None:
+            per_tool.setdefault(slot.tool, Quality()).add(counts)
     return {"output": args.output, "planned_rows": sum(slot.target for slot in slots),
             "missing_rows": sum(slot.missing for slot in slots),
-            "missing": [{"tool": slot.tool, "value": slot.value, "style": slot.style, "rows": slot.missing}
-                        for slot in slots if slot.missing],
+            "missing": [{"tool": slot.tool, "value": slot.value, "style": slot.style, "boundary": slot.boundary or None,
+                         "rows": slot.missing} for slot in slots if slot.missing],
             "rejected": dict(rejected.most_common()), "failures": failures, "stopped": stopped,
             "judge_model": None if args.no_judge else args.judge_model or args.model,
             "max_similarity": args.max_similarity,
-            "quality": {key: counts.to_json() for key, counts in quality.items()},
-            "judge_disagrees_often": disagreements(quality)}
+            "quality": {key: counts.to_json() for key, counts in labels.items()},
+            "twins": {"planned": planned_twins(slots),
+                      "per_tool": {tool: counts.to_json(examples=False) for tool, counts in per_tool.items()
+                                   if counts.generated},
+                      "per_boundary": {boundary: counts.to_json(examples=False)
+                                       for boundary, counts in by_boundary(quality).items() if counts.generated}},
+            "judge_disagrees_often": disagreements(labels)}
 
 
 def run_generation(args: argparse.Namespace, connect) -> int:
@@ -3964,19 +4192,20 @@ def run_generation(args: argparse.Namespace, connect) -> int:
         raise DataError(f"--max-similarity must be above 0 and at most 1, got {args.max_similarity}")
     tools = load_tools(args.tools)
     seeds, _ = load_examples(args.seeds, tools)
-    slots = plan_slots(tools, args.styles, args.per_value, args.no_call_share)
+    slots = plan_slots(tools, args.styles, args.per_value, args.no_call_share, args.twin_share, args.boundaries)
     state = read_output(args.output, tools)
     credit_existing(slots, state.examples)
     print_plan(slots, args.styles)
     if args.dry_run:
         for kind, bucket in (("call", [slot for slot in slots if slot.call]),
-                             ("no-call", [slot for slot in slots if slot.call is None])):
+                             ("no-call", [slot for slot in slots if slot.call is None and not slot.boundary]),
+                             ("twin", [slot for slot in slots if slot.boundary])):
             if not bucket:
                 continue
             first = next((slot for slot in bucket if slot.missing), bucket[0])
             count = min(MAX_PER_REQUEST, first.missing + EXTRA_PER_REQUEST)
             print(f"\nfirst {kind} request ({first.name}, {first.style}), no server called:")
-            for message in request_for(first, tools, count, seeds, []):
+            for message in request_for(first, tools, count, seeds, [], random.Random(args.sampling_seed)):
                 print(f"--- {message['role']}\n{message['content']}")
             print(f"--- response schema\n{json.dumps(reply_schema(count))}")
         if not args.no_judge and seeds:
@@ -3986,21 +4215,21 @@ def run_generation(args: argparse.Namespace, connect) -> int:
                 print(f"--- {message['role']}\n{message['content']}")
             print(f"--- response schema\n{json.dumps(judge_schema(tools))}")
         if args.json:
-            write_json_report(args.json, run_summary(args, slots, Counter(), 0, None))
+            write_json_report(args.json, run_summary(args, slots, tools, Counter(), 0, None))
         return 0
     if state.torn_bytes:
         log(f"{args.output}: cutting off an incomplete last line ({state.torn_bytes} bytes)")
     ask = connect(args, args.model)
     judge_model = None if args.no_judge else args.judge_model or args.model
     checks = Checks(NearDuplicates(), args.max_similarity, connect(args, judge_model) if judge_model else None,
-                    {quality_key(slot, tools): Quality() for slot in slots})
+                    {(quality_key(slot, tools), slot.boundary): Quality() for slot in slots})
     seen = {normalise_message(example.message) for example in seeds + state.examples}
     written = {}
     for example in state.examples:
         written.setdefault(example.call, []).append(example.message)
     for example in seeds + state.examples:
         checks.near.add(example.call, example.message)
-    writer = RowWriter(args.output, state.torn_bytes)
+    writer = RowWriter(args.output, state.torn_bytes, state.columns, any(slot.boundary for slot in slots))
     budget = FailureBudget(args.max_failures, args.retry_delay, random.Random(args.sampling_seed))
     rejected = Counter()
     stopped = None
@@ -4017,7 +4246,7 @@ def run_generation(args: argparse.Namespace, connect) -> int:
     print(f"failed requests and unusable replies: {budget.total}")
     print_quality(checks.quality, judge_model, args.max_similarity)
     if args.json:
-        write_json_report(args.json, run_summary(args, slots, rejected, budget.total, stopped, checks.quality))
+        write_json_report(args.json, run_summary(args, slots, tools, rejected, budget.total, stopped, checks.quality))
     if stopped:
         print(f"error: {stopped}", file=sys.stderr)
         return 1

@@ -5,7 +5,8 @@ Hugging Face router); `ChatServer("ollama")` answers POST /api/chat like Ollama.
 takes the next behaviour of `script`, then `default`:
 
     "good"          well-formed messages derived from the request (its function, value, style, count;
-                    for a no-call request, which names no function, out-of-scope chatter)
+                    for a no-call request, which names no function, out-of-scope chatter; for a twin
+                    request, the first words of each request it shows, moved across its boundary)
     "bad_json"      content that is not JSON
     "wrong_shape"   JSON without a "messages" list
     "not_text"      a "messages" list of non-strings
@@ -16,10 +17,14 @@ takes the next behaviour of `script`, then `default`:
     ("slow", seconds)             wait, then answer "good" (for client timeouts)
     "garbage"       HTTP 200 with a body that is not JSON (a broken proxy)
 
+A twin request (its prompt names a "Boundary to cross") takes the next of `twin_script` instead, then
+`default`: "leaky_twin" answers, first, a request the prompt shows, barely changed ("... right now"),
+which still means that request's call (the judge reads it so), then "good" twins.
+
 A judge request (its schema asks for a "label") takes the next of `judge_script` instead ("good",
 "bad_json", "wrong_shape", "unknown_label", "status", "slow", "garbage" as above), then answers
 `judge(message, label, labels, index)`: `label` is what the server knows the message means (the
-`tool:value` or "none" it generated the message for, or `labels[message]`, else None), `labels`
+`tool:value` or "none" it generated the message for; a leaky twin: its source's call), or `labels[message]`, else None), `labels`
 the schema's enum, `index` the judge request's number from 0. The default judge agrees. Every
 judge request first waits `judge_delay` seconds; `judged` records (message, answer) in order.
 """
@@ -38,16 +43,26 @@ META_CANDIDATES = ["Here are 3 messages for you:", "1. speed please", "As an AI,
                    "", '""', "x" * 300, "first line\nsecond line"]
 
 
+# How a "good" twin crosses each boundary (made-up but plausible: the fake judge reads them as none).
+TWIN_TURNS = {"time": "on last Sunday's ride", "place": "over in the next valley", "subject": "for my friend Ana",
+              "action": "but save it to share later", "object": "and my heart rate instead",
+              "remark": "no need to check, just saying"}
+
+
 def request_fields(body: dict) -> dict:
     """Function, value, style and count asked for, read from the generator's prompt (function and
-    value None for a no-call request)."""
+    value None for a no-call request; a twin request: its function, and its boundary as `twin`)."""
     prompt = body["messages"][-1]["content"]
-    function = re.search(r"^Function: (\S+)$", prompt, re.M)
+    twin = re.search(r"^Boundary to cross: (\w+)", prompt, re.M)
+    function = re.search(r"^Function: (\S+)$", prompt, re.M) or re.search(r"^Function of the requests: (\w+)", prompt, re.M)
     value = re.search(r'^Argument: \S+ = "(.*)"', prompt, re.M)
+    style = re.search(r"^Style: (\w+)", prompt, re.M)
     return {
         "function": function.group(1) if function else None,
         "value": value.group(1) if value else None,
-        "style": re.search(r"^Style: (\w+)", prompt, re.M).group(1),
+        "twin": twin.group(1) if twin else None,
+        "style": style.group(1) if style else twin.group(1),
+        "sources": re.findall(r'^- "(.*)" \[(.*)\]$', prompt, re.M) if twin else [],
         "count": int(re.search(r"^Write (\d+) different", prompt, re.M).group(1)),
         "examples": re.findall(r'^- "(.*)" \[', prompt, re.M),
         "value_examples": [message for message, label in re.findall(r'^- "(.*)" \[(.*)\]$', prompt, re.M)
@@ -92,10 +107,11 @@ def nonce(number: int) -> str:
 
 class ChatServer:
     def __init__(self, protocol: str, script=(), default="good", judge=agree, judge_script=(), judge_delay=0.0,
-                 labels=None):
+                 labels=None, twin_script=()):
         assert protocol in ("openai", "ollama")
         self.protocol = protocol
         self.script = list(script)
+        self.twin_script = list(twin_script)
         self.default = default
         self.judge = judge
         self.judge_script = list(judge_script)
@@ -124,9 +140,15 @@ class ChatServer:
         self.server.shutdown()
         self.server.server_close()
 
-    def next_behaviour(self):
+    def next_behaviour(self, twin: bool = False):
         with self.lock:
+            if twin and self.twin_script:
+                return self.twin_script.pop(0)
             return self.script.pop(0) if self.script else self.default
+
+    def twin_requests(self) -> list[dict]:
+        return [request for request in self.generation_requests()
+                if "\nBoundary to cross: " in request["body"]["messages"][-1]["content"]]
 
     def generation_requests(self) -> list[dict]:
         return [request for request in self.requests if not request["judge"]]
@@ -151,6 +173,14 @@ class ChatServer:
     def good_messages(self, fields: dict) -> list[str]:
         with self.lock:
             numbers = [next(self.numbers) for _ in range(fields["count"])]
+        if fields["twin"]:
+            # the first words of a shown request (of each in turn), turned across the boundary
+            sources = [message for message, _ in fields["sources"]] or ["Tell me"]
+            messages = [f"{' '.join(sources[index % len(sources)].split()[:4])} {TWIN_TURNS[fields['twin']]}, "
+                        f"twin {number} {nonce(number)}" for index, number in enumerate(numbers)]
+            with self.lock:
+                self.labels.update((_data.normalise_message(message), "none") for message in messages)
+            return messages
         if fields["function"] is None:
             if fields["style"] == "spanish":
                 messages = [f"Solo charlaba, nada más, intento {number} {nonce(number)}" for number in numbers]
@@ -185,6 +215,12 @@ class ChatServer:
         if behaviour == "duplicates":
             new = self.good_messages({**fields, "count": 1})[0]
             return json.dumps({"messages": [fields["examples"][0], new, new]})
+        if behaviour == "leaky_twin":
+            message, value = fields["sources"][0]
+            leaky = f"{message} right now"
+            with self.lock:
+                self.labels[_data.normalise_message(leaky)] = f"{fields['function']}:{value}"
+            return json.dumps({"messages": [leaky, *self.good_messages(fields)]})
         if behaviour == "near_duplicates":
             new = self.good_messages({**fields, "count": 1})[0]
             return json.dumps({"messages": [max(fields["value_examples"], key=len) + " now", new, new + " please"]})
@@ -240,7 +276,7 @@ class ChatServer:
                     with server.lock:
                         behaviour = server.judge_script.pop(0) if server.judge_script else "good"
                 else:
-                    behaviour = server.next_behaviour()
+                    behaviour = server.next_behaviour(twin="\nBoundary to cross: " in body["messages"][-1]["content"])
                 if isinstance(behaviour, tuple) and behaviour[0] == "status":
                     return self.send_json(behaviour[1], server.error_body(behaviour[1]),
                                           behaviour[2] if len(behaviour) > 2 else None)

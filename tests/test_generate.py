@@ -61,8 +61,11 @@ PAIRS = [_data.Call.make(name, {"query": value})
          for name, values in _data.enum_values(TOOLS).items() for value in values]
 protocols = pytest.mark.parametrize("protocol", list(SCRIPTS))
 # --per-value 1 with all five styles plans 145 call rows; at the default --no-call-share 0.2 they
-# are 80% of 181 rows, and the other 36 are no-call rows, 6 per no-call style.
+# are 80% of 181 rows, and the other 36 are no-call rows: at the default --twin-share 0.33, 12 twins
+# (2 per tool, 2 per boundary), and 24 over the no-call styles, 4 each.
 NO_CALL_ROWS = 36
+TWIN_ROWS = 12
+BOUNDARIES = list(_data.BOUNDARIES)
 
 
 def full_plan(per_style: int = len(_generation.STYLES), no_call: int = NO_CALL_ROWS) -> Counter:
@@ -85,8 +88,20 @@ def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, ru
     report_json = json.loads((tmp_path / "report.json").read_text())
     assert report_json["errors"] == [] and report_json["uncovered_values"] == {}
     assert report_json["no_call_rows"] == NO_CALL_ROWS and not any("no-call" in w for w in report_json["warnings"]), report_json["warnings"]
-    # One request per (tool, value, style) and per no-call style, each with a JSON schema for the reply.
-    assert len(server.generation_requests()) == len(PAIRS) * styles + len(_generation.NO_CALL_STYLES)
+    # One request per (tool, value, style), per no-call style and per twin slot (tool, boundary), each with
+    # a JSON schema for the reply.
+    assert len(server.generation_requests()) == len(PAIRS) * styles + len(_generation.NO_CALL_STYLES) + TWIN_ROWS
+    # The twins come last, a boundary column holds their boundary: 2 per boundary, round robin over the tools.
+    twin_prompts = [request["body"]["messages"][-1]["content"] for request in server.twin_requests()]
+    assert server.generation_requests()[-TWIN_ROWS:] == server.twin_requests()
+    assert [re.findall(r"^(?:Function of the requests|Boundary to cross): (\w+)", prompt, re.M)
+            for prompt in twin_prompts] == [
+        [tool, boundary] for tool, pair in zip(_data.enum_values(TOOLS), [BOUNDARIES[0:2], BOUNDARIES[2:4], BOUNDARIES[4:6]] * 2)
+        for boundary in pair]
+    assert read_rows(output)[0][1].keys() == {"user_message", "tool_calls", "boundary"}
+    boundaries = Counter(row["boundary"] for _, row in read_rows(output))
+    assert boundaries == {"": len(PAIRS) * styles + NO_CALL_ROWS - TWIN_ROWS, **{name: 2 for name in BOUNDARIES}}
+    assert all(row["tool_calls"] == "[]" for _, row in read_rows(output) if row["boundary"])
     # The judge (on by default, the generator's model) read every written row, one request each, and
     # nothing else: the judge agrees, and the extra candidates are never looked at.
     rows = [row["user_message"] for _, row in read_rows(output)]
@@ -105,7 +120,8 @@ def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, ru
     judge_prompts = {re.sub(r"(?m)^Message: .*$", "", request["body"]["messages"][-1]["content"])
                      for request in server.judge_requests()}
     assert len(judge_prompts) == 1 and "Function:" not in judge_prompts.pop()
-    no_call_prompts = [request["body"]["messages"][-1]["content"] for request in server.generation_requests()[-6:]]
+    no_call_prompts = [request["body"]["messages"][-1]["content"]
+                       for request in server.generation_requests()[-TWIN_ROWS - 6:-TWIN_ROWS]]
     for prompt, style in zip(no_call_prompts, _generation.NO_CALL_STYLES):
         assert prompt.startswith("Kind: messages that none of the functions below can serve")
         assert f"Style: {style}: {_generation.NO_CALL_STYLES[style]}" in prompt
@@ -120,7 +136,9 @@ def test_fills_the_balanced_plan_and_the_output_validates(protocol, tmp_path, ru
         assert first["format"]["required"] == ["messages"]
     assert TOKEN not in result.stdout + result.stderr
     assert "get_rider_profile" in result.stdout and "preferences" in result.stdout  # the final table
-    assert f"  (no call){' ' * 37}{NO_CALL_ROWS:>6}{NO_CALL_ROWS:>8}" in result.stdout
+    no_call = NO_CALL_ROWS - TWIN_ROWS
+    assert f"  (no call){' ' * 37}{no_call:>6}{no_call:>8}\n" + "".join(
+        f"  {'(no call) twins':<26}{name:<20}{2:>6}{2:>8}\n" for name in BOUNDARIES) in result.stdout
 
 
 @protocols
@@ -164,12 +182,14 @@ def test_a_model_that_only_chatters_gives_up_and_says_what_is_missing(tmp_path):
     with ChatServer("ollama", default="meta") as server:
         result = run("ollama", server.url, "--output", output, "--per-value", 1, "--styles", "standard", *FAST)
     assert result.returncode == 1
-    # 29 call rows (one style) and 7 no-call rows (20% of 36) over the 6 no-call styles
-    slots = len(PAIRS) + len(_generation.NO_CALL_STYLES)
+    # 29 call rows (one style) and 7 no-call rows (20% of 36): 2 twins (a third), 5 over the first 5 no-call styles
+    slots = len(PAIRS) + 5 + 2
     assert len(server.requests) == slots * _generation.MAX_IDLE_REPLIES
     assert not output.exists() and f"{output}: nothing written" in result.stdout
     assert "giving up on get_rider_profile=all (standard)" in result.stderr
-    assert "giving up on (no call) (spanish)" in result.stderr
+    assert "giving up on (no call) (near_miss)" in result.stderr and "(no call) (spanish)" not in result.stderr
+    assert "giving up on (no call) twin of get_ride_status (time)" in result.stderr
+    assert "giving up on (no call) twin of get_segment_ahead (place)" in result.stderr
     assert last_line(result.stderr).startswith(f"error: {len(PAIRS) + 7} planned rows still missing")
 
 
@@ -246,9 +266,25 @@ def test_dry_run_calls_no_server(protocol, tmp_path):
     assert result.returncode == 0, result.stderr
     assert server.requests == [] and not output.exists()
     calls = len(PAIRS) * len(_generation.STYLES) * 3
-    no_call = round(calls * 0.2 / 0.8)
-    assert f"= {calls} call rows + {no_call} no-call rows (6 styles) = {calls + no_call} rows; the output holds 0, " \
-           f"{calls + no_call} to generate" in result.stdout
+    no_call = round(calls * 0.2 / 0.8)  # 109, a third of them (36) twins: one per tool and boundary
+    assert f"= {calls} call rows + {no_call} no-call rows (73 in 6 styles, 36 twins) = {calls + no_call} rows; the " \
+           f"output holds 0, {calls + no_call} to generate" in result.stdout
+    table = result.stdout.split("twins planned (no-call rewrites of a tool's call rows across one boundary), "
+                                "per tool and boundary:\n")[1].splitlines()[:8]
+    assert table == [
+        "  tool                       twins  time  place  subject  action  object  remark",
+        *(f"  {tool:<26}     6     1      1        1       1       1       1" for tool in _data.enum_values(TOOLS)),
+        "  total                         36     6      6        6       6       6       6"]
+    twin = result.stdout.split("\nfirst twin request ((no call) twin of get_ride_status, time), no server called:\n")[1]
+    twin = twin.split("\n--- response schema")[0]
+    assert "Function of the requests: get_ride_status: Current ride numbers" in twin
+    assert "Boundary to cross: time: a past ride or another day" in twin
+    assert "across the time boundary (a past ride or another day)" in twin
+    # three call rows of the tool to rewrite (a request asks for its missing row and 2 more), each a seed
+    seeds = {row["user_message"]: row["tool_calls"] for _, row in _data.read_dataset_rows(None)}
+    shown = re.findall(r'^- "(.*)" \[(\w+)\]$', twin, re.M)
+    assert len(shown) == 3 and all(json.loads(seeds[message]) == [{"name": "get_ride_status", "args": {"query": value}}]
+                                   for message, value in shown)
     assert "Function: get_ride_status" in result.stdout and '"messages"' in result.stdout
     assert "first no-call request ((no call), chit_chat)" in result.stdout
     assert "Kind: messages that none of the functions below can serve" in result.stdout
@@ -263,6 +299,192 @@ def test_no_call_share_sets_the_no_call_bucket():
         ("chit_chat", 10), ("other_apps", 10), ("near_tool", 10), ("fragment", 10), ("near_miss", 9), ("spanish", 9)]
     assert [slot.name for slot in no_call] == ["(no call)"] * 6 and slots[-1] is no_call[-1]
     assert not [slot for slot in _generation.plan_slots(TOOLS, ["standard"], 1, 0) if slot.call is None]
+
+
+def test_twins_are_planned_per_tool_and_spread_over_the_boundaries():
+    slots = _generation.plan_slots(TOOLS, list(_generation.STYLES), 1, 0.2, 0.33)
+    twins = [slot for slot in slots if slot.boundary]
+    assert slots[-len(twins):] == twins  # filled last, once the call rows they rewrite are written
+    # 12 of the 36 no-call rows: 2 per tool, the boundaries round robin over all twins, 2 each
+    assert [(slot.tool, slot.boundary, slot.target) for slot in twins] == [
+        ("get_ride_status", "time", 1), ("get_ride_status", "place", 1),
+        ("get_segment_ahead", "subject", 1), ("get_segment_ahead", "action", 1),
+        ("get_weather_forecast", "object", 1), ("get_weather_forecast", "remark", 1),
+        ("find_nearby_poi", "time", 1), ("find_nearby_poi", "place", 1),
+        ("get_route_alternatives", "subject", 1), ("get_route_alternatives", "action", 1),
+        ("get_rider_profile", "object", 1), ("get_rider_profile", "remark", 1)]
+    assert all(slot.call is None and slot.style == slot.boundary and slot.name == f"(no call) twin of {slot.tool}"
+               for slot in twins)
+    assert [(slot.style, slot.target) for slot in slots if slot.call is None and not slot.boundary] == [
+        (style, 4) for style in _generation.NO_CALL_STYLES]
+    # the defaults (3 per value, every style): 36 of 109 no-call rows, each tool across each boundary once
+    assert _generation.planned_twins(_generation.plan_slots(TOOLS, list(_generation.STYLES), 3, 0.2, 0.33)) == {
+        tool: {boundary: 1 for boundary in BOUNDARIES} for tool in _data.enum_values(TOOLS)}
+    # 7 twins over the boundaries chosen (in BOUNDARIES order): within one of each other per tool and in total
+    assert _generation.planned_twins(_generation.plan_slots(TOOLS, ["standard"], 1, 0.2, 1, ["action", "time", "place"])) == {
+        "get_ride_status": {"time": 1, "place": 1}, "get_segment_ahead": {"action": 1},
+        "get_weather_forecast": {"time": 1}, "find_nearby_poi": {"place": 1},
+        "get_route_alternatives": {"action": 1}, "get_rider_profile": {"time": 1}}
+    assert not [slot for slot in _generation.plan_slots(TOOLS, ["standard"], 1, 0.2, 0) if slot.boundary]
+    assert not [slot for slot in _generation.plan_slots(TOOLS, ["standard"], 1, 0, 1) if slot.call is None]
+
+
+def test_twins_in_the_output_are_credited_per_boundary_in_plan_order():
+    slots = _generation.plan_slots(TOOLS, ["standard"], 1, 0.3, 1)  # 12 twins, the 12 no-call rows
+    speed = _data.Call.make("get_ride_status", {"query": "speed"})
+    held = ([_data.Example(f"t{index}", None, boundary="time") for index in range(3)]
+            + [_data.Example("p", None, boundary="place"), _data.Example("chat", None),
+               _data.Example("fast", speed, boundary="time")])  # a call row's boundary names its twin's: a call row
+    _generation.credit_existing(slots, held)
+    assert [(slot.tool, slot.boundary, slot.done) for slot in slots if slot.boundary and slot.done] == [
+        ("get_ride_status", "time", 1), ("get_ride_status", "place", 1), ("find_nearby_poi", "time", 1)]
+    assert [slot.done for slot in slots if slot.call == speed] == [1]
+    assert sum(slot.missing for slot in slots) == 29 - 1 + 12 - 3
+
+
+@pytest.mark.parametrize("share", ["1.5", "-0.1"])
+def test_twin_share_out_of_range_is_one_line(tmp_path, share):
+    result = run("ollama", "http://127.0.0.1:9", "--output", tmp_path / "out.csv", "--twin-share", share, *FAST)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: --twin-share must be between 0 and 1, got {float(share)}"]
+
+
+def test_dry_run_prints_the_twins_per_tool_and_boundary(tmp_path):
+    plan = tmp_path / "plan.json"
+    result = run("ollama", "http://127.0.0.1:9", "--output", tmp_path / "out.csv", "--dry-run", "--per-value", 1,
+                 "--styles", "standard", "--no-call-share", 0.3, "--twin-share", 1, "--boundaries", "action", "time",
+                 "place", "--json", plan)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:10] == [
+        "plan: 29 (tool, value) pairs x 1 styles (standard) x 1 = 29 call rows + 12 no-call rows (12 twins) = 41 rows; "
+        "the output holds 0, 41 to generate",
+        "twins planned (no-call rewrites of a tool's call rows across one boundary), per tool and boundary:",
+        "  tool                       twins  time  place  action",
+        "  get_ride_status                2     1      1       0",
+        "  get_segment_ahead              2     1      0       1",
+        "  get_weather_forecast           2     0      1       1",
+        "  find_nearby_poi                2     1      1       0",
+        "  get_route_alternatives         2     1      0       1",
+        "  get_rider_profile              2     0      1       1",
+        "  total                         12     4      4       4"]
+    assert "first no-call request" not in result.stdout  # every no-call row is a twin
+    assert "\nfirst twin request ((no call) twin of get_ride_status, time), no server called:\n" in result.stdout
+    summary = json.loads(plan.read_text())
+    assert summary["twins"] == {"planned": {
+        "get_ride_status": {"time": 1, "place": 1}, "get_segment_ahead": {"time": 1, "action": 1},
+        "get_weather_forecast": {"place": 1, "action": 1}, "find_nearby_poi": {"time": 1, "place": 1},
+        "get_route_alternatives": {"time": 1, "action": 1}, "get_rider_profile": {"place": 1, "action": 1}},
+        "per_tool": {}, "per_boundary": {}}
+    assert summary["missing"][-1] == {"tool": "get_rider_profile", "value": None, "style": "action",
+                                      "boundary": "action", "rows": 1}
+
+
+def twin_counts(generated: int, rejected: dict | None = None) -> dict:
+    rejected = rejected or {}
+    return {"generated": generated, "failed_checks": 0, "near_duplicates": 0, "judge_rejected": sum(rejected.values()),
+            "judge_read_instead": rejected, "kept": generated - sum(rejected.values())}
+
+
+# 29 call rows (one style) and 12 no-call rows (30% of 41), all twins: 2 per tool, 2 per boundary
+TWIN_RUN = ["--per-value", 1, "--styles", "standard", "--no-call-share", 0.3, "--twin-share", 1]
+TWIN_SLOTS = [("get_ride_status", "time"), ("get_ride_status", "place"), ("get_segment_ahead", "subject"),
+              ("get_segment_ahead", "action"), ("get_weather_forecast", "object"), ("get_weather_forecast", "remark"),
+              ("find_nearby_poi", "time"), ("find_nearby_poi", "place"), ("get_route_alternatives", "subject"),
+              ("get_route_alternatives", "action"), ("get_rider_profile", "object"), ("get_rider_profile", "remark")]
+
+
+def twin_slots_asked(requests: list[dict]) -> list[tuple[str, str]]:
+    return [(fields["function"], fields["twin"]) for fields in
+            (fake_servers.request_fields(request["body"]) for request in requests)]
+
+
+@protocols
+def test_twins_are_written_with_their_boundary_and_a_twin_the_judge_reads_as_a_call_is_rejected(protocol, tmp_path):
+    output, report = tmp_path / "generated.csv", tmp_path / "report.json"
+    # The first twin reply starts with a "twin" that still asks for its source's call.
+    with ChatServer(protocol, twin_script=["leaky_twin"]) as server:
+        result = run(protocol, server.url, "--output", output, *TWIN_RUN, "--json", report, *FAST)
+    assert result.returncode == 0, result.stderr
+    rows = [row for _, row in read_rows(output)]
+    assert list(rows[0]) == ["user_message", "tool_calls", "boundary"]
+    assert [row["boundary"] for row in rows] == [""] * len(PAIRS) + [boundary for _, boundary in TWIN_SLOTS]
+    assert all(row["tool_calls"] == "[]" for row in rows[len(PAIRS):])
+    examples, _ = _data.load_examples([str(output)], TOOLS)  # the dataset reader keeps the boundary
+    assert Counter(example.boundary for example in examples if example.call is None) == {name: 2 for name in BOUNDARIES}
+    # One request per twin slot, each showing call rows of its tool (seeds, with their value) to rewrite.
+    twin_requests = server.twin_requests()
+    assert twin_slots_asked(twin_requests) == TWIN_SLOTS
+    seeds = {example.message: example.call for example in _data.load_examples(None, TOOLS)[0]}
+    for request, (tool, _) in zip(twin_requests, TWIN_SLOTS):
+        shown = fake_servers.request_fields(request["body"])["sources"]
+        assert len(shown) == 3 and all(seeds[message] == _data.Call.make(tool, {"query": value}) for message, value in shown)
+    # The judge read the planted twin as its source's call: rejected; every other twin as none: written.
+    source, value = fake_servers.request_fields(twin_requests[0]["body"])["sources"][0]
+    leaky = f"get_ride_status:{value}"
+    judged = server.judged[len(PAIRS):]
+    assert [answer for _, answer in judged] == [leaky] + ["none"] * len(TWIN_SLOTS)
+    assert _data.normalise_message(judged[0][0]) == _data.normalise_message(f"{source} right now")
+    assert [row["user_message"] for row in rows[len(PAIRS):]] == [message for message, _ in judged[1:]]
+    assert "rejected candidates: judge_disagreed 1\n" in result.stdout
+    # The quality report per tool and per boundary, printed and in --json.
+    per_tool = {tool: twin_counts(2) for tool in _data.enum_values(TOOLS)}
+    per_tool["get_ride_status"] = twin_counts(3, {leaky: 1})
+    per_boundary = {name: twin_counts(2) for name in BOUNDARIES}
+    per_boundary["time"] = twin_counts(3, {leaky: 1})
+    summary = json.loads(report.read_text())
+    assert summary["twins"] == {"planned": {tool: {boundary: 1 for slot_tool, boundary in TWIN_SLOTS if slot_tool == tool}
+                                            for tool in _data.enum_values(TOOLS)},
+                                "per_tool": per_tool, "per_boundary": per_boundary}
+    assert summary["quality"]["(no call) twins of get_ride_status"] == {**per_tool["get_ride_status"],
+                                                                       "near_duplicate_examples": []}
+    table = quality_table(result.stdout)
+    assert {label: numbers for label, numbers in table.items() if "twins" in label} == {
+        f"(no call) twins of {tool}": [3, 0, 0, 1, 2] if tool == "get_ride_status" else [2, 0, 0, 0, 2]
+        for tool in _data.enum_values(TOOLS)}
+    assert table["total"] == [42, 0, 0, 1, 41]
+    assert f"  {'(no call) twins of get_ride_status':<43}         3       0         0      1     2  {leaky} 1\n" in result.stdout
+    assert result.stdout.split("the twins per boundary:\n")[1].splitlines()[:7] == [
+        f"  {'boundary':<43} generated  checks  near-dup  judge  kept  judge read instead",
+        f"  {'time':<43}         3       0         0      1     2  {leaky} 1",
+        *(f"  {name:<43}         2       0         0      0     2" for name in BOUNDARIES[1:])]
+    assert "".join(f"  {'(no call) twins':<26}{name:<20}{2:>6}{2:>8}\n" for name in BOUNDARIES) in result.stdout
+
+
+def test_resuming_an_output_adds_the_boundary_column_and_fills_only_the_missing_twins(tmp_path):
+    output = tmp_path / "generated.csv"
+    with ChatServer("ollama") as server:
+        # an output written without twins has no boundary column
+        first = run("ollama", server.url, "--output", output, *TWIN_RUN, "--no-call-share", 0, *FAST)
+        assert first.returncode == 0, first.stderr
+        before = output.read_text(encoding="utf-8")
+        assert before.splitlines()[0] == '"user_message","tool_calls"' and before.count("\n") == 1 + len(PAIRS)
+        asked = len(server.generation_requests())
+        # a plan with twins: the column is added (empty on the rows already there) before the first twin
+        second = run("ollama", server.url, "--output", output, *TWIN_RUN, *FAST)
+        assert second.returncode == 0, second.stderr
+        assert twin_slots_asked(server.generation_requests()[asked:]) == TWIN_SLOTS  # no call row asked again
+        assert f"{output}: added a boundary column for the twins (empty on the {len(PAIRS)} rows already there)" \
+            in second.stderr
+        lines = output.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == '"user_message","tool_calls","boundary"'
+        assert lines[1:1 + len(PAIRS)] == [f'{line},""' for line in before.splitlines()[1:]]
+        assert [row["boundary"] for _, row in read_rows(output)] == [""] * len(PAIRS) + [b for _, b in TWIN_SLOTS]
+        # Cut all but the first 3 twins, and tear a line: only the 9 missing twins are asked for, in plan order.
+        kept = "\n".join(lines[:1 + len(PAIRS) + 3]) + "\n"
+        output.write_text(kept + '"half a twin","[]","ti', encoding="utf-8")
+        asked = len(server.generation_requests())
+        third = run("ollama", server.url, "--output", output, *TWIN_RUN, *FAST)
+        assert third.returncode == 0, third.stderr
+        assert twin_slots_asked(server.generation_requests()[asked:]) == TWIN_SLOTS[3:]
+        assert "added a boundary column" not in third.stderr and "cutting off an incomplete last line" in third.stderr
+    after = output.read_text(encoding="utf-8")
+    assert after.startswith(kept)
+    assert [row["boundary"] for _, row in read_rows(output)] == [""] * len(PAIRS) + [b for _, b in TWIN_SLOTS]
+    assert _data.check_dataset(_data.read_dataset_rows(str(output)), TOOLS).errors == []
+    again = run("ollama", server.url, "--output", output, *TWIN_RUN, *FAST)  # the server is closed: nothing to do
+    assert again.returncode == 0 and output.read_text(encoding="utf-8") == after
+    assert "".join(f"  {'(no call) twins':<26}{name:<20}{2:>6}{2:>8}\n" for name in BOUNDARIES) in again.stdout
 
 
 @pytest.mark.parametrize("share", ["1", "-0.1"])
@@ -385,15 +607,16 @@ def test_ctrl_c_keeps_every_accepted_row(tmp_path):
     assert pair_counts(output) == full_plan()
 
 
-def quality_table(stdout: str) -> dict[str, list[int]]:
-    """The printed per-label table of a run's candidates: label -> [generated, checks, near-dup, judge, kept]."""
-    lines = stdout.split("this run's candidates")[1].splitlines()[2:]
+def quality_table(stdout: str, after: str = "this run's candidates") -> dict[str, list[int]]:
+    """A printed table of a run's candidates (the first after `after`): label -> [generated, checks,
+    near-dup, judge, kept]."""
+    lines = stdout.split(after)[1].splitlines()[2:]
     table = {}
     for line in lines:
         if not line.startswith("  "):
             break
-        label = line[2:42].strip()
-        table[label] = [int(number) for number in line[42:].split()[:5]]
+        label, *numbers = re.split(r" {2,}", line.strip())
+        table[label] = [int(number) for number in numbers[:5]]
     return table
 
 
