@@ -578,9 +578,9 @@ def test_router_refuses_a_token_that_is_not_a_hugging_face_token(tmp_path):
         "error: the Hugging Face router needs a Hugging Face token (hf_...) in HF_TOKEN"]
 
 
-def ctrl_c_after_ten_rows(url: str, output, *args) -> None:
-    """Start the Ollama generator, press Ctrl-C once `output` holds more than ten rows, and check it
-    stopped with the one line "interrupted" and exit 130."""
+def ctrl_c_after_ten_rows(url: str, output, *args, ready=lambda: True) -> None:
+    """Start the Ollama generator, press Ctrl-C once `output` holds more than ten rows and `ready()`
+    holds, and check it stopped with the one line "interrupted" and exit 130."""
     # Like a terminal: Ctrl-C reaches the script even if something earlier in this test
     # process set SIGINT to "ignore", which children would otherwise inherit.
     process = subprocess.Popen(command("ollama", url, "--output", output, "--per-value", 1, *args, *FAST),
@@ -588,7 +588,7 @@ def ctrl_c_after_ten_rows(url: str, output, *args) -> None:
                                stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (output.exists() and output.read_text().count("\n") > 10):
+    while time.monotonic() < deadline and not (output.exists() and output.read_text().count("\n") > 10 and ready()):
         time.sleep(0.02)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -719,7 +719,9 @@ def test_ctrl_c_while_judging_resumes_without_judging_a_written_row_again(tmp_pa
     output = tmp_path / "generated.csv"
     # Fast generation, slow judge: Ctrl-C lands in the middle of judging.
     with ChatServer("ollama", judge_delay=0.1) as server:
-        ctrl_c_after_ten_rows(server.url, output, "--styles", "standard", "terse")
+        # Ctrl-C waits for a judge request in flight: on a busy machine it could otherwise land on a generation
+        ctrl_c_after_ten_rows(server.url, output, "--styles", "standard", "terse",
+                              ready=lambda: len(server.judged) < len(server.judge_requests()))
         assert server.requests[-1]["judge"]  # the run was waiting for the judge
         interrupted = [row["user_message"] for _, row in read_rows(output)]
         planned = len(PAIRS) * 2 + 15  # 15 no-call rows: 20% of 73
