@@ -104,9 +104,10 @@ def test_plot_writes_a_png(tools, tmp_path):
 def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_path):
     result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "5",
                         "--batch-size", "2", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv",
-                        "--plot", tmp_path / "c.png", "--compare", tiny_model_dir, "--min-accuracy", "0.5")
-    assert result.returncode == 1, result.stderr[-3000:]  # a random model scores 0 < 0.5
-    assert "below --min-accuracy 50.0%" in result.stderr
+                        "--plot", tmp_path / "c.png", "--compare", tiny_model_dir, "--min-accuracy", "0.9")
+    # a random model answers in prose: right on the no-call rows alone (3 of these 5), 60% < 90%
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "below --min-accuracy 90.0%" in result.stderr
     assert "combined accuracy" in result.stdout and "answers/s" in result.stdout and "confusion" in result.stdout
     assert "ROBUST ACCURACY" in result.stdout and "below --min-accuracy" in result.stderr
     assert "delta   +0.0 points" in result.stdout  # the same model on the same rows
@@ -124,6 +125,11 @@ def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_
     assert len(rows) == 5 and rows[0]["output"] == rows[0]["compare_output"]
     assert rows[0]["spoken_message"] == _renderings.spoken(rows[0]["user_message"])
     assert {"typed_message", "typed_predicted", "typed_correct"} <= set(rows[0])
+    # each answer's call margin, per rendering; no margin applied to a model without one
+    assert {"margin", "spoken_margin", "typed_margin", "compare_margin"} <= set(rows[0])
+    assert all(float(row["margin"]) < 0 for row in rows)  # every answer is prose
+    assert (report["call_margin"], report["call_margin_source"]) == (0.0, "none")
+    assert report["margins"]["answers"] == 15 and report["margins"]["curve"] == [[0.0, 0.0, 1.0]]
     assert (tmp_path / "c.png").stat().st_size > 1000
 
 
