@@ -46,6 +46,15 @@ its own heldout.csv with its tools.json; other --dataset rows it was trained on 
 
 A no-call answer is plain text (the model's --no-call-reply, read from its training_config.json):
 the app shows or speaks it and calls nothing.
+
+The call margin: a model whose training chose one (training_config.json's call_margin) calls only
+when log p(<start_function_call>) at the first answer token exceeds the most likely other token's
+by at least M. The export builds it into the graph: the merged checkpoint gets an lm_head bias of -M
+at <start_function_call>'s id (0 elsewhere) and litert-torch's Gemma 3 decoder is built with
+lm_head_use_bias, so the app receives a call or prose exactly as before and the file decides the way
+the PyTorch model does with the same margin (`--call-margin` overrides it, 0: none). --verify
+answers on the PyTorch side with the same margin and reports how often both sides make the same
+call / no-call decision, no-call rows included, per rendering.
 --verify runs both sides once more constrained (`--constrained`, default calls): LiteRT-LM with
 its LL_GUIDANCE constraint and a regex of the declared calls, PyTorch with the evaluator's
 token-level grammar. LiteRT-LM's built-in FunctionGemma tool constraint cannot run on these
@@ -66,6 +75,8 @@ The app must pass the tools and this developer prompt as the system message:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import math
 import os
 import shutil
 import sys
@@ -104,6 +115,8 @@ def check_settings(args) -> None:
         raise DataError("--kv-cache-max-len must be larger than --prefill-seq-len (both positive)")
     if args.verify < 0 or args.bench < 0 or not 0 <= args.min_agreement <= 1:
         raise DataError("--verify and --bench must be >= 0 and --min-agreement in [0, 1]")
+    if args.call_margin is not None and not (math.isfinite(args.call_margin) and args.call_margin >= 0):
+        raise DataError("--call-margin must be a number >= 0")
 
 
 def check_free_space(directory: str, needed: int, what: str) -> None:
@@ -128,8 +141,9 @@ def save_merged(model, tokenizer, directory: str) -> str:
                     "(a fast Hugging Face tokenizer or a SentencePiece model is needed)")
 
 
-def litert_config(config):
-    """litert-torch's Gemma 3 decoder config equal to a Hugging Face Gemma 3 text config."""
+def litert_config(config, lm_head_bias: bool = False):
+    """litert-torch's Gemma 3 decoder config equal to a Hugging Face Gemma 3 text config
+    (`lm_head_bias`: the output projection adds a bias, the call margin's)."""
     from litert_torch.generative.layers import model_config as cfg
 
     config = config.get_text_config() if hasattr(config, "get_text_config") else config
@@ -167,7 +181,7 @@ def litert_config(config):
         vocab_size=config.vocab_size, num_layers=config.num_hidden_layers,
         max_seq_len=config.max_position_embeddings, embedding_dim=config.hidden_size,
         embedding_scale=config.hidden_size ** 0.5, block_configs=[block(t) for t in config.layer_types],
-        final_norm_config=norm, lm_head_use_bias=False, final_logit_softcap=None)
+        final_norm_config=norm, lm_head_use_bias=lm_head_bias, final_logit_softcap=None)
 
 
 def function_gemma_metadata(directory: str) -> str:
@@ -182,16 +196,46 @@ def function_gemma_metadata(directory: str) -> str:
     return path
 
 
-def convert(checkpoint_dir: str, hf_config, tokenizer_file: str, output_dir: str, args) -> str:
-    """Build the litert-torch model from the merged checkpoint and write the .litertlm; returns its path."""
+def check_output_bias(bias, margin: float, call_id: int) -> None:
+    """The bias the built model's output projection adds must be the call margin's: -margin at
+    <start_function_call>, 0 elsewhere (the loader would leave a bias it found no tensor for at its
+    random initial values)."""
+    import torch
+    expected = torch.zeros_like(bias)
+    expected[call_id] = -margin
+    if not torch.equal(bias, expected):
+        raise DataError(f"the converted model's lm_head bias is not the call margin's (-{margin:g} at token "
+                        f"{call_id}, 0 elsewhere): litert-torch did not load lm_head.bias")
+
+
+def convert(checkpoint_dir: str, hf_config, tokenizer_file: str, output_dir: str, args, margin: float = 0.0,
+            call_id: int | None = None) -> str:
+    """Build the litert-torch model from the merged checkpoint and write the .litertlm; returns its path.
+
+    With a call margin the checkpoint holds `lm_head.bias` (save_pretrained writes the bias
+    `apply_call_margin` set). litert-torch's Gemma 3 tensor names have no lm_head (it reuses the
+    embedding) and its loader reads a bias only as `{lm_head}.bias` next to `{lm_head}.weight`: the
+    names get lm_head="lm_head" and the loader the embedding as lm_head.weight (the same tensor,
+    tied as before), so `lm_head.bias` lands in the graph's output projection."""
     from litert_torch.generative.examples.gemma3 import decoder
     from litert_torch.generative.layers import kv_cache
-    from litert_torch.generative.utilities import converter, export_config, model_builder
+    from litert_torch.generative.utilities import converter, export_config, loader, model_builder
 
-    config = litert_config(hf_config)
+    config = litert_config(hf_config, lm_head_bias=bool(margin))
+    names, custom_loader = decoder.TENSOR_NAMES_SEP_QKV, None
+    if margin:
+        names = dataclasses.replace(names, lm_head="lm_head")
+
+        def custom_loader(path: str) -> dict:
+            state = loader.load_safetensors(path)
+            state["lm_head.weight"] = state[f"{names.embedding}.weight"]
+            return state
+
     model = model_builder.build_decoder_only_model(
-        checkpoint_path=checkpoint_dir, config=config, tensor_names=decoder.TENSOR_NAMES_SEP_QKV,
-        model_class=decoder.Decoder)
+        checkpoint_path=checkpoint_dir, config=config, tensor_names=names, model_class=decoder.Decoder,
+        custom_loader=custom_loader)
+    if margin:
+        check_output_bias(model.lm_head.bias.detach(), margin, call_id)
     tokenizer_argument = ("hf_tokenizer_model_path" if tokenizer_file.endswith(".json")
                           else "tokenizer_model_path")
     # LiteRT-LM's CPU runtime expects the mask as an input and a transposed KV cache (as Google's Gemma 3 exports)
@@ -425,6 +469,12 @@ def robust_figures(examples: list, outputs: list[str], tools: list[dict], no_cal
             "renderings": report["renderings"]}
 
 
+def calls(output: str, tools: list[dict]) -> bool:
+    """The call / no-call decision an answer holds: a call (valid or not: LiteRT-LM rejects a
+    malformed one with an error) or prose alone."""
+    return output.startswith("(LiteRT-LM error:") or parse_output(output, tools).failure != "no_call"
+
+
 def answered_in_text(output: str, tools: list[dict]) -> bool:
     """The answer an app can show: some text and no call."""
     return parse_output(output, tools).failure == "no_call" and bool(prose_text(output))
@@ -441,6 +491,7 @@ def compare(examples: list, device_outputs: list[str], torch_outputs: list[str],
                      "litertlm": device, "pytorch": reference,
                      "calls_agree": parsed_device.call == parsed_torch.call,
                      "both_without_call": parsed_device.call is None and parsed_torch.call is None,
+                     "litertlm_calls": calls(device, tools), "pytorch_calls": calls(reference, tools),
                      "texts_agree": prose_text(device) == prose_text(reference)})
     total = len(rows) or 1
     device_report = score_predictions(examples, device_outputs, tools, no_call_reply=no_call_reply)
@@ -449,9 +500,14 @@ def compare(examples: list, device_outputs: list[str], torch_outputs: list[str],
     def text_on_no_call_rows(outputs: list[str]) -> int:
         return sum(example.call is None and answered_in_text(output, tools) for example, output in zip(examples, outputs))
 
+    for row in rows:
+        row["decisions_agree"] = row["litertlm_calls"] == row["pytorch_calls"]
     return {
         "rows": len(rows),
         "agreement": sum(row["calls_agree"] for row in rows) / total,
+        "decision_agreement": sum(row["decisions_agree"] for row in rows) / total,
+        "litertlm_call_answers": sum(row["litertlm_calls"] for row in rows),
+        "pytorch_call_answers": sum(row["pytorch_calls"] for row in rows),
         "text_agreement": sum(row["texts_agree"] for row in rows) / total,
         "both_without_call": sum(row["both_without_call"] for row in rows),
         "litertlm_accuracy": device_report["combined_accuracy"],
@@ -472,9 +528,10 @@ def compare(examples: list, device_outputs: list[str], torch_outputs: list[str],
 
 def verify(path: str, tools: list[dict], examples: list, torch_outputs: dict[str, list[str]], max_new_tokens: int,
            mode: str, no_call_reply: str) -> dict:
-    """Run the file like an app on the rows the PyTorch model answered, unconstrained and, unless
-    `mode` is none, constrained by LiteRT-LM's LL_GUIDANCE with the regex of that mode; compare
-    each with PyTorch decoding the same way (`_constrained` for the constrained side)."""
+    """Run the file like an app on the rows the PyTorch model answered (with the file's call margin
+    applied), unconstrained and, unless `mode` is none, constrained by LiteRT-LM's LL_GUIDANCE with
+    the regex of that mode; compare each with PyTorch decoding the same way (`_constrained` for the
+    constrained side)."""
     from tqdm.auto import tqdm
 
     answered = rendered_rows(examples)
@@ -495,6 +552,9 @@ def verify(path: str, tools: list[dict], examples: list, torch_outputs: dict[str
         report = compare(answered, outputs[name], torch_outputs[name], tools, no_call_reply)
         for index, row in enumerate(report["per_row"]):
             row["rendering"] = VERIFY_RENDERINGS[index // len(examples)]
+        report["decision_agreement_by_rendering"] = {
+            rendering: sum(row["decisions_agree"] for row in report["per_row"] if row["rendering"] == rendering)
+            / len(examples) for rendering in VERIFY_RENDERINGS}
         report.update(rows=len(examples), answers=len(answered), renderings=list(VERIFY_RENDERINGS),
                       litertlm_robust=robust_figures(examples, outputs[name], tools, no_call_reply),
                       pytorch_robust=robust_figures(examples, torch_outputs[name], tools, no_call_reply))
@@ -512,6 +572,12 @@ def print_verification(report: dict, min_agreement: float, builtin_constraint: s
           f"({report['answers']} answers a side; LiteRT-LM CPU vs PyTorch, greedy):")
     print(f"  rows: {report['held_out_source']}; tools from {report['tools']}")
     print(f"  LiteRT-LM prompt vs training prompt: {report['rendered_prompt']}")
+    margin = report.get("call_margin", 0.0)
+    print(f"  call / no-call decision agrees: {report['decision_agreement']:.1%} ("
+          + ", ".join(f"{name} {share:.1%}" for name, share in report["decision_agreement_by_rendering"].items())
+          + f"; calls: LiteRT-LM {report['litertlm_call_answers']}, PyTorch {report['pytorch_call_answers']} of "
+          f"{report['answers']} answers; " + (f"call margin {margin:.4g} in the graph and applied in PyTorch)"
+                                             if margin else "no call margin)"))
     print(f"  calls agree: {report['agreement']:.1%} (minimum {min_agreement:.0%}; "
           f"{report['both_without_call']} rows without a call on both sides)   "
           f"answer texts identical: {report['text_agreement']:.1%}")
@@ -535,7 +601,8 @@ def print_verification(report: dict, min_agreement: float, builtin_constraint: s
     if constrained:
         print(f"  constrained decoding ({constrained['mode']}; LiteRT-LM: LL_GUIDANCE regex response format, "
               f"PyTorch: evaluate's --constrained {constrained['mode']}):")
-        print(f"    calls agree: {constrained['agreement']:.1%}   accuracy: LiteRT-LM {constrained['litertlm_accuracy']:.1%}, "
+        print(f"    calls agree: {constrained['agreement']:.1%}   call / no-call decision agrees: "
+              f"{constrained['decision_agreement']:.1%}   accuracy: LiteRT-LM {constrained['litertlm_accuracy']:.1%}, "
               f"PyTorch {constrained['pytorch_accuracy']:.1%}   valid format: LiteRT-LM "
               f"{constrained['litertlm_valid_format']:.1%}, PyTorch {constrained['pytorch_valid_format']:.1%}")
         for row in constrained["disagreements"][:3]:
@@ -652,12 +719,14 @@ def print_benchmark(summary: dict, threads: int | None) -> None:
 # ----------------------------------------------------------------------------- upload
 
 
-def card_note(path: str, args, report: dict | None, no_call_reply: str) -> str:
+def card_note(path: str, args, report: dict | None, no_call_reply: str, margin: float = 0.0,
+              margin_source: str = "none") -> str:
     agreement = (f"{report['agreement']:.1%} of {report['answers']} answers ({report['rows']} held-out rows, each "
                  f"{' and '.join(report['renderings'])}) agree with the PyTorch model (accuracy: LiteRT-LM "
                  f"{report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%}; robust, right in both: "
                  f"LiteRT-LM {report['litertlm_robust']['robust_accuracy']:.1%})"
                  if report else "not verified")
+    origin = "the model's training_config.json" if margin_source == "training_config.json" else margin_source
     return "\n".join([
         CARD_BEGIN,
         "## LiteRT-LM export",
@@ -677,6 +746,13 @@ def card_note(path: str, args, report: dict | None, no_call_reply: str) -> str:
         f"- use: pass the tools and the system message \"{DEVELOPER_PROMPT}\"",
         f"- no call: when no tool fits, the model answers in text (\"{no_call_reply}\") and LiteRT-LM returns no "
         "tool call; show or speak the text (or the app's own \"I can't do that\") and never act on it",
+        (f"- call margin: {margin:.4g} (from {origin}), "
+         "built into the graph as a bias of -M on `<start_function_call>`'s logit: the model calls a tool only when "
+         "that token beats the most likely other first token by at least M (log-probability), else it answers in "
+         "text; the app receives a call or text exactly as before and needs no setting"
+         + (f"; call / no-call decisions agree with PyTorch (same margin) on {report['decision_agreement']:.1%} of the "
+            "verified answers" if report else "")
+         if margin else "- call margin: none (a call whenever `<start_function_call>` is the most likely first token)"),
         "- user text: the tokenizer turns the text of a control token into the token itself, so remove "
         + ", ".join(f"`{token}`" for token in CONTROL_TOKENS) + " (and any other special token of the tokenizer, "
         "like `<start_of_image>`) from the recogniser's or keyboard's text before it reaches the model, or refuse "
@@ -722,6 +798,11 @@ def build_parser():
     model.add_argument("--no-call-reply",
                        help="the prose answer the model was trained to give when no tool applies "
                             f"(default: from its training_config.json, else {DEFAULT_NO_CALL_REPLY!r})")
+    model.add_argument("--call-margin", type=float, metavar="M",
+                       help="build into the file: call a tool only when log p(<start_function_call>) at the first "
+                            "answer token exceeds the most likely other token's by at least M (a bias of -M on "
+                            "that token's logit) (default: the value the model's training_config.json records, "
+                            "else 0; 0: none)")
     verification = add_data_arguments(parser, split=True, from_model=True)
     verification.add_argument("--verify", type=int, default=50, metavar="N",
                               help="rows of the split to answer with both LiteRT-LM and PyTorch (default 50; 0: skip)")
@@ -753,6 +834,7 @@ def main(argv=None) -> int:
     trained = read_trained_split(args.model)
     tools, tools_source = choose_tools(args.tools, trained)
     no_call_reply = no_call_reply_of(args.model, args.no_call_reply)
+    margin, margin_source = call_margin_of(args.model, args.call_margin)
     selection = None
     if args.verify or args.bench:
         selection = choose_rows(trained, tools, args.dataset, args.split, args.test_split, args.seed, args.resplit,
@@ -766,6 +848,8 @@ def main(argv=None) -> int:
     if tokenizer.convert_tokens_to_ids(BOS) != CONTROL_TOKEN_IDS[BOS]:
         raise DataError(f"the tokenizer's {BOS} is not id {CONTROL_TOKEN_IDS[BOS]}: not a Gemma 3 tokenizer")
     check_special_tokens(tokenizer, tools, verified + benched, no_call_reply, tools_source)
+    # the PyTorch side answers with the margin, and save_merged writes it as lm_head.bias for the graph
+    apply_call_margin(model, tokenizer, margin)
     fp32_bytes = sum(parameter.numel() for parameter in model.parameters()) * 4
     # the PyTorch answers first: the model can then be freed before the memory-hungry conversion
     torch_outputs = {mode: generate_answers(model, tokenizer, tools, [row.message for row in rendered_rows(verified)],
@@ -781,17 +865,21 @@ def main(argv=None) -> int:
         config = model.config
         del model
         with contextlib.redirect_stdout(sys.stderr):  # litert-torch prints its progress; stdout is the report
-            path = convert(workspace, config, tokenizer_file, args.output_dir, args)
+            path = convert(workspace, config, tokenizer_file, args.output_dir, args, margin, call_token_id(tokenizer))
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
 
     info = describe_metadata(*read_metadata(path))
-    summary = {"file": path, "bytes": os.path.getsize(path), "metadata": info}
+    summary = {"file": path, "bytes": os.path.getsize(path), "metadata": info,
+               "call_margin": {"value": margin, "source": margin_source, "token_id": call_token_id(tokenizer),
+                               "in_graph": bool(margin)}}
     print_metadata(path, info)
+    print("  call margin: " + (f"{margin:.4g} ({margin_source}), built into the graph as a bias of -{margin:.4g} on "
+                               f"<start_function_call> (id {call_token_id(tokenizer)})" if margin else "none"))
     report = None
     if verified:
         report = verify(path, tools, verified, torch_outputs, args.max_new_tokens, args.constrained, no_call_reply)
-        report.update(selection.to_json(), tools=tools_source)
+        report.update(selection.to_json(), tools=tools_source, call_margin=margin)
         summary["verification"] = report
         summary["builtin_constraint"] = constraint_note(info["sections"])
         print_verification(report, args.min_agreement, summary["builtin_constraint"])
@@ -805,7 +893,8 @@ def main(argv=None) -> int:
         summary["benchmark"] = latency_summary(measured, tools)
         print_benchmark(summary["benchmark"], args.threads)
     if args.output_repo:
-        summary["uploaded"] = upload(path, args.output_repo, card_note(path, args, report, no_call_reply), args.public)
+        summary["uploaded"] = upload(path, args.output_repo,
+                                     card_note(path, args, report, no_call_reply, margin, margin_source), args.public)
     if args.json:
         write_json_report(args.json, summary)
     if report and report["agreement"] < args.min_agreement:
