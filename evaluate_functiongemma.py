@@ -47,6 +47,15 @@ a call), combined accuracy on the call rows alone, and how often a no-call answe
 model's --no-call-reply (read from its training_config.json when it has one).
 --compare scores a second model on the same rows and prints the deltas. --plot needs matplotlib,
 which is not a dependency of this script: uv run --with matplotlib evaluate_functiongemma.py --plot ...
+
+The call margin: the first answer token decides between a call (<start_function_call>) and prose.
+Every answer carries its margin there, log p(<start_function_call>) minus log p(the most likely other
+token) (--predictions has it per row and rendering); the report gives the margins of right and of
+wrong answers, the error rate of the least sure 10% and the false-call and missed-call rates over
+thresholds (--plot draws them). --call-margin M makes a call only when the margin is at least M
+(a bias of -M on that token's logit at every step; otherwise the model's prose answer); by default the
+value the model's training chose on its validation rows (training_config.json), 0 (plain greedy)
+for a model without one. --choose-call-margin chooses it for a training output that has none yet.
 --constrained calls|calls_or_text decodes under the grammar LiteRT-LM's FunctionGemma constraint
 builds from the tools (calls: one call of a declared tool with values from its enum; calls_or_text:
 prose ended by <end_of_turn>, or such a call), so every answer parses; --compare-constrained also
@@ -58,6 +67,8 @@ from __future__ import annotations
 
 import csv
 import gc
+import math
+import os
 import sys
 from collections import Counter
 
@@ -104,6 +115,15 @@ def build_parser():
                          help="decode under the device's tool-call grammar (default none: plain greedy)")
     scoring.add_argument("--compare-constrained", action="store_true",
                          help="also score the other constraint modes on the same rows and print the differences")
+    scoring.add_argument("--call-margin", type=float, metavar="M",
+                         help="call a tool only when log p(<start_function_call>) at the first answer token exceeds "
+                              "the most likely other token's by at least M, else answer in prose (a bias of -M on "
+                              "that token's logit) (default: the value the model's training_config.json records, "
+                              "else 0; 0: plain greedy)")
+    scoring.add_argument("--choose-call-margin", action="store_true",
+                         help="choose the call margin of a training output (local dir) on its validation rows "
+                              "(validation.csv, in every --renderings) by the README's rule, write it to its "
+                              "training_config.json and model card and print the curve; scores nothing else")
     scoring.add_argument("--batch-size", type=positive_int, default=64, metavar="N",
                          help="rows generated together (default 64)")
     scoring.add_argument("--max-new-tokens", type=positive_int, default=32, metavar="N",
@@ -117,7 +137,8 @@ def build_parser():
     add_json_argument(output, "every number of the report")
     output.add_argument("--predictions", type=output_file, metavar="CSV", help="write each row's answer and verdict here")
     output.add_argument("--plot", type=output_file, metavar="PNG",
-                        help="draw the tool confusion matrix here (needs matplotlib: uv run --with matplotlib)")
+                        help="draw the tool confusion matrix and the false-call and missed-call rates over call-margin "
+                             "thresholds here (needs matplotlib: uv run --with matplotlib)")
     return parser
 
 
@@ -130,6 +151,20 @@ def parse_args(argv):
             parser.error(f"--{name.replace('_', '-')} must be between 0 and 1")
     if args.no_call_reply is not None:
         args.no_call_reply = check_no_call_reply(args.no_call_reply)
+    if args.call_margin is not None and not (math.isfinite(args.call_margin) and args.call_margin >= 0):
+        parser.error("--call-margin must be a number >= 0")
+    if args.choose_call_margin:
+        given = [flag for flag, value in (("--call-margin", args.call_margin is not None), ("--compare", args.compare),
+                                          ("--compare-constrained", args.compare_constrained),
+                                          ("--dataset", args.dataset), ("--max-examples", args.max_examples),
+                                          ("--predictions", args.predictions), ("--plot", args.plot),
+                                          ("--min-accuracy", args.min_accuracy is not None),
+                                          ("--max-false-call-rate", args.max_false_call_rate is not None)) if value]
+        if given:
+            parser.error(f"--choose-call-margin chooses the margin on the training output's validation rows and "
+                         f"scores nothing else: drop {', '.join(given)}")
+        if args.constrained == "calls":
+            parser.error("--choose-call-margin: --constrained calls forces a call on every row, so no margin decides")
     args.renderings = list(dict.fromkeys(args.renderings))  # in the order given, once each
     if args.plot:  # drawn at the very end: a missing matplotlib must not cost the whole run
         require_package("matplotlib", "--plot", "evaluate_functiongemma.py")
@@ -145,10 +180,8 @@ def constraint_modes(args) -> list[str]:
     return [args.constrained, "none"]
 
 
-def score_model(model_id: str, base_model: str | None, tools: list[dict], rows: list[Example], args,
-                modes: list[str]) -> dict[str, dict]:
-    """Load one model, check its prompt format, generate and score under each constraint mode;
-    the model is freed afterwards."""
+def load_checked(model_id: str, base_model: str | None, tools: list[dict], rows: list[Example], args):
+    """(model, tokenizer, no-call reply) of one model whose prompt format and special tokens are checked."""
     print(f"loading {model_id}", file=sys.stderr)
     model, tokenizer = load_model(model_id, base_model)
     reply = no_call_reply_of(model_id, args.no_call_reply)
@@ -157,15 +190,56 @@ def score_model(model_id: str, base_model: str | None, tools: list[dict], rows: 
         check_chat_template(tokenizer, tools, rows[0], strict=not args.allow_template_mismatch, no_call_reply=reply)
     except TemplateMismatch as error:
         raise DataError(f"{model_id}: {error}") from None
+    return model, tokenizer, reply
+
+
+def score_model(model_id: str, base_model: str | None, tools: list[dict], rows: list[Example], args,
+                modes: list[str]) -> dict[str, dict]:
+    """Load one model, check its prompt format, apply its call margin (--call-margin, else its own),
+    generate and score under each constraint mode; the model is freed afterwards."""
+    model, tokenizer, reply = load_checked(model_id, base_model, tools, rows, args)
+    margin, margin_source = call_margin_of(model_id, args.call_margin)
+    apply_call_margin(model, tokenizer, margin)
     reports = {}
     for mode in modes:
         reports[mode] = evaluate(model, tokenizer, tools, rows, batch_size=args.batch_size,
                                  max_new_tokens=args.max_new_tokens, no_call_reply=reply,
-                                 policy=constrained_policy(model, tokenizer, tools, mode), renderings=args.renderings)
-        reports[mode].update(model=model_id, no_call_reply=reply, constrained=mode)
+                                 policy=constrained_policy(model, tokenizer, tools, mode), renderings=args.renderings,
+                                 margin_curve=mode != "calls")
+        reports[mode].update(model=model_id, no_call_reply=reply, constrained=mode, call_margin_source=margin_source)
     del model
     gc.collect()
     return reports
+
+
+def choose_and_store_call_margin(args) -> int:
+    """--choose-call-margin: answer a training output's validation rows without a margin in every
+    rendering, choose the margin by CALL_MARGIN_RULE, write it into the output, print the curve."""
+    trained = read_trained_split(args.model)
+    if trained is None or not os.path.isdir(args.model):
+        raise DataError(f"--choose-call-margin: {args.model} is not a local training output (a directory with "
+                        "split.json): the margin is chosen on its validation rows and written to its "
+                        "training_config.json")
+    rows = trained.parts.get("validation") or []
+    if not rows:
+        raise DataError(f"--choose-call-margin: {args.model}/validation.csv holds no rows (trained with --no-eval?)")
+    tools, tools_source = choose_tools(args.tools, trained)
+    model, tokenizer, reply = load_checked(args.model, args.base_model, tools, rows, args)
+    print(f"answering the {len(rows)} validation rows of {args.model} in {len(args.renderings)} renderings "
+          f"without a call margin (tools from {tools_source})", file=sys.stderr)
+    report = evaluate(model, tokenizer, tools, rows, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+                      no_call_reply=reply, policy=constrained_policy(model, tokenizer, tools, args.constrained),
+                      renderings=args.renderings)
+    record = choose_call_margin(report)
+    store_call_margin(args.model, record)
+    print("\n".join(describe_call_margin(record)))
+    print(f"wrote call_margin {record['value']:.4g} to {args.model}/training_config.json"
+          + (" and its model card (README.md)" if os.path.exists(os.path.join(args.model, "README.md")) else ""))
+    if args.json:
+        write_json_report(args.json, {"model": args.model, "tools": tools_source, "constrained": args.constrained,
+                                      "call_margin": record, "margins": report["margins"]})
+        print(f"wrote {args.json}")
+    return 0
 
 
 def confusion_table(report: dict) -> tuple[list[str], list[str], list[list[int]]]:
@@ -223,6 +297,38 @@ def print_renderings(report: dict) -> None:
             f"{value['message']!r} -> {value['answer']}" for value in row["answers"].values()))
 
 
+def print_margins(report: dict) -> None:
+    """The call margin applied, how sure right and wrong answers were, and the rates over thresholds."""
+    summary = report.get("margins")
+    if not summary:
+        return
+    applied, source = report.get("call_margin", 0.0), report.get("call_margin_source", "--call-margin")
+    print(f"  call margin {applied:.4g} " + (f"applied ({source}): a call only when log p(<start_function_call>) "
+                                          f"- log p(best other token) >= {applied:.4g} at the first answer token"
+                                          if applied else "(plain greedy: a call whenever <start_function_call> "
+                                                          "is the most likely first token)"))
+
+    def spread(values: dict | None) -> str:
+        if not values:
+            return "none"
+        return (f"median {values['median']:.3g} (p10 {values['p10']:.3g}, p90 {values['p90']:.3g}; "
+                f"{values['n']} answers)")
+
+    print(f"    margins of right answers: {spread(summary['right'])}; of wrong answers: {spread(summary['wrong'])}")
+    least = summary["least_sure"]
+    if least["answers"]:
+        print(f"    least sure {least['share']:.0%} (|margin| <= {least['below']:.3g}, {least['answers']} answers): "
+              f"{percent(least['error_rate'])} wrong (all answers {percent(summary['error_rate'])}), "
+              f"{percent(least['share_of_errors'])} of the errors")
+    if "curve" not in summary:
+        print("    (the grammar forces a call on every row: no margin decides, so no thresholds)")
+        return
+    print(f"    {'threshold':>10}{'false calls':>14}{'missed calls':>14}   (every rendering; an answer whose call "
+          "falls below a threshold counts as a no-call answer)")
+    for threshold, false_rate, missed_rate in sample_curve(summary["curve"]):
+        print(f"    {threshold:>10.4g}{percent(false_rate):>14}{percent(missed_rate):>14}")
+
+
 def print_report(report: dict) -> None:
     failures = ", ".join(f"{name} {count}" for name, count in report["failures"].items())
     constraint = f" (constrained decoding: {report['constrained']})" if report.get("constrained", "none") != "none" else ""
@@ -230,6 +336,7 @@ def print_report(report: dict) -> None:
           f"{report['examples_per_second']:.2f} answers/s, {1000 * report['seconds_per_example']:.0f} ms/answer "
           f"({report['seconds']:.1f}s)")
     print_renderings(report)
+    print_margins(report)
     print(f"  as {report['rendering']}:")
     print(f"  combined accuracy    {percent(report['combined_accuracy']):>6}   (tool and arguments exact)")
     print(f"  FALSE CALLS          {percent(report['false_call_rate']):>6}   of {report['no_call_rows']} no-call rows "
@@ -308,31 +415,40 @@ def print_constraint_comparison(reports: dict[str, dict]) -> None:
 def write_predictions(path: str, report: dict, other: dict | None) -> None:
     """One line per row: its answer as first rendered, then each other rendering's message and answer
     (and the row's boundary after the message when some row has one)."""
-    columns = ["user_message", "expected", "predicted", "correct", "failure", "detail", "output"]
+    columns = ["user_message", "expected", "predicted", "correct", "margin", "failure", "detail", "output"]
     with_boundary = any(row.get("boundary") for row in report["predictions"])
     others = [name for name in report["predictions_by_rendering"] if name != report["rendering"]]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
         writer.writerow(columns[:1] + (["boundary"] if with_boundary else []) + columns[1:]
-                        + [f"{rendering}_{name}" for rendering in others for name in ("message", "predicted", "correct")]
+                        + [f"{rendering}_{name}" for rendering in others
+                           for name in ("message", "predicted", "correct", "margin")]
                         + ([f"compare_{name}" for name in columns[2:]] if other else []))
         for index, row in enumerate(report["predictions"]):
             rendered = [value for rendering in others for value in (
                 render(row["user_message"], rendering),
                 report["predictions_by_rendering"][rendering][index]["predicted"],
-                report["predictions_by_rendering"][rendering][index]["correct"])]
-            extra = [other["predictions"][index][name] for name in columns[2:]] if other else []
+                report["predictions_by_rendering"][rendering][index]["correct"],
+                report["predictions_by_rendering"][rendering][index].get("margin", ""))]
+            extra = [other["predictions"][index].get(name, "") for name in columns[2:]] if other else []
             writer.writerow([row["user_message"]] + ([row.get("boundary", "")] if with_boundary else [])
-                            + [row[name] for name in columns[1:]] + rendered + extra)
+                            + [row.get(name, "") for name in columns[1:]] + rendered + extra)
 
 
 def plot_confusion(path: str, report: dict) -> None:
+    """The confusion matrix and, when the report has one, the call-margin curve beside it."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     expected, predicted, counts = confusion_table(report)
-    figure, axes = plt.subplots(figsize=(2 + 0.9 * len(predicted), 1.5 + 0.6 * len(expected)))
+    curve = (report.get("margins") or {}).get("curve")
+    size = (2 + 0.9 * len(predicted), 1.5 + 0.6 * len(expected))
+    if curve:
+        figure, (axes, margin_axes) = plt.subplots(1, 2, figsize=(size[0] + 6, max(size[1], 4.5)))
+        plot_margin_curve(margin_axes, report)
+    else:
+        figure, axes = plt.subplots(figsize=size)
     axes.imshow(counts, cmap="Blues")
     axes.set_xticks(range(len(predicted)), predicted, rotation=45, ha="right")
     axes.set_yticks(range(len(expected)), expected)
@@ -346,6 +462,22 @@ def plot_confusion(path: str, report: dict) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
+
+
+def plot_margin_curve(axes, report: dict) -> None:
+    """False-call and missed-call rates (every rendering) over call-margin thresholds: a step at each margin."""
+    curve = report["margins"]["curve"]
+    thresholds = [threshold for threshold, _, _ in curve]
+    for column, label, color in ((1, "false calls (no-call rows answered with a call)", "tab:red"),
+                                 (2, "missed calls (call rows answered without a call)", "tab:blue")):
+        values = [100 * entry[column] if entry[column] is not None else float("nan") for entry in curve]
+        axes.step(thresholds, values, where="post", label=label, color=color)
+    axes.axvline(report.get("call_margin", 0.0), color="grey", linestyle=":", label="margin applied")
+    axes.set_xlabel("call margin threshold M (log p(<start_function_call>) - log p(best other token))")
+    axes.set_ylabel("% of the rows of that kind")
+    axes.set_ylim(-2, 102)
+    axes.legend(loc="best", fontsize="small")
+    axes.set_title("calls only when the margin is at least M")
 
 
 def json_report(report: dict, other: dict | None, args, selection, tools_source: str, reports: dict[str, dict]) -> dict:
@@ -365,6 +497,8 @@ def json_report(report: dict, other: dict | None, args, selection, tools_source:
 def main(argv=None) -> int:
     require(REQUIREMENTS)
     args = parse_args(argv)
+    if args.choose_call_margin:
+        return choose_and_store_call_margin(args)
     trained = read_trained_split(args.model)
     tools, tools_source = choose_tools(args.tools, trained)
     selection = choose_rows(trained, tools, args.dataset, args.split, args.test_split, args.seed, args.resplit,
@@ -3647,11 +3781,20 @@ sliding window of Gemma 3's local layers), so each row attends to exactly what p
 `model.generate` on that row alone attends to and yields the same tokens. A policy picks the
 tokens each row appends (`GreedyPolicy`, or a constrained one that may append several forced
 tokens in one forward pass: rows are then left-padded inside the appended block as well).
+
+The call margin: the first answer token decides between a call (`<start_function_call>`) and prose.
+`generate_answers` records each row's margin there, log p(`<start_function_call>`) minus log p(the
+most likely other token), from the model's full-vocabulary logits before any policy or constraint
+sees them. `apply_call_margin` sets a bias of -M on that token's logit in the output head, so every
+policy, `model.generate` and an export of the model call only when the margin is at least M; the
+value training chose is read back by `call_margin_of`, like the no-call reply.
 """
 
 import json
+import math
 import os
 import re
+import statistics
 import time
 
 
@@ -3694,6 +3837,84 @@ def no_call_reply_of(model: str, override: str | None = None) -> str:
         return check_no_call_reply(override)
     config = _model_json(model, "training_config.json") or {}
     return check_no_call_reply(config.get("no_call_reply") or DEFAULT_NO_CALL_REPLY)
+
+
+CALL_MARGIN_KEY = "call_margin"  # in training_config.json: {"value", "rule", "validation_curve", ...}
+# The rule training (and evaluate_functiongemma.py --choose-call-margin) chooses the margin by; the
+# README states it in the same words.
+CALL_MARGIN_RULE = (
+    "among the thresholds M >= 0 (0, the midpoints between consecutive distinct margins of the validation answers "
+    "that start with a call, and 1 above the largest), the one with the fewest false calls on the validation rows in "
+    "every rendering whose missed calls exceed those at M = 0 by at most max(1, 1% of the call answers); ties go to "
+    "the smallest M; without call answers among them (nothing shows what a margin costs) M = 0. At M an answer that "
+    "started with a call keeps it when its margin is at least M and otherwise counts as a no-call answer")
+CALL_MARGIN_CARD = ("<!-- begin call margin -->", "<!-- end call margin -->")
+
+
+def check_call_margin(value, what: str) -> float:
+    """A call margin: a finite number >= 0 (DataError naming `what` otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise DataError(f"{what} must be a number >= 0, not {value!r}")
+    return float(value)
+
+
+def call_margin_of(model: str, override: float | None = None) -> tuple[float, str]:
+    """(margin, where it comes from) a model's calls must clear: `override` (--call-margin; 0 turns
+    it off), else the value its training_config.json records (`call_margin.value`, chosen by
+    training on its validation rows), else 0: plain greedy decoding, exactly as without a margin."""
+    if override is not None:
+        return check_call_margin(override, "--call-margin"), "--call-margin"
+    record = (_model_json(model, "training_config.json") or {}).get(CALL_MARGIN_KEY)
+    if record is None:
+        return 0.0, "none"
+    value = record.get("value") if isinstance(record, dict) else record
+    return check_call_margin(value, f"{model}/training_config.json {CALL_MARGIN_KEY}.value"), "training_config.json"
+
+
+def call_token_id(tokenizer) -> int:
+    """Id of <start_function_call>; DataError if the tokenizer lacks it."""
+    index = tokenizer.convert_tokens_to_ids(START_CALL)
+    if index is None or index == tokenizer.unk_token_id:
+        raise DataError(f"the tokenizer has no {START_CALL} token: not a FunctionGemma tokenizer")
+    return index
+
+
+def _text_config(model):
+    return model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+
+
+def apply_call_margin(model, tokenizer, margin: float) -> None:
+    """Make `model` call only when its call margin is at least `margin`: a bias of -margin on
+    <start_function_call>'s logit (0 elsewhere) in the output head, at every decoding step.
+
+    At the first answer position that is "call iff margin >= M": the biased call logit minus M beats
+    every other logit exactly when the margin (their difference) is at least M; an exact tie is
+    decided by the decoder's argmax (the lowest token id in PyTorch), which is why the chosen M lies
+    halfway between two observed margins. Later, a call can start inside prose only where the model
+    is that sure there too. The head is tied to the input embedding and keeps it (nothing is untied or
+    resized); every policy computes its logits through `output_logits`, which adds the bias, and
+    `save_pretrained` writes it as `lm_head.bias`, which the exporter builds into the graph. 0 removes it."""
+    import torch
+    head = model.get_output_embeddings()
+    if getattr(head, "bias", None) is not None and call_margin(model) is None:
+        raise DataError("the model's output layer has a bias of its own: a call margin cannot be added to it")
+    if call_margin(model) is not None:
+        head.bias = None
+        del head.call_margin
+    if not margin:
+        return
+    if getattr(_text_config(model), "final_logit_softcapping", None):
+        raise DataError("the model soft-caps its final logits: a bias on one logit is no threshold on the call "
+                        "margin (--call-margin 0)")
+    bias = torch.zeros(head.weight.shape[0], dtype=head.weight.dtype, device=head.weight.device)
+    bias[call_token_id(tokenizer)] = -margin
+    head.bias = torch.nn.Parameter(bias, requires_grad=False)
+    head.call_margin = float(margin)
+
+
+def call_margin(model) -> float | None:
+    """The call margin `apply_call_margin` set on `model`, None when there is none."""
+    return getattr(model.get_output_embeddings(), "call_margin", None)
 
 
 def _from_pretrained(loader, source: str, what: str, **kwargs):
@@ -3928,18 +4149,25 @@ class _SharedPrefixAttention:
         self.model.config._attn_implementation = self.previous
 
 
-def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid):
-    """Final hidden state of the last column after running `input_ids` at `positions` on top of
-    `cache` (the output projection is the policy's business: see `output_logits`)."""
+def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid, columns: int = 1):
+    """Final hidden states of the last `columns` columns after running `input_ids` at `positions` on
+    top of `cache` (the output projection is the policy's business: see `output_logits`)."""
     output = model.get_decoder()(input_ids=input_ids, position_ids=positions,
                                  attention_mask=cache.masks(positions, valid), cache=cache, use_cache=True)
-    return output.last_hidden_state[:, -1, :]
+    return output.last_hidden_state[:, -columns:, :]
+
+
+def _soft_capped(model, logits):
+    import torch
+    cap = getattr(_text_config(model), "final_logit_softcapping", None)
+    return torch.tanh(logits / cap) * cap if cap else logits
 
 
 def output_logits(model, hidden, token_ids=None):
     """The model's next-token logits from final hidden states, as its forward computes them (output
-    projection, then Gemma's final soft-capping when configured); with `token_ids`, only those
-    columns: the projection onto 262k vocabulary rows dominates a 270M model's decode step."""
+    projection, its bias if any (a call margin's), then Gemma's final soft-capping when configured);
+    with `token_ids`, only those columns: the projection onto 262k vocabulary rows dominates a 270M
+    model's decode step."""
     import torch
     head = model.get_output_embeddings()
     if token_ids is None:
@@ -3947,9 +4175,25 @@ def output_logits(model, hidden, token_ids=None):
     else:
         bias = head.bias[token_ids] if getattr(head, "bias", None) is not None else None
         logits = torch.nn.functional.linear(hidden, head.weight[token_ids], bias)
-    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
-    cap = getattr(config, "final_logit_softcapping", None)
-    return torch.tanh(logits / cap) * cap if cap else logits
+    return _soft_capped(model, logits)
+
+
+def own_logits(model, hidden):
+    """The full next-token logits of the model itself: `output_logits` without an applied call margin."""
+    import torch
+    if call_margin(model) is None:
+        return output_logits(model, hidden)
+    return _soft_capped(model, torch.nn.functional.linear(hidden, model.get_output_embeddings().weight))
+
+
+def call_margins(logits, call_id: int) -> list[float]:
+    """Per row: log p(<start_function_call>) - log p(the most likely other token), from log-softmax of
+    the full logits (their difference when nothing is soft-capped)."""
+    import torch
+    scores = torch.log_softmax(logits.float(), dim=-1)
+    call = scores[:, call_id].clone()
+    scores[:, call_id] = float("-inf")
+    return (call - scores.max(dim=-1).values).tolist()
 
 
 class GreedyPolicy:
@@ -3965,25 +4209,41 @@ class GreedyPolicy:
         return [[] for _ in range(rows)]
 
     def choose(self, hidden, rows: list[int]) -> list[list[int]]:
-        return [[token] for token in output_logits(self.model, hidden).argmax(dim=-1).tolist()]
+        return self.choose_from_logits(output_logits(self.model, hidden), rows)
+
+    def choose_from_logits(self, logits, rows: list[int]) -> list[list[int]]:
+        """`choose` from the full logits already computed (generate_answers' first step)."""
+        return [[token] for token in logits.argmax(dim=-1).tolist()]
+
+
+class Answers(list):
+    """`generate_answers`' answers (a plain list of str) with `margins`: each row's call margin at
+    its first answer position (see `call_margins`), whatever the policy then chose."""
+
+    def __init__(self, answers=(), margins=()):
+        super().__init__(answers)
+        self.margins = list(margins)
 
 
 def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 64,
-                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> list[str]:
+                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> Answers:
     """Greedy answers (decoded with special tokens, cut after the first stop token), equal token for
     token to `generate_per_row`, computing the shared prompt prefix once. `policy` (default
-    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`."""
+    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`. The result's
+    `margins` hold each row's call margin, from the model's own full logits at the first answer
+    position (before the tokens a policy forces there, and without an applied call margin's bias)."""
     import torch
 
     if not messages:
-        return []
+        return Answers()
     policy = policy or GreedyPolicy(model)
     stops = stop_token_ids(tokenizer)
+    call_id = call_token_id(tokenizer)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     sequences = prompt_ids(tokenizer, tools, messages)
     prefix_length = shared_prefix_length(sequences)
     device = model.device
-    answers = [""] * len(messages)
+    answers, margins = [""] * len(messages), [0.0] * len(messages)
     # similar lengths share a batch: less padding
     order = sorted(range(len(messages)), key=lambda index: len(sequences[index]))
 
@@ -4010,7 +4270,18 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                                             for index, tokens in zip(rows, generated)])
             positions = (torch.cumsum(valid, dim=1) - 1 + prefix_length).clamp(min=0)
             cache = prefix.for_batch(model)
-            hidden = _forward(model, cache, input_ids, positions, valid)
+            states = _forward(model, cache, input_ids, positions, valid, columns=1 + max(map(len, generated)))
+            hidden = states[:, -1, :]
+            # the first answer position: before the tokens the policy forced (none: the last column)
+            forced = any(generated)
+            columns = torch.tensor([-1 - len(tokens) for tokens in generated], device=device)
+            first = states[torch.arange(len(rows), device=device), columns] if forced else hidden
+            first_logits = own_logits(model, first)
+            for index, margin in zip(rows, call_margins(first_logits, call_id)):
+                margins[index] = margin
+            # plain greedy without a call margin picks from exactly these logits: computed once
+            reuse = (first_logits if not forced and call_margin(model) is None
+                     and hasattr(policy, "choose_from_logits") else None)
             last_positions = positions[:, -1:]
 
             def finished(tokens: list[int]) -> bool:
@@ -4022,7 +4293,10 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                 cache.select(keep)
                 hidden, last_positions = hidden[keep], last_positions[keep]
             while active:
-                chunks = policy.choose(hidden, active)
+                if reuse is not None:
+                    chunks, reuse = policy.choose_from_logits(reuse, active), None
+                else:
+                    chunks = policy.choose(hidden, active)
                 still, appended = [], []
                 for position, (slot, chunk) in enumerate(zip(active, chunks)):
                     chunk = _cut_at_stop(chunk, stops)[:max_new_tokens - len(generated[slot])]
@@ -4040,18 +4314,22 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                 input_ids, valid = left_padded(appended)
                 positions = last_positions + torch.cumsum(valid, dim=1)
                 last_positions = positions[:, -1:]
-                hidden = _forward(model, cache, input_ids, positions, valid)
+                hidden = _forward(model, cache, input_ids, positions, valid)[:, -1, :]
             for index, tokens in zip(rows, generated):
                 answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
             bar.update(len(rows))
-    return answers
+    return Answers(answers, margins)
 
 
 def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
              max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
-             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS) -> dict:
+             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS,
+             margin_curve: bool = True) -> dict:
     """`score_renderings` of the greedy answers to every row in each of `renderings` (under `policy`,
-    see `generate_answers`), plus throughput (rows are counted once per rendering)."""
+    see `generate_answers`), plus throughput (rows are counted once per rendering), each answer's
+    call margin (`margin` in every prediction), the margin applied (`call_margin`: `apply_call_margin`,
+    0 for none) and `margins` (`margin_summary`; `margin_curve` False: without the threshold curve,
+    for a policy that forces a call on every row)."""
     started = time.perf_counter()
     messages = rendered_messages(examples, renderings)
     answers = generate_answers(model, tokenizer, tools, [text for texts in messages.values() for text in texts],
@@ -4061,11 +4339,199 @@ def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: in
     total = len(examples)
     outputs = {rendering: answers[index * total:(index + 1) * total] for index, rendering in enumerate(messages)}
     report = score_renderings(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
+    for index, predictions in enumerate(report["predictions_by_rendering"].values()):
+        for prediction, margin in zip(predictions, answers.margins[index * total:(index + 1) * total]):
+            prediction["margin"] = margin
+    applied = call_margin(model) or 0.0
     generated = len(answers)
     report.update(seconds=seconds, answers_generated=generated,
                   examples_per_second=generated / seconds if seconds else 0.0,
-                  seconds_per_example=seconds / generated if generated else 0.0)
+                  seconds_per_example=seconds / generated if generated else 0.0,
+                  call_margin=applied, margins=margin_summary(report, applied, margin_curve))
     return report
+
+
+# ----------------------------------------------------------------------------- the call margin of answers
+
+
+def _all_answers(report: dict) -> list[dict]:
+    """Every prediction of an `evaluate` report, rendering after rendering."""
+    return [prediction for predictions in report["predictions_by_rendering"].values() for prediction in predictions]
+
+
+def _spread(values: list[float]) -> dict | None:
+    """Count, 10th, 25th, 50th, 75th and 90th percentile (nearest rank); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+    return {"n": len(ordered), "p10": at(0.1), "p25": at(0.25), "median": statistics.median(ordered),
+            "p75": at(0.75), "p90": at(0.9)}
+
+
+def _withdrawn(prediction: dict, threshold: float) -> bool:
+    """Whether an answer that started with a call no longer does at `threshold`."""
+    return prediction["output"].startswith(START_CALL) and prediction["margin"] < threshold
+
+
+def margin_counts(predictions: list[dict], thresholds: list[float]) -> list[tuple[float, int, int]]:
+    """(threshold, false calls, missed calls) of these answers at each threshold, from their margins
+    alone: an answer that started with a call keeps its verdict when its margin is at least the
+    threshold, and otherwise counts as a no-call answer (right on a no-call row, a missed call on a
+    call row); every other answer keeps its verdict. Exact at the margin the answers were generated
+    with; above it, a withdrawn call stands for the prose the model would write instead."""
+    no_call = tool_calls_json(None)
+    counts = []
+    for threshold in thresholds:
+        false_calls = sum(bool(p["predicted"]) and not _withdrawn(p, threshold)
+                          for p in predictions if p["expected"] == no_call)
+        missed = sum(p["failure"] == "no_call" or _withdrawn(p, threshold)
+                     for p in predictions if p["expected"] != no_call)
+        counts.append((threshold, false_calls, missed))
+    return counts
+
+
+def margin_thresholds(predictions: list[dict], start: float = 0.0) -> list[float]:
+    """`start`, the midpoints between consecutive distinct margins (at least `start`) of the answers
+    that start with a call, and 1 above the largest: one threshold for each set of calls a threshold
+    can keep, none of them equal to an answer's margin (no answer sits at a tie)."""
+    margins = sorted({p["margin"] for p in predictions if p["output"].startswith(START_CALL) and p["margin"] >= start})
+    return ([start] + [(low + high) / 2 for low, high in zip(margins, margins[1:])]
+            + ([margins[-1] + 1.0] if margins else []))
+
+
+def margin_curve(predictions: list[dict], start: float = 0.0) -> list[list[float | None]]:
+    """[[threshold, false-call rate, missed-call rate], ...] over `margin_thresholds` (rates None
+    without rows of that kind)."""
+    no_call = tool_calls_json(None)
+    no_call_answers = sum(p["expected"] == no_call for p in predictions)
+    call_answers = len(predictions) - no_call_answers
+    return [[threshold, false_calls / no_call_answers if no_call_answers else None,
+             missed / call_answers if call_answers else None]
+            for threshold, false_calls, missed in margin_counts(predictions, margin_thresholds(predictions, start))]
+
+
+LEAST_SURE_SHARE = 0.1
+
+
+def margin_summary(report: dict, applied: float, curve: bool = True) -> dict:
+    """How sure the answers were, over every rendering: the margins of right and of wrong answers
+    (percentiles), the error rate among the least sure 10% (smallest |margin|) against all answers,
+    and the false-call and missed-call rates over thresholds from `applied` up (`margin_curve`)."""
+    answers = _all_answers(report)
+    wrong = [p for p in answers if not p["correct"]]
+    least = sorted(answers, key=lambda p: abs(p["margin"]))[:math.ceil(LEAST_SURE_SHARE * len(answers))]
+    least_wrong = sum(not p["correct"] for p in least)
+    summary = {
+        "applied": applied, "answers": len(answers),
+        "right": _spread([p["margin"] for p in answers if p["correct"]]),
+        "wrong": _spread([p["margin"] for p in wrong]),
+        "error_rate": len(wrong) / len(answers) if answers else None,
+        "least_sure": {"share": LEAST_SURE_SHARE, "answers": len(least),
+                       "below": max((abs(p["margin"]) for p in least), default=None),
+                       "wrong": least_wrong, "error_rate": least_wrong / len(least) if least else None,
+                       "share_of_errors": least_wrong / len(wrong) if wrong else None},
+    }
+    if curve:
+        summary["curve"] = margin_curve(answers, applied)
+    return summary
+
+
+def choose_call_margin(report: dict) -> dict:
+    """The call margin of `CALL_MARGIN_RULE`, from an `evaluate` report of the validation rows
+    generated without one, with the curve it was chosen on: training_config.json's `call_margin`."""
+    if report.get("call_margin"):
+        raise ValueError("choose the call margin from answers generated without one")
+    answers = _all_answers(report)
+    no_call = tool_calls_json(None)
+    call_answers = sum(p["expected"] != no_call for p in answers)
+    counts = margin_counts(answers, margin_thresholds(answers))
+    base_missed = counts[0][2]
+    allowed = max(1.0, 0.01 * call_answers)
+    eligible = [entry for entry in counts if entry[2] - base_missed <= allowed] if call_answers else counts[:1]
+    value, false_calls, missed = min(eligible, key=lambda entry: (entry[1], entry[0]))
+    return {"value": value, "rule": CALL_MARGIN_RULE, "rows": report["examples"],
+            "renderings": list(report["predictions_by_rendering"]), "answers": len(answers),
+            "call_answers": call_answers, "no_call_answers": len(answers) - call_answers,
+            "false_calls": {"at_0": counts[0][1], "chosen": false_calls},
+            "missed_calls": {"at_0": base_missed, "chosen": missed, "allowed_rise": allowed},
+            "validation_curve": margin_curve(answers)}
+
+
+def sample_curve(curve: list, count: int = 12, keep: float | None = None) -> list:
+    """At most `count` points of a margin curve, evenly spread, its ends and the threshold `keep` included."""
+    if len(curve) <= count:
+        return curve
+    chosen = {round(index * (len(curve) - 1) / (count - 1)) for index in range(count)}
+    chosen |= {index for index, entry in enumerate(curve) if entry[0] == keep}
+    return [curve[index] for index in sorted(chosen)]
+
+
+def describe_call_margin(record: dict) -> list[str]:
+    """Lines that print a chosen call margin and its validation curve."""
+    false_calls, missed = record["false_calls"], record["missed_calls"]
+    no_call, calls = record["no_call_answers"], record["call_answers"]
+    lines = [f"call margin {record['value']:.4g} chosen on {record['rows']} validation rows x "
+             f"{len(record['renderings'])} renderings ({', '.join(record['renderings'])}): false calls "
+             f"{false_calls['at_0']} -> {false_calls['chosen']} of {no_call} no-call answers, missed calls "
+             f"{missed['at_0']} -> {missed['chosen']} of {calls} call answers (at most +{missed['allowed_rise']:g} allowed)",
+             f"  {'threshold':>10}{'false calls':>14}{'missed calls':>14}"]
+    curve = record["validation_curve"]
+    shown = sample_curve(curve, keep=record["value"])
+    for threshold, false_rate, missed_rate in shown:
+        mark = "  <- chosen" if threshold == record["value"] else ""
+        lines.append(f"  {threshold:>10.4g}{percent(false_rate):>14}{percent(missed_rate):>14}{mark}")
+    if len(shown) < len(curve):
+        lines.append(f"  ({len(curve)} thresholds in all: training_config.json's call_margin.validation_curve)")
+    return lines
+
+
+def call_margin_card(record: dict | None) -> str:
+    """The model card's call-margin section (between CALL_MARGIN_CARD markers)."""
+    begin, end = CALL_MARGIN_CARD
+    if not record:
+        return "\n".join([begin, "## Call margin", "",
+                          "No call margin was chosen (no validation rows): the model calls a tool whenever "
+                          "`<start_function_call>` is its most likely first token.", end])
+    false_calls, missed = record["false_calls"], record["missed_calls"]
+    return "\n".join([
+        begin, "## Call margin", "",
+        f"The model calls a tool only when log p(`<start_function_call>`) at the first answer token exceeds the "
+        f"log-probability of the most likely other token by at least **M = {record['value']:.4g}** "
+        "(`call_margin.value` in `training_config.json`); otherwise it answers in prose. Evaluation and export "
+        "apply it by default (`--call-margin 0` turns it off): a bias of -M on that token's logit, which the "
+        "`.litertlm` export builds into the graph, so an app receives a call or prose exactly as before.", "",
+        f"Chosen on the {record['rows']} validation rows, each {', '.join(record['renderings'])} "
+        f"({record['answers']} answers), by this rule: {record['rule']}. There, false calls went from "
+        f"{false_calls['at_0']} to {false_calls['chosen']} of {record['no_call_answers']} no-call answers and "
+        f"missed calls from {missed['at_0']} to {missed['chosen']} of {record['call_answers']} call answers.",
+        end])
+
+
+def store_call_margin(directory: str, record: dict) -> None:
+    """Write a chosen call margin into a training output: training_config.json's `call_margin`, and
+    the call-margin section of its model card (README.md), replaced or added."""
+    path = os.path.join(directory, "training_config.json")
+    config = _model_json(directory, "training_config.json")
+    if config is None:
+        raise DataError(f"{directory} has no training_config.json: not a training output")
+    config[CALL_MARGIN_KEY] = record
+    write_json_report(path, config)
+    card = os.path.join(directory, "README.md")
+    if os.path.exists(card):
+        with open(card, encoding="utf-8") as handle:
+            text = handle.read()
+        begin, end = CALL_MARGIN_CARD
+        section = call_margin_card(record)
+        if begin in text and end in text:
+            text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        with open(card, "w", encoding="utf-8") as handle:
+            handle.write(text)
 # --- end _inference.py ---
 
 

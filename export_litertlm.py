@@ -46,6 +46,15 @@ its own heldout.csv with its tools.json; other --dataset rows it was trained on 
 
 A no-call answer is plain text (the model's --no-call-reply, read from its training_config.json):
 the app shows or speaks it and calls nothing.
+
+The call margin: a model whose training chose one (training_config.json's call_margin) calls only
+when log p(<start_function_call>) at the first answer token exceeds the most likely other token's
+by at least M. The export builds it into the graph: the merged checkpoint gets an lm_head bias of -M
+at <start_function_call>'s id (0 elsewhere) and litert-torch's Gemma 3 decoder is built with
+lm_head_use_bias, so the app receives a call or prose exactly as before and the file decides the way
+the PyTorch model does with the same margin (`--call-margin` overrides it, 0: none). --verify
+answers on the PyTorch side with the same margin and reports how often both sides make the same
+call / no-call decision, no-call rows included, per rendering.
 --verify runs both sides once more constrained (`--constrained`, default calls): LiteRT-LM with
 its LL_GUIDANCE constraint and a regex of the declared calls, PyTorch with the evaluator's
 token-level grammar. LiteRT-LM's built-in FunctionGemma tool constraint cannot run on these
@@ -66,6 +75,8 @@ The app must pass the tools and this developer prompt as the system message:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import math
 import os
 import shutil
 import sys
@@ -104,6 +115,8 @@ def check_settings(args) -> None:
         raise DataError("--kv-cache-max-len must be larger than --prefill-seq-len (both positive)")
     if args.verify < 0 or args.bench < 0 or not 0 <= args.min_agreement <= 1:
         raise DataError("--verify and --bench must be >= 0 and --min-agreement in [0, 1]")
+    if args.call_margin is not None and not (math.isfinite(args.call_margin) and args.call_margin >= 0):
+        raise DataError("--call-margin must be a number >= 0")
 
 
 def check_free_space(directory: str, needed: int, what: str) -> None:
@@ -128,8 +141,9 @@ def save_merged(model, tokenizer, directory: str) -> str:
                     "(a fast Hugging Face tokenizer or a SentencePiece model is needed)")
 
 
-def litert_config(config):
-    """litert-torch's Gemma 3 decoder config equal to a Hugging Face Gemma 3 text config."""
+def litert_config(config, lm_head_bias: bool = False):
+    """litert-torch's Gemma 3 decoder config equal to a Hugging Face Gemma 3 text config
+    (`lm_head_bias`: the output projection adds a bias, the call margin's)."""
     from litert_torch.generative.layers import model_config as cfg
 
     config = config.get_text_config() if hasattr(config, "get_text_config") else config
@@ -167,7 +181,7 @@ def litert_config(config):
         vocab_size=config.vocab_size, num_layers=config.num_hidden_layers,
         max_seq_len=config.max_position_embeddings, embedding_dim=config.hidden_size,
         embedding_scale=config.hidden_size ** 0.5, block_configs=[block(t) for t in config.layer_types],
-        final_norm_config=norm, lm_head_use_bias=False, final_logit_softcap=None)
+        final_norm_config=norm, lm_head_use_bias=lm_head_bias, final_logit_softcap=None)
 
 
 def function_gemma_metadata(directory: str) -> str:
@@ -182,16 +196,46 @@ def function_gemma_metadata(directory: str) -> str:
     return path
 
 
-def convert(checkpoint_dir: str, hf_config, tokenizer_file: str, output_dir: str, args) -> str:
-    """Build the litert-torch model from the merged checkpoint and write the .litertlm; returns its path."""
+def check_output_bias(bias, margin: float, call_id: int) -> None:
+    """The bias the built model's output projection adds must be the call margin's: -margin at
+    <start_function_call>, 0 elsewhere (the loader would leave a bias it found no tensor for at its
+    random initial values)."""
+    import torch
+    expected = torch.zeros_like(bias)
+    expected[call_id] = -margin
+    if not torch.equal(bias, expected):
+        raise DataError(f"the converted model's lm_head bias is not the call margin's (-{margin:g} at token "
+                        f"{call_id}, 0 elsewhere): litert-torch did not load lm_head.bias")
+
+
+def convert(checkpoint_dir: str, hf_config, tokenizer_file: str, output_dir: str, args, margin: float = 0.0,
+            call_id: int | None = None) -> str:
+    """Build the litert-torch model from the merged checkpoint and write the .litertlm; returns its path.
+
+    With a call margin the checkpoint holds `lm_head.bias` (save_pretrained writes the bias
+    `apply_call_margin` set). litert-torch's Gemma 3 tensor names have no lm_head (it reuses the
+    embedding) and its loader reads a bias only as `{lm_head}.bias` next to `{lm_head}.weight`: the
+    names get lm_head="lm_head" and the loader the embedding as lm_head.weight (the same tensor,
+    tied as before), so `lm_head.bias` lands in the graph's output projection."""
     from litert_torch.generative.examples.gemma3 import decoder
     from litert_torch.generative.layers import kv_cache
-    from litert_torch.generative.utilities import converter, export_config, model_builder
+    from litert_torch.generative.utilities import converter, export_config, loader, model_builder
 
-    config = litert_config(hf_config)
+    config = litert_config(hf_config, lm_head_bias=bool(margin))
+    names, custom_loader = decoder.TENSOR_NAMES_SEP_QKV, None
+    if margin:
+        names = dataclasses.replace(names, lm_head="lm_head")
+
+        def custom_loader(path: str) -> dict:
+            state = loader.load_safetensors(path)
+            state["lm_head.weight"] = state[f"{names.embedding}.weight"]
+            return state
+
     model = model_builder.build_decoder_only_model(
-        checkpoint_path=checkpoint_dir, config=config, tensor_names=decoder.TENSOR_NAMES_SEP_QKV,
-        model_class=decoder.Decoder)
+        checkpoint_path=checkpoint_dir, config=config, tensor_names=names, model_class=decoder.Decoder,
+        custom_loader=custom_loader)
+    if margin:
+        check_output_bias(model.lm_head.bias.detach(), margin, call_id)
     tokenizer_argument = ("hf_tokenizer_model_path" if tokenizer_file.endswith(".json")
                           else "tokenizer_model_path")
     # LiteRT-LM's CPU runtime expects the mask as an input and a transposed KV cache (as Google's Gemma 3 exports)
@@ -425,6 +469,12 @@ def robust_figures(examples: list, outputs: list[str], tools: list[dict], no_cal
             "renderings": report["renderings"]}
 
 
+def calls(output: str, tools: list[dict]) -> bool:
+    """The call / no-call decision an answer holds: a call (valid or not: LiteRT-LM rejects a
+    malformed one with an error) or prose alone."""
+    return output.startswith("(LiteRT-LM error:") or parse_output(output, tools).failure != "no_call"
+
+
 def answered_in_text(output: str, tools: list[dict]) -> bool:
     """The answer an app can show: some text and no call."""
     return parse_output(output, tools).failure == "no_call" and bool(prose_text(output))
@@ -441,6 +491,7 @@ def compare(examples: list, device_outputs: list[str], torch_outputs: list[str],
                      "litertlm": device, "pytorch": reference,
                      "calls_agree": parsed_device.call == parsed_torch.call,
                      "both_without_call": parsed_device.call is None and parsed_torch.call is None,
+                     "litertlm_calls": calls(device, tools), "pytorch_calls": calls(reference, tools),
                      "texts_agree": prose_text(device) == prose_text(reference)})
     total = len(rows) or 1
     device_report = score_predictions(examples, device_outputs, tools, no_call_reply=no_call_reply)
@@ -449,9 +500,14 @@ def compare(examples: list, device_outputs: list[str], torch_outputs: list[str],
     def text_on_no_call_rows(outputs: list[str]) -> int:
         return sum(example.call is None and answered_in_text(output, tools) for example, output in zip(examples, outputs))
 
+    for row in rows:
+        row["decisions_agree"] = row["litertlm_calls"] == row["pytorch_calls"]
     return {
         "rows": len(rows),
         "agreement": sum(row["calls_agree"] for row in rows) / total,
+        "decision_agreement": sum(row["decisions_agree"] for row in rows) / total,
+        "litertlm_call_answers": sum(row["litertlm_calls"] for row in rows),
+        "pytorch_call_answers": sum(row["pytorch_calls"] for row in rows),
         "text_agreement": sum(row["texts_agree"] for row in rows) / total,
         "both_without_call": sum(row["both_without_call"] for row in rows),
         "litertlm_accuracy": device_report["combined_accuracy"],
@@ -472,9 +528,10 @@ def compare(examples: list, device_outputs: list[str], torch_outputs: list[str],
 
 def verify(path: str, tools: list[dict], examples: list, torch_outputs: dict[str, list[str]], max_new_tokens: int,
            mode: str, no_call_reply: str) -> dict:
-    """Run the file like an app on the rows the PyTorch model answered, unconstrained and, unless
-    `mode` is none, constrained by LiteRT-LM's LL_GUIDANCE with the regex of that mode; compare
-    each with PyTorch decoding the same way (`_constrained` for the constrained side)."""
+    """Run the file like an app on the rows the PyTorch model answered (with the file's call margin
+    applied), unconstrained and, unless `mode` is none, constrained by LiteRT-LM's LL_GUIDANCE with
+    the regex of that mode; compare each with PyTorch decoding the same way (`_constrained` for the
+    constrained side)."""
     from tqdm.auto import tqdm
 
     answered = rendered_rows(examples)
@@ -495,6 +552,9 @@ def verify(path: str, tools: list[dict], examples: list, torch_outputs: dict[str
         report = compare(answered, outputs[name], torch_outputs[name], tools, no_call_reply)
         for index, row in enumerate(report["per_row"]):
             row["rendering"] = VERIFY_RENDERINGS[index // len(examples)]
+        report["decision_agreement_by_rendering"] = {
+            rendering: sum(row["decisions_agree"] for row in report["per_row"] if row["rendering"] == rendering)
+            / len(examples) for rendering in VERIFY_RENDERINGS}
         report.update(rows=len(examples), answers=len(answered), renderings=list(VERIFY_RENDERINGS),
                       litertlm_robust=robust_figures(examples, outputs[name], tools, no_call_reply),
                       pytorch_robust=robust_figures(examples, torch_outputs[name], tools, no_call_reply))
@@ -512,6 +572,12 @@ def print_verification(report: dict, min_agreement: float, builtin_constraint: s
           f"({report['answers']} answers a side; LiteRT-LM CPU vs PyTorch, greedy):")
     print(f"  rows: {report['held_out_source']}; tools from {report['tools']}")
     print(f"  LiteRT-LM prompt vs training prompt: {report['rendered_prompt']}")
+    margin = report.get("call_margin", 0.0)
+    print(f"  call / no-call decision agrees: {report['decision_agreement']:.1%} ("
+          + ", ".join(f"{name} {share:.1%}" for name, share in report["decision_agreement_by_rendering"].items())
+          + f"; calls: LiteRT-LM {report['litertlm_call_answers']}, PyTorch {report['pytorch_call_answers']} of "
+          f"{report['answers']} answers; " + (f"call margin {margin:.4g} in the graph and applied in PyTorch)"
+                                             if margin else "no call margin)"))
     print(f"  calls agree: {report['agreement']:.1%} (minimum {min_agreement:.0%}; "
           f"{report['both_without_call']} rows without a call on both sides)   "
           f"answer texts identical: {report['text_agreement']:.1%}")
@@ -535,7 +601,8 @@ def print_verification(report: dict, min_agreement: float, builtin_constraint: s
     if constrained:
         print(f"  constrained decoding ({constrained['mode']}; LiteRT-LM: LL_GUIDANCE regex response format, "
               f"PyTorch: evaluate's --constrained {constrained['mode']}):")
-        print(f"    calls agree: {constrained['agreement']:.1%}   accuracy: LiteRT-LM {constrained['litertlm_accuracy']:.1%}, "
+        print(f"    calls agree: {constrained['agreement']:.1%}   call / no-call decision agrees: "
+              f"{constrained['decision_agreement']:.1%}   accuracy: LiteRT-LM {constrained['litertlm_accuracy']:.1%}, "
               f"PyTorch {constrained['pytorch_accuracy']:.1%}   valid format: LiteRT-LM "
               f"{constrained['litertlm_valid_format']:.1%}, PyTorch {constrained['pytorch_valid_format']:.1%}")
         for row in constrained["disagreements"][:3]:
@@ -652,12 +719,14 @@ def print_benchmark(summary: dict, threads: int | None) -> None:
 # ----------------------------------------------------------------------------- upload
 
 
-def card_note(path: str, args, report: dict | None, no_call_reply: str) -> str:
+def card_note(path: str, args, report: dict | None, no_call_reply: str, margin: float = 0.0,
+              margin_source: str = "none") -> str:
     agreement = (f"{report['agreement']:.1%} of {report['answers']} answers ({report['rows']} held-out rows, each "
                  f"{' and '.join(report['renderings'])}) agree with the PyTorch model (accuracy: LiteRT-LM "
                  f"{report['litertlm_accuracy']:.1%}, PyTorch {report['pytorch_accuracy']:.1%}; robust, right in both: "
                  f"LiteRT-LM {report['litertlm_robust']['robust_accuracy']:.1%})"
                  if report else "not verified")
+    origin = "the model's training_config.json" if margin_source == "training_config.json" else margin_source
     return "\n".join([
         CARD_BEGIN,
         "## LiteRT-LM export",
@@ -677,6 +746,13 @@ def card_note(path: str, args, report: dict | None, no_call_reply: str) -> str:
         f"- use: pass the tools and the system message \"{DEVELOPER_PROMPT}\"",
         f"- no call: when no tool fits, the model answers in text (\"{no_call_reply}\") and LiteRT-LM returns no "
         "tool call; show or speak the text (or the app's own \"I can't do that\") and never act on it",
+        (f"- call margin: {margin:.4g} (from {origin}), "
+         "built into the graph as a bias of -M on `<start_function_call>`'s logit: the model calls a tool only when "
+         "that token beats the most likely other first token by at least M (log-probability), else it answers in "
+         "text; the app receives a call or text exactly as before and needs no setting"
+         + (f"; call / no-call decisions agree with PyTorch (same margin) on {report['decision_agreement']:.1%} of the "
+            "verified answers" if report else "")
+         if margin else "- call margin: none (a call whenever `<start_function_call>` is the most likely first token)"),
         "- user text: the tokenizer turns the text of a control token into the token itself, so remove "
         + ", ".join(f"`{token}`" for token in CONTROL_TOKENS) + " (and any other special token of the tokenizer, "
         "like `<start_of_image>`) from the recogniser's or keyboard's text before it reaches the model, or refuse "
@@ -722,6 +798,11 @@ def build_parser():
     model.add_argument("--no-call-reply",
                        help="the prose answer the model was trained to give when no tool applies "
                             f"(default: from its training_config.json, else {DEFAULT_NO_CALL_REPLY!r})")
+    model.add_argument("--call-margin", type=float, metavar="M",
+                       help="build into the file: call a tool only when log p(<start_function_call>) at the first "
+                            "answer token exceeds the most likely other token's by at least M (a bias of -M on "
+                            "that token's logit) (default: the value the model's training_config.json records, "
+                            "else 0; 0: none)")
     verification = add_data_arguments(parser, split=True, from_model=True)
     verification.add_argument("--verify", type=int, default=50, metavar="N",
                               help="rows of the split to answer with both LiteRT-LM and PyTorch (default 50; 0: skip)")
@@ -753,6 +834,7 @@ def main(argv=None) -> int:
     trained = read_trained_split(args.model)
     tools, tools_source = choose_tools(args.tools, trained)
     no_call_reply = no_call_reply_of(args.model, args.no_call_reply)
+    margin, margin_source = call_margin_of(args.model, args.call_margin)
     selection = None
     if args.verify or args.bench:
         selection = choose_rows(trained, tools, args.dataset, args.split, args.test_split, args.seed, args.resplit,
@@ -766,6 +848,8 @@ def main(argv=None) -> int:
     if tokenizer.convert_tokens_to_ids(BOS) != CONTROL_TOKEN_IDS[BOS]:
         raise DataError(f"the tokenizer's {BOS} is not id {CONTROL_TOKEN_IDS[BOS]}: not a Gemma 3 tokenizer")
     check_special_tokens(tokenizer, tools, verified + benched, no_call_reply, tools_source)
+    # the PyTorch side answers with the margin, and save_merged writes it as lm_head.bias for the graph
+    apply_call_margin(model, tokenizer, margin)
     fp32_bytes = sum(parameter.numel() for parameter in model.parameters()) * 4
     # the PyTorch answers first: the model can then be freed before the memory-hungry conversion
     torch_outputs = {mode: generate_answers(model, tokenizer, tools, [row.message for row in rendered_rows(verified)],
@@ -781,17 +865,21 @@ def main(argv=None) -> int:
         config = model.config
         del model
         with contextlib.redirect_stdout(sys.stderr):  # litert-torch prints its progress; stdout is the report
-            path = convert(workspace, config, tokenizer_file, args.output_dir, args)
+            path = convert(workspace, config, tokenizer_file, args.output_dir, args, margin, call_token_id(tokenizer))
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
 
     info = describe_metadata(*read_metadata(path))
-    summary = {"file": path, "bytes": os.path.getsize(path), "metadata": info}
+    summary = {"file": path, "bytes": os.path.getsize(path), "metadata": info,
+               "call_margin": {"value": margin, "source": margin_source, "token_id": call_token_id(tokenizer),
+                               "in_graph": bool(margin)}}
     print_metadata(path, info)
+    print("  call margin: " + (f"{margin:.4g} ({margin_source}), built into the graph as a bias of -{margin:.4g} on "
+                               f"<start_function_call> (id {call_token_id(tokenizer)})" if margin else "none"))
     report = None
     if verified:
         report = verify(path, tools, verified, torch_outputs, args.max_new_tokens, args.constrained, no_call_reply)
-        report.update(selection.to_json(), tools=tools_source)
+        report.update(selection.to_json(), tools=tools_source, call_margin=margin)
         summary["verification"] = report
         summary["builtin_constraint"] = constraint_note(info["sections"])
         print_verification(report, args.min_agreement, summary["builtin_constraint"])
@@ -805,7 +893,8 @@ def main(argv=None) -> int:
         summary["benchmark"] = latency_summary(measured, tools)
         print_benchmark(summary["benchmark"], args.threads)
     if args.output_repo:
-        summary["uploaded"] = upload(path, args.output_repo, card_note(path, args, report, no_call_reply), args.public)
+        summary["uploaded"] = upload(path, args.output_repo,
+                                     card_note(path, args, report, no_call_reply, margin, margin_source), args.public)
     if args.json:
         write_json_report(args.json, summary)
     if report and report["agreement"] < args.min_agreement:
@@ -4051,11 +4140,20 @@ sliding window of Gemma 3's local layers), so each row attends to exactly what p
 `model.generate` on that row alone attends to and yields the same tokens. A policy picks the
 tokens each row appends (`GreedyPolicy`, or a constrained one that may append several forced
 tokens in one forward pass: rows are then left-padded inside the appended block as well).
+
+The call margin: the first answer token decides between a call (`<start_function_call>`) and prose.
+`generate_answers` records each row's margin there, log p(`<start_function_call>`) minus log p(the
+most likely other token), from the model's full-vocabulary logits before any policy or constraint
+sees them. `apply_call_margin` sets a bias of -M on that token's logit in the output head, so every
+policy, `model.generate` and an export of the model call only when the margin is at least M; the
+value training chose is read back by `call_margin_of`, like the no-call reply.
 """
 
 import json
+import math
 import os
 import re
+import statistics
 import time
 
 
@@ -4098,6 +4196,84 @@ def no_call_reply_of(model: str, override: str | None = None) -> str:
         return check_no_call_reply(override)
     config = _model_json(model, "training_config.json") or {}
     return check_no_call_reply(config.get("no_call_reply") or DEFAULT_NO_CALL_REPLY)
+
+
+CALL_MARGIN_KEY = "call_margin"  # in training_config.json: {"value", "rule", "validation_curve", ...}
+# The rule training (and evaluate_functiongemma.py --choose-call-margin) chooses the margin by; the
+# README states it in the same words.
+CALL_MARGIN_RULE = (
+    "among the thresholds M >= 0 (0, the midpoints between consecutive distinct margins of the validation answers "
+    "that start with a call, and 1 above the largest), the one with the fewest false calls on the validation rows in "
+    "every rendering whose missed calls exceed those at M = 0 by at most max(1, 1% of the call answers); ties go to "
+    "the smallest M; without call answers among them (nothing shows what a margin costs) M = 0. At M an answer that "
+    "started with a call keeps it when its margin is at least M and otherwise counts as a no-call answer")
+CALL_MARGIN_CARD = ("<!-- begin call margin -->", "<!-- end call margin -->")
+
+
+def check_call_margin(value, what: str) -> float:
+    """A call margin: a finite number >= 0 (DataError naming `what` otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise DataError(f"{what} must be a number >= 0, not {value!r}")
+    return float(value)
+
+
+def call_margin_of(model: str, override: float | None = None) -> tuple[float, str]:
+    """(margin, where it comes from) a model's calls must clear: `override` (--call-margin; 0 turns
+    it off), else the value its training_config.json records (`call_margin.value`, chosen by
+    training on its validation rows), else 0: plain greedy decoding, exactly as without a margin."""
+    if override is not None:
+        return check_call_margin(override, "--call-margin"), "--call-margin"
+    record = (_model_json(model, "training_config.json") or {}).get(CALL_MARGIN_KEY)
+    if record is None:
+        return 0.0, "none"
+    value = record.get("value") if isinstance(record, dict) else record
+    return check_call_margin(value, f"{model}/training_config.json {CALL_MARGIN_KEY}.value"), "training_config.json"
+
+
+def call_token_id(tokenizer) -> int:
+    """Id of <start_function_call>; DataError if the tokenizer lacks it."""
+    index = tokenizer.convert_tokens_to_ids(START_CALL)
+    if index is None or index == tokenizer.unk_token_id:
+        raise DataError(f"the tokenizer has no {START_CALL} token: not a FunctionGemma tokenizer")
+    return index
+
+
+def _text_config(model):
+    return model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+
+
+def apply_call_margin(model, tokenizer, margin: float) -> None:
+    """Make `model` call only when its call margin is at least `margin`: a bias of -margin on
+    <start_function_call>'s logit (0 elsewhere) in the output head, at every decoding step.
+
+    At the first answer position that is "call iff margin >= M": the biased call logit minus M beats
+    every other logit exactly when the margin (their difference) is at least M; an exact tie is
+    decided by the decoder's argmax (the lowest token id in PyTorch), which is why the chosen M lies
+    halfway between two observed margins. Later, a call can start inside prose only where the model
+    is that sure there too. The head is tied to the input embedding and keeps it (nothing is untied or
+    resized); every policy computes its logits through `output_logits`, which adds the bias, and
+    `save_pretrained` writes it as `lm_head.bias`, which the exporter builds into the graph. 0 removes it."""
+    import torch
+    head = model.get_output_embeddings()
+    if getattr(head, "bias", None) is not None and call_margin(model) is None:
+        raise DataError("the model's output layer has a bias of its own: a call margin cannot be added to it")
+    if call_margin(model) is not None:
+        head.bias = None
+        del head.call_margin
+    if not margin:
+        return
+    if getattr(_text_config(model), "final_logit_softcapping", None):
+        raise DataError("the model soft-caps its final logits: a bias on one logit is no threshold on the call "
+                        "margin (--call-margin 0)")
+    bias = torch.zeros(head.weight.shape[0], dtype=head.weight.dtype, device=head.weight.device)
+    bias[call_token_id(tokenizer)] = -margin
+    head.bias = torch.nn.Parameter(bias, requires_grad=False)
+    head.call_margin = float(margin)
+
+
+def call_margin(model) -> float | None:
+    """The call margin `apply_call_margin` set on `model`, None when there is none."""
+    return getattr(model.get_output_embeddings(), "call_margin", None)
 
 
 def _from_pretrained(loader, source: str, what: str, **kwargs):
@@ -4332,18 +4508,25 @@ class _SharedPrefixAttention:
         self.model.config._attn_implementation = self.previous
 
 
-def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid):
-    """Final hidden state of the last column after running `input_ids` at `positions` on top of
-    `cache` (the output projection is the policy's business: see `output_logits`)."""
+def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid, columns: int = 1):
+    """Final hidden states of the last `columns` columns after running `input_ids` at `positions` on
+    top of `cache` (the output projection is the policy's business: see `output_logits`)."""
     output = model.get_decoder()(input_ids=input_ids, position_ids=positions,
                                  attention_mask=cache.masks(positions, valid), cache=cache, use_cache=True)
-    return output.last_hidden_state[:, -1, :]
+    return output.last_hidden_state[:, -columns:, :]
+
+
+def _soft_capped(model, logits):
+    import torch
+    cap = getattr(_text_config(model), "final_logit_softcapping", None)
+    return torch.tanh(logits / cap) * cap if cap else logits
 
 
 def output_logits(model, hidden, token_ids=None):
     """The model's next-token logits from final hidden states, as its forward computes them (output
-    projection, then Gemma's final soft-capping when configured); with `token_ids`, only those
-    columns: the projection onto 262k vocabulary rows dominates a 270M model's decode step."""
+    projection, its bias if any (a call margin's), then Gemma's final soft-capping when configured);
+    with `token_ids`, only those columns: the projection onto 262k vocabulary rows dominates a 270M
+    model's decode step."""
     import torch
     head = model.get_output_embeddings()
     if token_ids is None:
@@ -4351,9 +4534,25 @@ def output_logits(model, hidden, token_ids=None):
     else:
         bias = head.bias[token_ids] if getattr(head, "bias", None) is not None else None
         logits = torch.nn.functional.linear(hidden, head.weight[token_ids], bias)
-    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
-    cap = getattr(config, "final_logit_softcapping", None)
-    return torch.tanh(logits / cap) * cap if cap else logits
+    return _soft_capped(model, logits)
+
+
+def own_logits(model, hidden):
+    """The full next-token logits of the model itself: `output_logits` without an applied call margin."""
+    import torch
+    if call_margin(model) is None:
+        return output_logits(model, hidden)
+    return _soft_capped(model, torch.nn.functional.linear(hidden, model.get_output_embeddings().weight))
+
+
+def call_margins(logits, call_id: int) -> list[float]:
+    """Per row: log p(<start_function_call>) - log p(the most likely other token), from log-softmax of
+    the full logits (their difference when nothing is soft-capped)."""
+    import torch
+    scores = torch.log_softmax(logits.float(), dim=-1)
+    call = scores[:, call_id].clone()
+    scores[:, call_id] = float("-inf")
+    return (call - scores.max(dim=-1).values).tolist()
 
 
 class GreedyPolicy:
@@ -4369,25 +4568,41 @@ class GreedyPolicy:
         return [[] for _ in range(rows)]
 
     def choose(self, hidden, rows: list[int]) -> list[list[int]]:
-        return [[token] for token in output_logits(self.model, hidden).argmax(dim=-1).tolist()]
+        return self.choose_from_logits(output_logits(self.model, hidden), rows)
+
+    def choose_from_logits(self, logits, rows: list[int]) -> list[list[int]]:
+        """`choose` from the full logits already computed (generate_answers' first step)."""
+        return [[token] for token in logits.argmax(dim=-1).tolist()]
+
+
+class Answers(list):
+    """`generate_answers`' answers (a plain list of str) with `margins`: each row's call margin at
+    its first answer position (see `call_margins`), whatever the policy then chose."""
+
+    def __init__(self, answers=(), margins=()):
+        super().__init__(answers)
+        self.margins = list(margins)
 
 
 def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 64,
-                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> list[str]:
+                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> Answers:
     """Greedy answers (decoded with special tokens, cut after the first stop token), equal token for
     token to `generate_per_row`, computing the shared prompt prefix once. `policy` (default
-    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`."""
+    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`. The result's
+    `margins` hold each row's call margin, from the model's own full logits at the first answer
+    position (before the tokens a policy forces there, and without an applied call margin's bias)."""
     import torch
 
     if not messages:
-        return []
+        return Answers()
     policy = policy or GreedyPolicy(model)
     stops = stop_token_ids(tokenizer)
+    call_id = call_token_id(tokenizer)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     sequences = prompt_ids(tokenizer, tools, messages)
     prefix_length = shared_prefix_length(sequences)
     device = model.device
-    answers = [""] * len(messages)
+    answers, margins = [""] * len(messages), [0.0] * len(messages)
     # similar lengths share a batch: less padding
     order = sorted(range(len(messages)), key=lambda index: len(sequences[index]))
 
@@ -4414,7 +4629,18 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                                             for index, tokens in zip(rows, generated)])
             positions = (torch.cumsum(valid, dim=1) - 1 + prefix_length).clamp(min=0)
             cache = prefix.for_batch(model)
-            hidden = _forward(model, cache, input_ids, positions, valid)
+            states = _forward(model, cache, input_ids, positions, valid, columns=1 + max(map(len, generated)))
+            hidden = states[:, -1, :]
+            # the first answer position: before the tokens the policy forced (none: the last column)
+            forced = any(generated)
+            columns = torch.tensor([-1 - len(tokens) for tokens in generated], device=device)
+            first = states[torch.arange(len(rows), device=device), columns] if forced else hidden
+            first_logits = own_logits(model, first)
+            for index, margin in zip(rows, call_margins(first_logits, call_id)):
+                margins[index] = margin
+            # plain greedy without a call margin picks from exactly these logits: computed once
+            reuse = (first_logits if not forced and call_margin(model) is None
+                     and hasattr(policy, "choose_from_logits") else None)
             last_positions = positions[:, -1:]
 
             def finished(tokens: list[int]) -> bool:
@@ -4426,7 +4652,10 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                 cache.select(keep)
                 hidden, last_positions = hidden[keep], last_positions[keep]
             while active:
-                chunks = policy.choose(hidden, active)
+                if reuse is not None:
+                    chunks, reuse = policy.choose_from_logits(reuse, active), None
+                else:
+                    chunks = policy.choose(hidden, active)
                 still, appended = [], []
                 for position, (slot, chunk) in enumerate(zip(active, chunks)):
                     chunk = _cut_at_stop(chunk, stops)[:max_new_tokens - len(generated[slot])]
@@ -4444,18 +4673,22 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                 input_ids, valid = left_padded(appended)
                 positions = last_positions + torch.cumsum(valid, dim=1)
                 last_positions = positions[:, -1:]
-                hidden = _forward(model, cache, input_ids, positions, valid)
+                hidden = _forward(model, cache, input_ids, positions, valid)[:, -1, :]
             for index, tokens in zip(rows, generated):
                 answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
             bar.update(len(rows))
-    return answers
+    return Answers(answers, margins)
 
 
 def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
              max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
-             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS) -> dict:
+             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS,
+             margin_curve: bool = True) -> dict:
     """`score_renderings` of the greedy answers to every row in each of `renderings` (under `policy`,
-    see `generate_answers`), plus throughput (rows are counted once per rendering)."""
+    see `generate_answers`), plus throughput (rows are counted once per rendering), each answer's
+    call margin (`margin` in every prediction), the margin applied (`call_margin`: `apply_call_margin`,
+    0 for none) and `margins` (`margin_summary`; `margin_curve` False: without the threshold curve,
+    for a policy that forces a call on every row)."""
     started = time.perf_counter()
     messages = rendered_messages(examples, renderings)
     answers = generate_answers(model, tokenizer, tools, [text for texts in messages.values() for text in texts],
@@ -4465,11 +4698,199 @@ def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: in
     total = len(examples)
     outputs = {rendering: answers[index * total:(index + 1) * total] for index, rendering in enumerate(messages)}
     report = score_renderings(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
+    for index, predictions in enumerate(report["predictions_by_rendering"].values()):
+        for prediction, margin in zip(predictions, answers.margins[index * total:(index + 1) * total]):
+            prediction["margin"] = margin
+    applied = call_margin(model) or 0.0
     generated = len(answers)
     report.update(seconds=seconds, answers_generated=generated,
                   examples_per_second=generated / seconds if seconds else 0.0,
-                  seconds_per_example=seconds / generated if generated else 0.0)
+                  seconds_per_example=seconds / generated if generated else 0.0,
+                  call_margin=applied, margins=margin_summary(report, applied, margin_curve))
     return report
+
+
+# ----------------------------------------------------------------------------- the call margin of answers
+
+
+def _all_answers(report: dict) -> list[dict]:
+    """Every prediction of an `evaluate` report, rendering after rendering."""
+    return [prediction for predictions in report["predictions_by_rendering"].values() for prediction in predictions]
+
+
+def _spread(values: list[float]) -> dict | None:
+    """Count, 10th, 25th, 50th, 75th and 90th percentile (nearest rank); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+    return {"n": len(ordered), "p10": at(0.1), "p25": at(0.25), "median": statistics.median(ordered),
+            "p75": at(0.75), "p90": at(0.9)}
+
+
+def _withdrawn(prediction: dict, threshold: float) -> bool:
+    """Whether an answer that started with a call no longer does at `threshold`."""
+    return prediction["output"].startswith(START_CALL) and prediction["margin"] < threshold
+
+
+def margin_counts(predictions: list[dict], thresholds: list[float]) -> list[tuple[float, int, int]]:
+    """(threshold, false calls, missed calls) of these answers at each threshold, from their margins
+    alone: an answer that started with a call keeps its verdict when its margin is at least the
+    threshold, and otherwise counts as a no-call answer (right on a no-call row, a missed call on a
+    call row); every other answer keeps its verdict. Exact at the margin the answers were generated
+    with; above it, a withdrawn call stands for the prose the model would write instead."""
+    no_call = tool_calls_json(None)
+    counts = []
+    for threshold in thresholds:
+        false_calls = sum(bool(p["predicted"]) and not _withdrawn(p, threshold)
+                          for p in predictions if p["expected"] == no_call)
+        missed = sum(p["failure"] == "no_call" or _withdrawn(p, threshold)
+                     for p in predictions if p["expected"] != no_call)
+        counts.append((threshold, false_calls, missed))
+    return counts
+
+
+def margin_thresholds(predictions: list[dict], start: float = 0.0) -> list[float]:
+    """`start`, the midpoints between consecutive distinct margins (at least `start`) of the answers
+    that start with a call, and 1 above the largest: one threshold for each set of calls a threshold
+    can keep, none of them equal to an answer's margin (no answer sits at a tie)."""
+    margins = sorted({p["margin"] for p in predictions if p["output"].startswith(START_CALL) and p["margin"] >= start})
+    return ([start] + [(low + high) / 2 for low, high in zip(margins, margins[1:])]
+            + ([margins[-1] + 1.0] if margins else []))
+
+
+def margin_curve(predictions: list[dict], start: float = 0.0) -> list[list[float | None]]:
+    """[[threshold, false-call rate, missed-call rate], ...] over `margin_thresholds` (rates None
+    without rows of that kind)."""
+    no_call = tool_calls_json(None)
+    no_call_answers = sum(p["expected"] == no_call for p in predictions)
+    call_answers = len(predictions) - no_call_answers
+    return [[threshold, false_calls / no_call_answers if no_call_answers else None,
+             missed / call_answers if call_answers else None]
+            for threshold, false_calls, missed in margin_counts(predictions, margin_thresholds(predictions, start))]
+
+
+LEAST_SURE_SHARE = 0.1
+
+
+def margin_summary(report: dict, applied: float, curve: bool = True) -> dict:
+    """How sure the answers were, over every rendering: the margins of right and of wrong answers
+    (percentiles), the error rate among the least sure 10% (smallest |margin|) against all answers,
+    and the false-call and missed-call rates over thresholds from `applied` up (`margin_curve`)."""
+    answers = _all_answers(report)
+    wrong = [p for p in answers if not p["correct"]]
+    least = sorted(answers, key=lambda p: abs(p["margin"]))[:math.ceil(LEAST_SURE_SHARE * len(answers))]
+    least_wrong = sum(not p["correct"] for p in least)
+    summary = {
+        "applied": applied, "answers": len(answers),
+        "right": _spread([p["margin"] for p in answers if p["correct"]]),
+        "wrong": _spread([p["margin"] for p in wrong]),
+        "error_rate": len(wrong) / len(answers) if answers else None,
+        "least_sure": {"share": LEAST_SURE_SHARE, "answers": len(least),
+                       "below": max((abs(p["margin"]) for p in least), default=None),
+                       "wrong": least_wrong, "error_rate": least_wrong / len(least) if least else None,
+                       "share_of_errors": least_wrong / len(wrong) if wrong else None},
+    }
+    if curve:
+        summary["curve"] = margin_curve(answers, applied)
+    return summary
+
+
+def choose_call_margin(report: dict) -> dict:
+    """The call margin of `CALL_MARGIN_RULE`, from an `evaluate` report of the validation rows
+    generated without one, with the curve it was chosen on: training_config.json's `call_margin`."""
+    if report.get("call_margin"):
+        raise ValueError("choose the call margin from answers generated without one")
+    answers = _all_answers(report)
+    no_call = tool_calls_json(None)
+    call_answers = sum(p["expected"] != no_call for p in answers)
+    counts = margin_counts(answers, margin_thresholds(answers))
+    base_missed = counts[0][2]
+    allowed = max(1.0, 0.01 * call_answers)
+    eligible = [entry for entry in counts if entry[2] - base_missed <= allowed] if call_answers else counts[:1]
+    value, false_calls, missed = min(eligible, key=lambda entry: (entry[1], entry[0]))
+    return {"value": value, "rule": CALL_MARGIN_RULE, "rows": report["examples"],
+            "renderings": list(report["predictions_by_rendering"]), "answers": len(answers),
+            "call_answers": call_answers, "no_call_answers": len(answers) - call_answers,
+            "false_calls": {"at_0": counts[0][1], "chosen": false_calls},
+            "missed_calls": {"at_0": base_missed, "chosen": missed, "allowed_rise": allowed},
+            "validation_curve": margin_curve(answers)}
+
+
+def sample_curve(curve: list, count: int = 12, keep: float | None = None) -> list:
+    """At most `count` points of a margin curve, evenly spread, its ends and the threshold `keep` included."""
+    if len(curve) <= count:
+        return curve
+    chosen = {round(index * (len(curve) - 1) / (count - 1)) for index in range(count)}
+    chosen |= {index for index, entry in enumerate(curve) if entry[0] == keep}
+    return [curve[index] for index in sorted(chosen)]
+
+
+def describe_call_margin(record: dict) -> list[str]:
+    """Lines that print a chosen call margin and its validation curve."""
+    false_calls, missed = record["false_calls"], record["missed_calls"]
+    no_call, calls = record["no_call_answers"], record["call_answers"]
+    lines = [f"call margin {record['value']:.4g} chosen on {record['rows']} validation rows x "
+             f"{len(record['renderings'])} renderings ({', '.join(record['renderings'])}): false calls "
+             f"{false_calls['at_0']} -> {false_calls['chosen']} of {no_call} no-call answers, missed calls "
+             f"{missed['at_0']} -> {missed['chosen']} of {calls} call answers (at most +{missed['allowed_rise']:g} allowed)",
+             f"  {'threshold':>10}{'false calls':>14}{'missed calls':>14}"]
+    curve = record["validation_curve"]
+    shown = sample_curve(curve, keep=record["value"])
+    for threshold, false_rate, missed_rate in shown:
+        mark = "  <- chosen" if threshold == record["value"] else ""
+        lines.append(f"  {threshold:>10.4g}{percent(false_rate):>14}{percent(missed_rate):>14}{mark}")
+    if len(shown) < len(curve):
+        lines.append(f"  ({len(curve)} thresholds in all: training_config.json's call_margin.validation_curve)")
+    return lines
+
+
+def call_margin_card(record: dict | None) -> str:
+    """The model card's call-margin section (between CALL_MARGIN_CARD markers)."""
+    begin, end = CALL_MARGIN_CARD
+    if not record:
+        return "\n".join([begin, "## Call margin", "",
+                          "No call margin was chosen (no validation rows): the model calls a tool whenever "
+                          "`<start_function_call>` is its most likely first token.", end])
+    false_calls, missed = record["false_calls"], record["missed_calls"]
+    return "\n".join([
+        begin, "## Call margin", "",
+        f"The model calls a tool only when log p(`<start_function_call>`) at the first answer token exceeds the "
+        f"log-probability of the most likely other token by at least **M = {record['value']:.4g}** "
+        "(`call_margin.value` in `training_config.json`); otherwise it answers in prose. Evaluation and export "
+        "apply it by default (`--call-margin 0` turns it off): a bias of -M on that token's logit, which the "
+        "`.litertlm` export builds into the graph, so an app receives a call or prose exactly as before.", "",
+        f"Chosen on the {record['rows']} validation rows, each {', '.join(record['renderings'])} "
+        f"({record['answers']} answers), by this rule: {record['rule']}. There, false calls went from "
+        f"{false_calls['at_0']} to {false_calls['chosen']} of {record['no_call_answers']} no-call answers and "
+        f"missed calls from {missed['at_0']} to {missed['chosen']} of {record['call_answers']} call answers.",
+        end])
+
+
+def store_call_margin(directory: str, record: dict) -> None:
+    """Write a chosen call margin into a training output: training_config.json's `call_margin`, and
+    the call-margin section of its model card (README.md), replaced or added."""
+    path = os.path.join(directory, "training_config.json")
+    config = _model_json(directory, "training_config.json")
+    if config is None:
+        raise DataError(f"{directory} has no training_config.json: not a training output")
+    config[CALL_MARGIN_KEY] = record
+    write_json_report(path, config)
+    card = os.path.join(directory, "README.md")
+    if os.path.exists(card):
+        with open(card, encoding="utf-8") as handle:
+            text = handle.read()
+        begin, end = CALL_MARGIN_CARD
+        section = call_margin_card(record)
+        if begin in text and end in text:
+            text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        with open(card, "w", encoding="utf-8") as handle:
+            handle.write(text)
 # --- end _inference.py ---
 
 

@@ -43,6 +43,13 @@ written, spoken and typed). A small validation slice of the training part gives 
 after each epoch. The run prints how many suspect rows (naming a tool or an identifier-like
 value, or reading like a generation prompt) each part holds.
 
+The call margin: at the end the model answers that validation slice (never the held-out rows) in
+every rendering, and the run chooses the margin its calls must clear, log p(<start_function_call>)
+minus log p(the most likely other first token), by the README's rule: the fewest false calls while
+the missed calls rise by at most max(1, 1% of the call answers). It goes to training_config.json
+(`call_margin`: value, rule, validation curve) and the model card; the held-out rows are then scored
+with it, and evaluation and export apply it by default (their --call-margin 0 turns it off).
+
 Augmentation (on unless --no-augment): a rider's request arrives as a speech recogniser or a
 keyboard writes it, so every training row, call and no-call alike, is seen once per epoch in turn
 as written, spoken (lower case, no punctuation) and typed (capitalised, ending in ? or .), a
@@ -671,6 +678,7 @@ def model_card(args, config: dict, metrics: dict, uploaded: list[str]):
          "An app shows or speaks that text (or its own \"I can't do that\") and never acts on it."
          if config["no_call_rows"]["train"] else
          "No training row was a request no tool serves (`tool_calls` `[]`): expect a tool call for every input."), "",
+        *([call_margin_card(config["call_margin"]), ""] if "call_margin" in config else []),
         "## Training", "",
         f"Method `{config['method']}` (`--method`): {config['method_why']}"
         + (f" Defaults of the method used here: {', '.join(config['method_defaults'])}; the rest was set on the "
@@ -698,7 +706,9 @@ def model_card(args, config: dict, metrics: dict, uploaded: list[str]):
             f"{entry['epoch']:g}: {entry['eval_loss']:.4f}" for entry in metrics["eval_loss_per_epoch"]) + "."]
     lines += ["", "## Held-out accuracy", ""]
     if heldout:
-        lines += [f"Greedy decoding on {heldout['examples']} held-out rows, each scored in "
+        lines += [f"Greedy decoding"
+                  + (f" with the call margin {heldout['call_margin']:.4g}" if heldout.get("call_margin") else "")
+                  + f" on {heldout['examples']} held-out rows, each scored in "
                   f"{len(heldout['renderings'])} renderings ({', '.join(heldout['renderings'])}), parsed like "
                   "LiteRT-LM on the device; robust accuracy counts a row only when it is right in every rendering, "
                   f"the other figures are of the rows {heldout['rendering'].replace('_', ' ')}:", "",
@@ -865,16 +875,24 @@ def main(argv=None) -> int:
               f"run from {args.output_dir}")
 
     metrics = training_metrics(result, trainer, interrupt.requested)
-    if not interrupt.requested and not args.no_eval and splits["heldout"]:
+    if not interrupt.requested and not args.no_eval and (splits["validation"] or splits["heldout"]):
         # the model is saved: a merged adapter generates as fast as a plain model; a full fine-tune is
         # scored in the precision evaluation loads it in
-        trained = trainer.model.merge_and_unload() if args.method == "lora" else trainer.model.to(precision)
-        heldout = evaluate(trained.eval(), tokenizer, tools, splits["heldout"], no_call_reply=args.no_call_reply)
+        trained = (trainer.model.merge_and_unload() if args.method == "lora" else trainer.model.to(precision)).eval()
+        if splits["validation"]:
+            config["call_margin"] = choose_call_margin(evaluate(trained, tokenizer, tools, splits["validation"],
+                                                                no_call_reply=args.no_call_reply))
+            write_json_report(os.path.join(args.output_dir, "training_config.json"), config)
+            print("\n".join(describe_call_margin(config["call_margin"])))
+            apply_call_margin(trained, tokenizer, config["call_margin"]["value"])
+    if not interrupt.requested and not args.no_eval and splits["heldout"]:
+        heldout = evaluate(trained, tokenizer, tools, splits["heldout"], no_call_reply=args.no_call_reply)
         per_rendering = ", ".join(f"{name} {percent(values['combined_accuracy'])} (false calls "
                                   f"{percent(values['false_call_rate'])}, missed {percent(values['missed_call_rate'])})"
                                   for name, values in heldout["renderings"].items())
         print(f"held-out: ROBUST {percent(heldout['robust_accuracy'])} (right in every rendering); {per_rendering}; "
-              f"{heldout['rendering_sensitive_rows']} rows change answer with the rendering alone")
+              f"{heldout['rendering_sensitive_rows']} rows change answer with the rendering alone"
+              + (f"; call margin {heldout['call_margin']:.4g} applied" if heldout["call_margin"] else ""))
         # numbers only: the worst examples would publish held-out messages without --push-data
         metrics["heldout"] = {key: value for key, value in heldout.items()
                               if key not in ("predictions", "predictions_by_rendering", "worst_examples",
@@ -4141,11 +4159,20 @@ sliding window of Gemma 3's local layers), so each row attends to exactly what p
 `model.generate` on that row alone attends to and yields the same tokens. A policy picks the
 tokens each row appends (`GreedyPolicy`, or a constrained one that may append several forced
 tokens in one forward pass: rows are then left-padded inside the appended block as well).
+
+The call margin: the first answer token decides between a call (`<start_function_call>`) and prose.
+`generate_answers` records each row's margin there, log p(`<start_function_call>`) minus log p(the
+most likely other token), from the model's full-vocabulary logits before any policy or constraint
+sees them. `apply_call_margin` sets a bias of -M on that token's logit in the output head, so every
+policy, `model.generate` and an export of the model call only when the margin is at least M; the
+value training chose is read back by `call_margin_of`, like the no-call reply.
 """
 
 import json
+import math
 import os
 import re
+import statistics
 import time
 
 
@@ -4188,6 +4215,84 @@ def no_call_reply_of(model: str, override: str | None = None) -> str:
         return check_no_call_reply(override)
     config = _model_json(model, "training_config.json") or {}
     return check_no_call_reply(config.get("no_call_reply") or DEFAULT_NO_CALL_REPLY)
+
+
+CALL_MARGIN_KEY = "call_margin"  # in training_config.json: {"value", "rule", "validation_curve", ...}
+# The rule training (and evaluate_functiongemma.py --choose-call-margin) chooses the margin by; the
+# README states it in the same words.
+CALL_MARGIN_RULE = (
+    "among the thresholds M >= 0 (0, the midpoints between consecutive distinct margins of the validation answers "
+    "that start with a call, and 1 above the largest), the one with the fewest false calls on the validation rows in "
+    "every rendering whose missed calls exceed those at M = 0 by at most max(1, 1% of the call answers); ties go to "
+    "the smallest M; without call answers among them (nothing shows what a margin costs) M = 0. At M an answer that "
+    "started with a call keeps it when its margin is at least M and otherwise counts as a no-call answer")
+CALL_MARGIN_CARD = ("<!-- begin call margin -->", "<!-- end call margin -->")
+
+
+def check_call_margin(value, what: str) -> float:
+    """A call margin: a finite number >= 0 (DataError naming `what` otherwise)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+        raise DataError(f"{what} must be a number >= 0, not {value!r}")
+    return float(value)
+
+
+def call_margin_of(model: str, override: float | None = None) -> tuple[float, str]:
+    """(margin, where it comes from) a model's calls must clear: `override` (--call-margin; 0 turns
+    it off), else the value its training_config.json records (`call_margin.value`, chosen by
+    training on its validation rows), else 0: plain greedy decoding, exactly as without a margin."""
+    if override is not None:
+        return check_call_margin(override, "--call-margin"), "--call-margin"
+    record = (_model_json(model, "training_config.json") or {}).get(CALL_MARGIN_KEY)
+    if record is None:
+        return 0.0, "none"
+    value = record.get("value") if isinstance(record, dict) else record
+    return check_call_margin(value, f"{model}/training_config.json {CALL_MARGIN_KEY}.value"), "training_config.json"
+
+
+def call_token_id(tokenizer) -> int:
+    """Id of <start_function_call>; DataError if the tokenizer lacks it."""
+    index = tokenizer.convert_tokens_to_ids(START_CALL)
+    if index is None or index == tokenizer.unk_token_id:
+        raise DataError(f"the tokenizer has no {START_CALL} token: not a FunctionGemma tokenizer")
+    return index
+
+
+def _text_config(model):
+    return model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+
+
+def apply_call_margin(model, tokenizer, margin: float) -> None:
+    """Make `model` call only when its call margin is at least `margin`: a bias of -margin on
+    <start_function_call>'s logit (0 elsewhere) in the output head, at every decoding step.
+
+    At the first answer position that is "call iff margin >= M": the biased call logit minus M beats
+    every other logit exactly when the margin (their difference) is at least M; an exact tie is
+    decided by the decoder's argmax (the lowest token id in PyTorch), which is why the chosen M lies
+    halfway between two observed margins. Later, a call can start inside prose only where the model
+    is that sure there too. The head is tied to the input embedding and keeps it (nothing is untied or
+    resized); every policy computes its logits through `output_logits`, which adds the bias, and
+    `save_pretrained` writes it as `lm_head.bias`, which the exporter builds into the graph. 0 removes it."""
+    import torch
+    head = model.get_output_embeddings()
+    if getattr(head, "bias", None) is not None and call_margin(model) is None:
+        raise DataError("the model's output layer has a bias of its own: a call margin cannot be added to it")
+    if call_margin(model) is not None:
+        head.bias = None
+        del head.call_margin
+    if not margin:
+        return
+    if getattr(_text_config(model), "final_logit_softcapping", None):
+        raise DataError("the model soft-caps its final logits: a bias on one logit is no threshold on the call "
+                        "margin (--call-margin 0)")
+    bias = torch.zeros(head.weight.shape[0], dtype=head.weight.dtype, device=head.weight.device)
+    bias[call_token_id(tokenizer)] = -margin
+    head.bias = torch.nn.Parameter(bias, requires_grad=False)
+    head.call_margin = float(margin)
+
+
+def call_margin(model) -> float | None:
+    """The call margin `apply_call_margin` set on `model`, None when there is none."""
+    return getattr(model.get_output_embeddings(), "call_margin", None)
 
 
 def _from_pretrained(loader, source: str, what: str, **kwargs):
@@ -4422,18 +4527,25 @@ class _SharedPrefixAttention:
         self.model.config._attn_implementation = self.previous
 
 
-def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid):
-    """Final hidden state of the last column after running `input_ids` at `positions` on top of
-    `cache` (the output projection is the policy's business: see `output_logits`)."""
+def _forward(model, cache: SharedPrefixCache, input_ids, positions, valid, columns: int = 1):
+    """Final hidden states of the last `columns` columns after running `input_ids` at `positions` on
+    top of `cache` (the output projection is the policy's business: see `output_logits`)."""
     output = model.get_decoder()(input_ids=input_ids, position_ids=positions,
                                  attention_mask=cache.masks(positions, valid), cache=cache, use_cache=True)
-    return output.last_hidden_state[:, -1, :]
+    return output.last_hidden_state[:, -columns:, :]
+
+
+def _soft_capped(model, logits):
+    import torch
+    cap = getattr(_text_config(model), "final_logit_softcapping", None)
+    return torch.tanh(logits / cap) * cap if cap else logits
 
 
 def output_logits(model, hidden, token_ids=None):
     """The model's next-token logits from final hidden states, as its forward computes them (output
-    projection, then Gemma's final soft-capping when configured); with `token_ids`, only those
-    columns: the projection onto 262k vocabulary rows dominates a 270M model's decode step."""
+    projection, its bias if any (a call margin's), then Gemma's final soft-capping when configured);
+    with `token_ids`, only those columns: the projection onto 262k vocabulary rows dominates a 270M
+    model's decode step."""
     import torch
     head = model.get_output_embeddings()
     if token_ids is None:
@@ -4441,9 +4553,25 @@ def output_logits(model, hidden, token_ids=None):
     else:
         bias = head.bias[token_ids] if getattr(head, "bias", None) is not None else None
         logits = torch.nn.functional.linear(hidden, head.weight[token_ids], bias)
-    config = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
-    cap = getattr(config, "final_logit_softcapping", None)
-    return torch.tanh(logits / cap) * cap if cap else logits
+    return _soft_capped(model, logits)
+
+
+def own_logits(model, hidden):
+    """The full next-token logits of the model itself: `output_logits` without an applied call margin."""
+    import torch
+    if call_margin(model) is None:
+        return output_logits(model, hidden)
+    return _soft_capped(model, torch.nn.functional.linear(hidden, model.get_output_embeddings().weight))
+
+
+def call_margins(logits, call_id: int) -> list[float]:
+    """Per row: log p(<start_function_call>) - log p(the most likely other token), from log-softmax of
+    the full logits (their difference when nothing is soft-capped)."""
+    import torch
+    scores = torch.log_softmax(logits.float(), dim=-1)
+    call = scores[:, call_id].clone()
+    scores[:, call_id] = float("-inf")
+    return (call - scores.max(dim=-1).values).tolist()
 
 
 class GreedyPolicy:
@@ -4459,25 +4587,41 @@ class GreedyPolicy:
         return [[] for _ in range(rows)]
 
     def choose(self, hidden, rows: list[int]) -> list[list[int]]:
-        return [[token] for token in output_logits(self.model, hidden).argmax(dim=-1).tolist()]
+        return self.choose_from_logits(output_logits(self.model, hidden), rows)
+
+    def choose_from_logits(self, logits, rows: list[int]) -> list[list[int]]:
+        """`choose` from the full logits already computed (generate_answers' first step)."""
+        return [[token] for token in logits.argmax(dim=-1).tolist()]
+
+
+class Answers(list):
+    """`generate_answers`' answers (a plain list of str) with `margins`: each row's call margin at
+    its first answer position (see `call_margins`), whatever the policy then chose."""
+
+    def __init__(self, answers=(), margins=()):
+        super().__init__(answers)
+        self.margins = list(margins)
 
 
 def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], batch_size: int = 64,
-                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> list[str]:
+                     max_new_tokens: int = 32, progress: bool = True, policy=None) -> Answers:
     """Greedy answers (decoded with special tokens, cut after the first stop token), equal token for
     token to `generate_per_row`, computing the shared prompt prefix once. `policy` (default
-    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`."""
+    `GreedyPolicy`) picks the appended tokens, e.g. `_constrained.ConstrainedPolicy`. The result's
+    `margins` hold each row's call margin, from the model's own full logits at the first answer
+    position (before the tokens a policy forces there, and without an applied call margin's bias)."""
     import torch
 
     if not messages:
-        return []
+        return Answers()
     policy = policy or GreedyPolicy(model)
     stops = stop_token_ids(tokenizer)
+    call_id = call_token_id(tokenizer)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     sequences = prompt_ids(tokenizer, tools, messages)
     prefix_length = shared_prefix_length(sequences)
     device = model.device
-    answers = [""] * len(messages)
+    answers, margins = [""] * len(messages), [0.0] * len(messages)
     # similar lengths share a batch: less padding
     order = sorted(range(len(messages)), key=lambda index: len(sequences[index]))
 
@@ -4504,7 +4648,18 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                                             for index, tokens in zip(rows, generated)])
             positions = (torch.cumsum(valid, dim=1) - 1 + prefix_length).clamp(min=0)
             cache = prefix.for_batch(model)
-            hidden = _forward(model, cache, input_ids, positions, valid)
+            states = _forward(model, cache, input_ids, positions, valid, columns=1 + max(map(len, generated)))
+            hidden = states[:, -1, :]
+            # the first answer position: before the tokens the policy forced (none: the last column)
+            forced = any(generated)
+            columns = torch.tensor([-1 - len(tokens) for tokens in generated], device=device)
+            first = states[torch.arange(len(rows), device=device), columns] if forced else hidden
+            first_logits = own_logits(model, first)
+            for index, margin in zip(rows, call_margins(first_logits, call_id)):
+                margins[index] = margin
+            # plain greedy without a call margin picks from exactly these logits: computed once
+            reuse = (first_logits if not forced and call_margin(model) is None
+                     and hasattr(policy, "choose_from_logits") else None)
             last_positions = positions[:, -1:]
 
             def finished(tokens: list[int]) -> bool:
@@ -4516,7 +4671,10 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                 cache.select(keep)
                 hidden, last_positions = hidden[keep], last_positions[keep]
             while active:
-                chunks = policy.choose(hidden, active)
+                if reuse is not None:
+                    chunks, reuse = policy.choose_from_logits(reuse, active), None
+                else:
+                    chunks = policy.choose(hidden, active)
                 still, appended = [], []
                 for position, (slot, chunk) in enumerate(zip(active, chunks)):
                     chunk = _cut_at_stop(chunk, stops)[:max_new_tokens - len(generated[slot])]
@@ -4534,18 +4692,22 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                 input_ids, valid = left_padded(appended)
                 positions = last_positions + torch.cumsum(valid, dim=1)
                 last_positions = positions[:, -1:]
-                hidden = _forward(model, cache, input_ids, positions, valid)
+                hidden = _forward(model, cache, input_ids, positions, valid)[:, -1, :]
             for index, tokens in zip(rows, generated):
                 answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
             bar.update(len(rows))
-    return answers
+    return Answers(answers, margins)
 
 
 def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
              max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
-             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS) -> dict:
+             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS,
+             margin_curve: bool = True) -> dict:
     """`score_renderings` of the greedy answers to every row in each of `renderings` (under `policy`,
-    see `generate_answers`), plus throughput (rows are counted once per rendering)."""
+    see `generate_answers`), plus throughput (rows are counted once per rendering), each answer's
+    call margin (`margin` in every prediction), the margin applied (`call_margin`: `apply_call_margin`,
+    0 for none) and `margins` (`margin_summary`; `margin_curve` False: without the threshold curve,
+    for a policy that forces a call on every row)."""
     started = time.perf_counter()
     messages = rendered_messages(examples, renderings)
     answers = generate_answers(model, tokenizer, tools, [text for texts in messages.values() for text in texts],
@@ -4555,11 +4717,199 @@ def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: in
     total = len(examples)
     outputs = {rendering: answers[index * total:(index + 1) * total] for index, rendering in enumerate(messages)}
     report = score_renderings(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
+    for index, predictions in enumerate(report["predictions_by_rendering"].values()):
+        for prediction, margin in zip(predictions, answers.margins[index * total:(index + 1) * total]):
+            prediction["margin"] = margin
+    applied = call_margin(model) or 0.0
     generated = len(answers)
     report.update(seconds=seconds, answers_generated=generated,
                   examples_per_second=generated / seconds if seconds else 0.0,
-                  seconds_per_example=seconds / generated if generated else 0.0)
+                  seconds_per_example=seconds / generated if generated else 0.0,
+                  call_margin=applied, margins=margin_summary(report, applied, margin_curve))
     return report
+
+
+# ----------------------------------------------------------------------------- the call margin of answers
+
+
+def _all_answers(report: dict) -> list[dict]:
+    """Every prediction of an `evaluate` report, rendering after rendering."""
+    return [prediction for predictions in report["predictions_by_rendering"].values() for prediction in predictions]
+
+
+def _spread(values: list[float]) -> dict | None:
+    """Count, 10th, 25th, 50th, 75th and 90th percentile (nearest rank); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+
+    def at(share: float) -> float:
+        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+    return {"n": len(ordered), "p10": at(0.1), "p25": at(0.25), "median": statistics.median(ordered),
+            "p75": at(0.75), "p90": at(0.9)}
+
+
+def _withdrawn(prediction: dict, threshold: float) -> bool:
+    """Whether an answer that started with a call no longer does at `threshold`."""
+    return prediction["output"].startswith(START_CALL) and prediction["margin"] < threshold
+
+
+def margin_counts(predictions: list[dict], thresholds: list[float]) -> list[tuple[float, int, int]]:
+    """(threshold, false calls, missed calls) of these answers at each threshold, from their margins
+    alone: an answer that started with a call keeps its verdict when its margin is at least the
+    threshold, and otherwise counts as a no-call answer (right on a no-call row, a missed call on a
+    call row); every other answer keeps its verdict. Exact at the margin the answers were generated
+    with; above it, a withdrawn call stands for the prose the model would write instead."""
+    no_call = tool_calls_json(None)
+    counts = []
+    for threshold in thresholds:
+        false_calls = sum(bool(p["predicted"]) and not _withdrawn(p, threshold)
+                          for p in predictions if p["expected"] == no_call)
+        missed = sum(p["failure"] == "no_call" or _withdrawn(p, threshold)
+                     for p in predictions if p["expected"] != no_call)
+        counts.append((threshold, false_calls, missed))
+    return counts
+
+
+def margin_thresholds(predictions: list[dict], start: float = 0.0) -> list[float]:
+    """`start`, the midpoints between consecutive distinct margins (at least `start`) of the answers
+    that start with a call, and 1 above the largest: one threshold for each set of calls a threshold
+    can keep, none of them equal to an answer's margin (no answer sits at a tie)."""
+    margins = sorted({p["margin"] for p in predictions if p["output"].startswith(START_CALL) and p["margin"] >= start})
+    return ([start] + [(low + high) / 2 for low, high in zip(margins, margins[1:])]
+            + ([margins[-1] + 1.0] if margins else []))
+
+
+def margin_curve(predictions: list[dict], start: float = 0.0) -> list[list[float | None]]:
+    """[[threshold, false-call rate, missed-call rate], ...] over `margin_thresholds` (rates None
+    without rows of that kind)."""
+    no_call = tool_calls_json(None)
+    no_call_answers = sum(p["expected"] == no_call for p in predictions)
+    call_answers = len(predictions) - no_call_answers
+    return [[threshold, false_calls / no_call_answers if no_call_answers else None,
+             missed / call_answers if call_answers else None]
+            for threshold, false_calls, missed in margin_counts(predictions, margin_thresholds(predictions, start))]
+
+
+LEAST_SURE_SHARE = 0.1
+
+
+def margin_summary(report: dict, applied: float, curve: bool = True) -> dict:
+    """How sure the answers were, over every rendering: the margins of right and of wrong answers
+    (percentiles), the error rate among the least sure 10% (smallest |margin|) against all answers,
+    and the false-call and missed-call rates over thresholds from `applied` up (`margin_curve`)."""
+    answers = _all_answers(report)
+    wrong = [p for p in answers if not p["correct"]]
+    least = sorted(answers, key=lambda p: abs(p["margin"]))[:math.ceil(LEAST_SURE_SHARE * len(answers))]
+    least_wrong = sum(not p["correct"] for p in least)
+    summary = {
+        "applied": applied, "answers": len(answers),
+        "right": _spread([p["margin"] for p in answers if p["correct"]]),
+        "wrong": _spread([p["margin"] for p in wrong]),
+        "error_rate": len(wrong) / len(answers) if answers else None,
+        "least_sure": {"share": LEAST_SURE_SHARE, "answers": len(least),
+                       "below": max((abs(p["margin"]) for p in least), default=None),
+                       "wrong": least_wrong, "error_rate": least_wrong / len(least) if least else None,
+                       "share_of_errors": least_wrong / len(wrong) if wrong else None},
+    }
+    if curve:
+        summary["curve"] = margin_curve(answers, applied)
+    return summary
+
+
+def choose_call_margin(report: dict) -> dict:
+    """The call margin of `CALL_MARGIN_RULE`, from an `evaluate` report of the validation rows
+    generated without one, with the curve it was chosen on: training_config.json's `call_margin`."""
+    if report.get("call_margin"):
+        raise ValueError("choose the call margin from answers generated without one")
+    answers = _all_answers(report)
+    no_call = tool_calls_json(None)
+    call_answers = sum(p["expected"] != no_call for p in answers)
+    counts = margin_counts(answers, margin_thresholds(answers))
+    base_missed = counts[0][2]
+    allowed = max(1.0, 0.01 * call_answers)
+    eligible = [entry for entry in counts if entry[2] - base_missed <= allowed] if call_answers else counts[:1]
+    value, false_calls, missed = min(eligible, key=lambda entry: (entry[1], entry[0]))
+    return {"value": value, "rule": CALL_MARGIN_RULE, "rows": report["examples"],
+            "renderings": list(report["predictions_by_rendering"]), "answers": len(answers),
+            "call_answers": call_answers, "no_call_answers": len(answers) - call_answers,
+            "false_calls": {"at_0": counts[0][1], "chosen": false_calls},
+            "missed_calls": {"at_0": base_missed, "chosen": missed, "allowed_rise": allowed},
+            "validation_curve": margin_curve(answers)}
+
+
+def sample_curve(curve: list, count: int = 12, keep: float | None = None) -> list:
+    """At most `count` points of a margin curve, evenly spread, its ends and the threshold `keep` included."""
+    if len(curve) <= count:
+        return curve
+    chosen = {round(index * (len(curve) - 1) / (count - 1)) for index in range(count)}
+    chosen |= {index for index, entry in enumerate(curve) if entry[0] == keep}
+    return [curve[index] for index in sorted(chosen)]
+
+
+def describe_call_margin(record: dict) -> list[str]:
+    """Lines that print a chosen call margin and its validation curve."""
+    false_calls, missed = record["false_calls"], record["missed_calls"]
+    no_call, calls = record["no_call_answers"], record["call_answers"]
+    lines = [f"call margin {record['value']:.4g} chosen on {record['rows']} validation rows x "
+             f"{len(record['renderings'])} renderings ({', '.join(record['renderings'])}): false calls "
+             f"{false_calls['at_0']} -> {false_calls['chosen']} of {no_call} no-call answers, missed calls "
+             f"{missed['at_0']} -> {missed['chosen']} of {calls} call answers (at most +{missed['allowed_rise']:g} allowed)",
+             f"  {'threshold':>10}{'false calls':>14}{'missed calls':>14}"]
+    curve = record["validation_curve"]
+    shown = sample_curve(curve, keep=record["value"])
+    for threshold, false_rate, missed_rate in shown:
+        mark = "  <- chosen" if threshold == record["value"] else ""
+        lines.append(f"  {threshold:>10.4g}{percent(false_rate):>14}{percent(missed_rate):>14}{mark}")
+    if len(shown) < len(curve):
+        lines.append(f"  ({len(curve)} thresholds in all: training_config.json's call_margin.validation_curve)")
+    return lines
+
+
+def call_margin_card(record: dict | None) -> str:
+    """The model card's call-margin section (between CALL_MARGIN_CARD markers)."""
+    begin, end = CALL_MARGIN_CARD
+    if not record:
+        return "\n".join([begin, "## Call margin", "",
+                          "No call margin was chosen (no validation rows): the model calls a tool whenever "
+                          "`<start_function_call>` is its most likely first token.", end])
+    false_calls, missed = record["false_calls"], record["missed_calls"]
+    return "\n".join([
+        begin, "## Call margin", "",
+        f"The model calls a tool only when log p(`<start_function_call>`) at the first answer token exceeds the "
+        f"log-probability of the most likely other token by at least **M = {record['value']:.4g}** "
+        "(`call_margin.value` in `training_config.json`); otherwise it answers in prose. Evaluation and export "
+        "apply it by default (`--call-margin 0` turns it off): a bias of -M on that token's logit, which the "
+        "`.litertlm` export builds into the graph, so an app receives a call or prose exactly as before.", "",
+        f"Chosen on the {record['rows']} validation rows, each {', '.join(record['renderings'])} "
+        f"({record['answers']} answers), by this rule: {record['rule']}. There, false calls went from "
+        f"{false_calls['at_0']} to {false_calls['chosen']} of {record['no_call_answers']} no-call answers and "
+        f"missed calls from {missed['at_0']} to {missed['chosen']} of {record['call_answers']} call answers.",
+        end])
+
+
+def store_call_margin(directory: str, record: dict) -> None:
+    """Write a chosen call margin into a training output: training_config.json's `call_margin`, and
+    the call-margin section of its model card (README.md), replaced or added."""
+    path = os.path.join(directory, "training_config.json")
+    config = _model_json(directory, "training_config.json")
+    if config is None:
+        raise DataError(f"{directory} has no training_config.json: not a training output")
+    config[CALL_MARGIN_KEY] = record
+    write_json_report(path, config)
+    card = os.path.join(directory, "README.md")
+    if os.path.exists(card):
+        with open(card, encoding="utf-8") as handle:
+            text = handle.read()
+        begin, end = CALL_MARGIN_CARD
+        section = call_margin_card(record)
+        if begin in text and end in text:
+            text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+        with open(card, "w", encoding="utf-8") as handle:
+            handle.write(text)
 # --- end _inference.py ---
 
 

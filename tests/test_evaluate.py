@@ -125,6 +125,11 @@ def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_
     assert len(rows) == 5 and rows[0]["output"] == rows[0]["compare_output"]
     assert rows[0]["spoken_message"] == _renderings.spoken(rows[0]["user_message"])
     assert {"typed_message", "typed_predicted", "typed_correct"} <= set(rows[0])
+    # each answer's call margin, per rendering; no margin applied to a model without one
+    assert {"margin", "spoken_margin", "typed_margin", "compare_margin"} <= set(rows[0])
+    assert all(float(row["margin"]) < 0 for row in rows)  # every answer is prose
+    assert (report["call_margin"], report["call_margin_source"]) == (0.0, "none")
+    assert report["margins"]["answers"] == 15 and report["margins"]["curve"] == [[0.0, 0.0, 1.0]]
     assert (tmp_path / "c.png").stat().st_size > 1000
 
 

@@ -76,6 +76,9 @@ def test_upload_is_private_and_names_no_local_path(export_run, trained_run):
     card = repo["files"]["README.md"].decode()
     assert f"exported from `{output.name}`" in card and str(output.parent) not in card
     assert f"uploaded by this export: `{name}` and this card section" in card
+    margin = summary["call_margin"]["value"]  # the one training chose on its validation rows
+    assert (f"- call margin: {margin:.4g} (from the model's training_config.json), built into the graph" in card
+            if margin else "- call margin: none" in card)
     assert TOKEN not in result.stdout + result.stderr
 
 
@@ -145,6 +148,7 @@ def test_pytorch_answers_are_plain_generate_on_the_merged_adapter(exported, trai
     output = trained_run[0]
     rows = exported["verification"]["per_row"]
     model, tokenizer = _inference.load_model(str(output), dtype=torch.float32, device="cpu")
+    _inference.apply_call_margin(model, tokenizer, _inference.call_margin_of(str(output))[0])  # the one training chose
     reference = _inference.generate_per_row(model, tokenizer, tools, [row["user_message"] for row in rows],
                                             progress=False)
     assert [row["pytorch"] for row in rows] == reference
@@ -247,9 +251,115 @@ def test_compare_counts_agreement_and_accuracy(tools, seed_examples):
     assert [row["user_message"] for row in report["disagreements"]] == [examples[1].message]
 
 
+MARGIN = 1.1  # the planted margins nearest to it are 1.0 and 1.2
+
+
+@pytest.fixture(scope="module")
+def margin_exports(tmp_path_factory, tools):
+    """A tiny Gemma 3 that litert-torch can express, with the first-token margins of
+    test_call_margin planted and a stored call margin of 1.1, exported twice with --verify on its 16
+    planted rows (4 of them no-call rows): without quantization (the margins nearest to 1.1 are 0.1
+    away, less than int8 moves logits this large), and on 6 of them with --call-margin 1000 (dynamic
+    int8, the default), a margin no call clears. Returns (stored export's summary, its stdout, suppressing one's summary)."""
+    import subprocess
+    import sys
+
+    import _inference
+    import stand_in
+    from test_call_margin import MESSAGES, TARGETS, WATER, plant
+
+    folder = tmp_path_factory.mktemp("margin-export")
+    model, tokenizer = _inference.load_model(str(stand_in.tiny_gemma3(folder / "base", query_pre_attn_scalar=16)))
+    plant(model, tokenizer, tools)
+    model.save_pretrained(folder / "model")
+    tokenizer.save_pretrained(folder / "model")
+    (folder / "model" / "training_config.json").write_text(json.dumps({"call_margin": {"value": MARGIN}}))
+    rows = [_data.Example(message, None if target in (0.02, 0.05, 0.4, -0.3) else WATER)
+            for message, target in zip(MESSAGES, TARGETS)]
+    _data.write_examples_csv(str(folder / "rows.csv"), rows)
+
+    def export(name: str, rows_verified: int, *flags):
+        out = folder / name
+        out.mkdir()
+        result = subprocess.run([sys.executable, str(ROOT / "export_litertlm.py"), "--model", str(folder / "model"),
+                                 "--dataset", str(folder / "rows.csv"), "--split", "all", "--verify", str(rows_verified),
+                                 "--constrained", "none", "--min-agreement", "0", "--output-dir", str(out),
+                                 "--json", str(out / "summary.json"), *flags],
+                                capture_output=True, text=True, timeout=900, cwd=folder)
+        return summary_of(result, out / "summary.json"), result.stdout
+
+    stored, printed = export("stored", len(rows), "--quantize", "none")
+    # 6 rows: the first four call rows (planted 6, -0.02, 2.5, 1.0) and two no-call rows
+    suppressed, _ = export("suppressed", 6, "--call-margin", "1000")
+    return stored, printed, suppressed
+
+
+def test_the_stored_call_margin_is_built_into_the_file(margin_exports):
+    """PyTorch with the stored margin calls exactly on the rows planted at 1.1 or more, and the file
+    makes the same call / no-call decision on every answer, as written and spoken."""
+    from test_call_margin import MESSAGES, TARGETS
+
+    stored, printed, _ = margin_exports
+    assert stored["call_margin"] == {"value": MARGIN, "source": "training_config.json", "token_id": 48, "in_graph": True}
+    report = stored["verification"]
+    assert report["call_margin"] == MARGIN and report["rows"] == 16 and report["answers"] == 32
+    written = {row["user_message"]: row for row in report["per_row"] if row["rendering"] == "as_written"}
+    assert [written[message]["pytorch"].startswith(_format.START_CALL) for message in MESSAGES] == [
+        target >= MARGIN for target in TARGETS]
+    assert all(written[message]["pytorch_calls"] for message, target in zip(MESSAGES, TARGETS) if target >= MARGIN)
+    assert all(row["litertlm_calls"] == row["pytorch_calls"] for row in report["per_row"])
+    assert report["decision_agreement"] == 1.0 and report["decision_agreement_by_rendering"] == {
+        "as_written": 1.0, "spoken": 1.0}
+    assert report["litertlm_call_answers"] == report["pytorch_call_answers"] >= 6
+    assert "call margin: 1.1 (training_config.json), built into the graph" in printed
+    assert "call / no-call decision agrees: 100.0% (as_written 100.0%, spoken 100.0%" in printed
+
+
+def test_a_margin_no_call_clears_leaves_no_call_on_the_device(margin_exports):
+    """The same model exported with a margin of 1000: no answer holds a call, on rows the file with
+    the stored 1.1 answered with a call."""
+    stored, _, suppressed = margin_exports
+    assert suppressed["call_margin"]["value"] == 1000 and suppressed["call_margin"]["source"] == "--call-margin"
+    report = suppressed["verification"]
+    before = {row["user_message"]: row for row in stored["verification"]["per_row"]}
+    assert report["rows"] == 6 and sum(before[row["user_message"]]["litertlm_calls"] for row in report["per_row"]) >= 3
+    assert report["litertlm_call_answers"] == report["pytorch_call_answers"] == 0
+    assert not any(_format.START_CALL in row["litertlm"] or row["litertlm"].startswith("(LiteRT-LM error")
+                   for row in report["per_row"])
+    assert report["litertlm_false_call_rate"] == 0.0 and report["decision_agreement"] == 1.0
+
+
+def test_the_margin_reaches_the_checkpoint_the_converter_reads(tiny_model_dir, tmp_path):
+    """apply_call_margin's bias is saved as lm_head.bias next to the tied embedding (no lm_head.weight),
+    and the exporter refuses a built model whose bias is not exactly the margin's."""
+    import torch
+    from safetensors import safe_open
+
+    import _inference
+
+    script = load_script("export_litertlm.py")
+    model, tokenizer = _inference.load_model(str(tiny_model_dir))
+    _inference.apply_call_margin(model, tokenizer, 2.5)
+    script.save_merged(model, tokenizer, str(tmp_path))
+    with safe_open(str(tmp_path / "model.safetensors"), framework="pt") as handle:
+        assert "lm_head.weight" not in handle.keys()
+        bias = handle.get_tensor("lm_head.bias")
+    expected = torch.zeros(262144)
+    expected[48] = -2.5
+    assert torch.equal(bias, expected)
+    script.check_output_bias(bias, 2.5, 48)
+    with pytest.raises(script.DataError, match="litert-torch did not load lm_head.bias"):
+        script.check_output_bias(torch.rand(262144), 2.5, 48)
+
+
 def test_unknown_quantization_is_one_line(run_script):
     one_line_error(run_script("export_litertlm.py", "--model", "x", "--quantize", "int3"),
                    "--quantize 'int3' is not supported", "dynamic_int8")
+
+
+def test_negative_call_margin_is_one_line(run_script):
+    one_line_error(run_script("export_litertlm.py", "--model", "x", "--call-margin", "-0.5"),
+                   "--call-margin must be a number >= 0")
 
 
 def test_adapter_without_reachable_base_is_one_line(run_script, tmp_path):

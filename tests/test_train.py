@@ -134,6 +134,31 @@ def test_output_dir_holds_the_run(fitted, fit_data, fit_model_dir):
     assert "evaluate_functiongemma.py" in card and "get_ride_status" in card
 
 
+def test_training_chooses_the_call_margin_on_its_validation_rows(fitted, fit_data):
+    """The margin is chosen on validation.csv (never the held-out rows), in every rendering, by the
+    README's rule: the same choice as answering those rows again and applying the rule; it is in
+    training_config.json, the card and the held-out metrics (the held-out rows scored with it)."""
+    output, result = fitted
+    config = json.loads((output / "training_config.json").read_text())
+    record = config["call_margin"]
+    tools = _data.load_tools(str(fit_data / "tools.json"))
+    rows, _ = _data.load_examples([str(output / "validation.csv")], tools)
+    assert rows and record["rows"] == len(rows) and record["renderings"] == list(_renderings.DEFAULT_RENDERINGS)
+    assert not {row.message for row in rows} & set(read_messages(output / "heldout.csv"))
+    model, tokenizer = _inference.load_model(str(output))
+    again = _inference.choose_call_margin(_inference.evaluate(model, tokenizer, tools, rows, progress=False,
+                                                              no_call_reply=FIT_REPLY))
+    assert record["value"] == pytest.approx(again["value"], abs=1e-4) and record["rule"] == _inference.CALL_MARGIN_RULE
+    assert (record["false_calls"], record["missed_calls"]) == (again["false_calls"], again["missed_calls"])
+    assert [entry[0] for entry in record["validation_curve"]] == pytest.approx(
+        [entry[0] for entry in again["validation_curve"]], abs=1e-4)
+    assert f"call margin {record['value']:.4g} chosen on {len(rows)} validation rows" in result.stdout
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["heldout"]["call_margin"] == record["value"] and "curve" in metrics["heldout"]["margins"]
+    card = (output / "README.md").read_text()
+    assert "## Call margin" in card and f"**M = {record['value']:.4g}**" in card and _inference.CALL_MARGIN_RULE in card
+
+
 def test_evaluation_renders_the_tools_the_model_trained_with(fitted, fit_data, run_script, tmp_path):
     """This run trained with its own two-tool --tools: evaluation with no --tools renders those two
     (tools.json), not the bundled six."""
