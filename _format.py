@@ -6,14 +6,15 @@ Single source: scripts carry a copy between `# --- begin _format.py` / `# --- en
 marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
 """
 
+import os
 import re
 import sys
 from dataclasses import dataclass
 
-from _cli import DataError
+from _cli import DataError, hf_token, read_local_bytes
 from _data import (BOS, END_CALL, END_DECLARATION, END_OF_TURN, END_RESPONSE, EOS, ESCAPE, PAD,
                    START_CALL, START_DECLARATION, START_OF_TURN, START_RESPONSE, Call, Example, check_arguments,
-                   control_token_problem, tool_texts, tools_by_name)
+                   control_token_problem, decode_text, parse_json, tool_texts, tools_by_name)
 
 DEFAULT_MODEL = "google/functiongemma-270m-it"
 DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
@@ -226,41 +227,181 @@ def tokenize_example(tokenizer, tools: list[dict], example: Example,
     return prompt, completion
 
 
+# An added token of a tokenizer that is text all the same: a run of line breaks, tabs or spaces,
+# or an HTML tag (Gemma's <b>, </td>, <blockquote>, ...: its pretraining text holds them) that the
+# tokenizer does not mark special. Every other added token is not text (see `token_ids_not_text`).
+TEXT_TOKEN = re.compile(r"\s+|</?[a-z][a-z0-9]*>")
+
+
+def token_ids_not_text(tokenizer) -> set[int]:
+    """Ids of every token of the tokenizer that no text may turn into: its special ids and every
+    added token (special or not: <start_of_image>, [multimodal], <unused0>, <mask>, the format's
+    control tokens, ...) except those that are text (TEXT_TOKEN)."""
+    ids = {index for index, token in tokenizer.added_tokens_decoder.items()
+           if token.special or not TEXT_TOKEN.fullmatch(token.content)}
+    return ids | set(tokenizer.all_special_ids)
+
+
 def special_tokens_in(tokenizer, texts: list[str]) -> list[str | None]:
-    """For each text, the first special token the tokenizer turns part of it into (a control token
-    of the format, or another of its own: <start_of_image>, <unused0>, <mask>, ...), or None."""
-    special = {index for index, token in tokenizer.added_tokens_decoder.items() if token.special}
-    special.update(tokenizer.all_special_ids)
+    """For each text, the first token the tokenizer turns part of it into that is no text (a
+    control token of the format, or another of its own: <start_of_image>, <unused0>, <mask>,
+    [multimodal], ...: `token_ids_not_text`), or None."""
+    reserved = token_ids_not_text(tokenizer)
     found = []
     for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"] if texts else []:
-        index = next((index for index in ids if index in special), None)
+        index = next((index for index in ids if index in reserved), None)
         found.append(None if index is None else tokenizer.convert_ids_to_tokens(index))
     return found
 
 
+NOT_TEXT = "a special or added token of the tokenizer, not text: text cannot carry the model's tokens"
+
+
 def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], no_call_reply: str | None,
                          tools_origin: str = "tools", raise_for_rows: bool = True) -> list[tuple[Example, str]]:
-    """The tokenizer's side of the control-token check (_data refuses the format's own tokens
-    before any tokenizer loads): DataError naming the tool and field, or --no-call-reply, whose
-    text the tokenizer turns into a special token; the rows whose message it does, as (row,
-    problem) pairs, or with `raise_for_rows` a DataError naming them."""
+    """The tokenizer's side of the control-token check (_data refuses the format's own tokens and
+    Gemma's reserved ones before any tokenizer loads): DataError naming the tool and field, or
+    --no-call-reply, whose text the tokenizer turns into a token that is no text (a special or
+    added one: `token_ids_not_text`); the rows whose message or free-text argument it does, as
+    (row, problem) pairs, or with `raise_for_rows` a DataError naming them."""
     fields = [(f"{tools_origin}: tool {index} ({function['name']}): {what}", text)
               for index, function in enumerate(tools_by_name(tools).values(), 1) for what, text in tool_texts(function)]
     if no_call_reply is not None:
         fields.append(("--no-call-reply", no_call_reply))
-    texts = [text for _, text in fields] + [example.message for example in examples]
-    found = special_tokens_in(tokenizer, texts)
+    row_texts = [(example, "the message", example.message) for example in examples]
+    row_texts += [(example, f"the value of argument {key!r}", value) for example in examples
+                  if example.call is not None for key, value in example.call.arguments if isinstance(value, str)]
+    found = special_tokens_in(tokenizer, [text for _, text in fields] + [text for _, _, text in row_texts])
     for (what, _), token in zip(fields, found):
         if token:
-            raise DataError(f"{what} contains {token}, a special token of the tokenizer: "
-                            "text cannot carry the format's tokens")
-    rows = [(example, f"the message contains {token}, a special token of the tokenizer: text cannot carry the "
-                      "format's tokens") for example, token in zip(examples, found[len(fields):]) if token]
+            raise DataError(f"{what} contains {token}, {NOT_TEXT}")
+    problems = {}  # the first problem of each row, in row order
+    for (example, what, _), token in zip(row_texts, found[len(fields):]):
+        if token and id(example) not in problems:
+            problems[id(example)] = (example, f"{what} contains {token}, {NOT_TEXT}")
+    order = {id(example): index for index, example in enumerate(examples)}
+    rows = sorted(problems.values(), key=lambda item: order[id(item[0])])
     if rows and raise_for_rows:
         shown = "; ".join(f"{example.origin}: {problem}" for example, problem in rows[:3])
         more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
         raise DataError(f"{len(rows)} invalid row(s): {shown}{more}")
     return rows
+
+
+# ----------------------------------------------------------------------------- prompt length
+
+# The validator warns when the tool declarations and the longest row take more tokens than this:
+# export_litertlm.py's default --kv-cache-max-len, all the phone holds of a prompt and its answer.
+PROMPT_WARNING_TOKENS = 1024
+# FunctionGemma 270M's context (max_position_embeddings of google/functiongemma-270m-it): what the
+# validator holds the prompt to when it has no model's config.json to read.
+DEFAULT_MODEL_CONTEXT = 32768
+CHARS_PER_TOKEN = 4  # the validator's estimate without a tokenizer (Gemma: 3 to 5 for English and Spanish)
+
+
+def developer_turn(tools: list[dict]) -> str:
+    """What every prompt starts with, up to the user's turn: <bos> and the developer turn with the
+    tool declarations."""
+    prompt = render_prompt(tools, "")
+    return prompt[:prompt.rindex(f"{START_OF_TURN}user\n")]
+
+
+def row_text(example: Example, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """The rest of a row's rendered text after `developer_turn`: the user's turn, the model's turn
+    and its answer."""
+    user_turn = render_prompt([], example.message)[len(developer_turn([])):]
+    return user_turn + render_completion(example.call, no_call_reply)
+
+
+@dataclass
+class PromptLength:
+    """Tokens of the shared developer turn and of each row's own part (`row_text`): exact from a
+    tokenizer (it splits the text at the added tokens <end_of_turn> and "\n" that end the developer
+    turn, so the parts add up to the whole), else estimated at CHARS_PER_TOKEN characters a token."""
+    declarations: int
+    rows: list[int]
+    examples: list[Example]
+    exact: bool
+
+    @property
+    def longest(self) -> tuple[int, Example | None]:
+        """(tokens, row) of the longest row's own part; (0, None) without rows."""
+        return max(zip(self.rows, self.examples), key=lambda item: item[0], default=(0, None))
+
+    @property
+    def total(self) -> int:
+        """The longest rendered row: declarations and the longest row's own part."""
+        return self.declarations + self.longest[0]
+
+    def to_json(self) -> dict:
+        return {"declarations": self.declarations, "longest_row": self.longest[0], "total": self.total,
+                "exact": self.exact}
+
+
+def prompt_length(tools: list[dict], examples: list[Example], no_call_reply: str = DEFAULT_NO_CALL_REPLY,
+                  tokenizer=None) -> PromptLength:
+    """The declarations' and every row's own tokens (see PromptLength), without tokenizing the
+    declarations once per row."""
+    texts = [developer_turn(tools)] + [row_text(example, no_call_reply) for example in examples]
+    if tokenizer is None:
+        counts = [-(-len(text) // CHARS_PER_TOKEN) for text in texts]
+    else:
+        # verbose=False: no warning that a text is longer than the model takes; saying so is our job
+        counts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]]
+    return PromptLength(counts[0], counts[1:], list(examples), tokenizer is not None)
+
+
+def check_prompt_fits(length: PromptLength, limit: int | None, limit_name: str, tools_origin: str) -> None:
+    """DataError with the numbers when the declarations and the longest row take more tokens than
+    `limit` (None: no limit known), e.g. the model's context or --max-length."""
+    if limit is None or length.total <= limit:
+        return
+    tokens, example = length.longest
+    about = "" if length.exact else "about "
+    row = f" and the longest row ({example.origin or 'a row'}) {about}{tokens:,} more" if example else ""
+    fix = ("declare fewer tools or shorter descriptions" if length.declarations >= limit
+           else "shorten the longest rows, or declare fewer tools or shorter descriptions")
+    estimate = ("" if length.exact
+                else f" (estimated at {CHARS_PER_TOKEN} characters a token: --tokenizer counts exactly)")
+    raise DataError(f"{tools_origin}: the tool declarations take {about}{length.declarations:,} tokens{row}, "
+                    f"{about}{length.total:,} in all{estimate}, more than the {limit:,} tokens of {limit_name}: {fix}")
+
+
+def model_context(model: str, base_model: str | None = None) -> tuple[int | None, str]:
+    """(the longest sequence `model` takes, where that is read): max_position_embeddings of its
+    config.json (a LoRA adapter's base model's; a multimodal config's text_config), read without
+    loading any weights; (None, "") when unknown (no such file, no network)."""
+    adapter = model_json_file(model, "adapter_config.json")
+    source = model
+    if isinstance(adapter, dict):
+        source = base_model or adapter.get("base_model_name_or_path")
+        if not isinstance(source, str) or not source or source == model:
+            return None, ""
+    config = model_json_file(source, "config.json")
+    if not isinstance(config, dict):
+        return None, ""
+    for part in (config, config.get("text_config")):
+        value = part.get("max_position_embeddings") if isinstance(part, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value, f"{source}/config.json"
+    return None, ""
+
+
+def model_json_file(model: str, filename: str):
+    """A model's JSON file (a local dir's, or a Hub repo's), parsed; None when it has none."""
+    if os.path.isdir(model):
+        path = os.path.join(model, filename)
+    elif re.fullmatch(r"[\w.-]+/[\w.-]+", model):
+        try:
+            from huggingface_hub import hf_hub_download
+            path = hf_hub_download(model, filename, token=hf_token())
+        except Exception:  # no such file, no network: loading the model says so when it matters
+            return None
+    else:
+        return None
+    if not os.path.isfile(path):
+        return None
+    return parse_json(decode_text(read_local_bytes(path), path), path)
 
 
 # ----------------------------------------------------------------------------- parsing model output

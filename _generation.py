@@ -56,8 +56,8 @@ from dataclasses import dataclass, field
 from _renderings import render
 from _cli import DataError, add_json_argument, add_tools_argument, hf_token, output_file, write_json_report
 from _data import (BOUNDARIES, BOUNDARY_COLUMN, COLUMNS, NO_CALL_LABEL, Call, control_token_problem, decode_text,
-                   load_examples, load_tools, normalise_message, parse_row, read_csv_rows, read_local_bytes,
-                   routing_argument, routing_label, suspect_reason, tool_calls_json, tools_by_name)
+                   load_examples, load_tools, normalise_message, parse_json, parse_row, read_csv_rows,
+                   read_local_bytes, routing_argument, routing_label, suspect_reason, tool_calls_json, tools_by_name)
 
 WRITTEN_FORMS = ("spoken", "typed")  # a label's kept rows alternate between them
 STYLES = {
@@ -492,9 +492,9 @@ def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: l
 
 def reply_field(text: str, key: str, kind: type):
     """`key` of a structured-output reply; BadReply when the reply is not JSON or not the schema's shape."""
-    try:
-        reply = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
+    try:  # refused like any JSON input: nested too deep, huge numbers, NaN (_data.parse_json)
+        reply = parse_json(text, "the reply")
+    except (DataError, TypeError):
         raise BadReply("malformed_json") from None
     if not isinstance(reply, dict) or not isinstance(reply.get(key), kind):
         raise BadReply("wrong_shape")

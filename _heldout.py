@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from _cli import DataError, hf_token
 from _data import (BUNDLED, Example, tool_calls_json, check_dataset, count_suspect, load_examples, load_tools, normalise_message,
-                   parse_tools, read_csv_rows, read_text, select_split, sources_with_test_split, split_examples,
+                   parse_json, parse_tools, read_csv_rows, read_text, select_split, sources_with_test_split, split_examples,
                    write_examples_csv)
 
 SPLIT_FILE, TOOLS_FILE = "split.json", "tools.json"
@@ -138,10 +138,7 @@ def read_trained_split(model: str) -> TrainedSplit | None:
     path = model_file(model, SPLIT_FILE, required=False)
     if path is None:
         return None
-    try:
-        record = json.loads(read_text(path))
-    except json.JSONDecodeError as error:
-        raise DataError(f"{model}/{SPLIT_FILE}: invalid JSON ({error})") from None
+    record = parse_json(read_text(path), f"{model}/{SPLIT_FILE}")
     if not isinstance(record, dict) or record.get("schema") != SCHEMA:
         raise DataError(f"{model}/{SPLIT_FILE}: not a schema {SCHEMA} training record")
     tools_text = read_text(model_file(model, TOOLS_FILE))

@@ -45,6 +45,9 @@ adds the false-call rate (no-call rows answered with a call: the dangerous error
 accuracy (no-call rows answered without a call), the missed-call rate (call rows answered without
 a call), combined accuracy on the call rows alone, and how often a no-call answer was exactly the
 model's --no-call-reply (read from its training_config.json when it has one).
+Before a model loads, its tokenizer alone checks the input: text that turns into a token that is no
+text (<start_of_image>, <unused0>, ...) is refused, and so are tool declarations that, with the
+longest row, do not fit the model's context (max_position_embeddings of its config.json).
 --compare scores a second model on the same rows and prints the deltas. --plot needs matplotlib,
 which is not a dependency of this script: uv run --with matplotlib evaluate_functiongemma.py --plot ...
 
@@ -180,6 +183,31 @@ def constraint_modes(args) -> list[str]:
     return [args.constrained, "none"]
 
 
+def check_input(model_id: str, base_model: str | None, tools: list[dict], rows: list[Example], args) -> None:
+    """Before the model loads, with its tokenizer alone: text that turns into a token that is no text
+    (<start_of_image>, <unused0>, ...), and the tool declarations with the longest row against the
+    model's context (max_position_embeddings of its config.json). A model whose tokenizer does not
+    load is left to load_model to name."""
+    from transformers import AutoTokenizer
+    adapter = model_json_file(model_id, "adapter_config.json")  # read like any JSON input: one line if hostile
+    base = base_model or (adapter.get("base_model_name_or_path") if isinstance(adapter, dict) else None)
+    tokenizer = None
+    for source in filter(None, (model_id, base)):  # load_model's order
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(source, token=hf_token())
+            break
+        except Exception:
+            continue
+    if tokenizer is None:
+        return
+    reply = no_call_reply_of(model_id, args.no_call_reply)
+    check_special_tokens(tokenizer, tools, rows, reply, args.tools or "tools")
+    context, where = model_context(model_id, base_model)
+    check_prompt_fits(prompt_length(tools, rows, reply, tokenizer), context,
+                      f"the context of {model_id} (max_position_embeddings in {where})", args.tools or "tools")
+
+
+
 def load_checked(model_id: str, base_model: str | None, tools: list[dict], rows: list[Example], args):
     """(model, tokenizer, no-call reply) of one model whose prompt format and special tokens are checked."""
     print(f"loading {model_id}", file=sys.stderr)
@@ -224,6 +252,7 @@ def choose_and_store_call_margin(args) -> int:
     if not rows:
         raise DataError(f"--choose-call-margin: {args.model}/validation.csv holds no rows (trained with --no-eval?)")
     tools, tools_source = choose_tools(args.tools, trained)
+    check_input(args.model, args.base_model, tools, rows, args)
     model, tokenizer, reply = load_checked(args.model, args.base_model, tools, rows, args)
     print(f"answering the {len(rows)} validation rows of {args.model} in {len(args.renderings)} renderings "
           f"without a call margin (tools from {tools_source})", file=sys.stderr)
@@ -509,6 +538,9 @@ def main(argv=None) -> int:
                         "(tool_calls []), so no false call can be measured")
     if args.compare:
         check_overlap(rows, read_trained_split(args.compare), args.allow_train_rows)
+    for model_id, base_model in ((args.model, args.base_model), (args.compare, None)):
+        if model_id:
+            check_input(model_id, base_model, tools, rows, args)
     print(f"scoring {len(rows)} rows ({count_suspect(rows, tools)} suspect)", file=sys.stderr)
     modes = constraint_modes(args)
     reports = score_model(args.model, args.base_model, tools, rows, args, modes)
@@ -2064,6 +2096,19 @@ START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_respo
 ESCAPE = "<escape>"
 CONTROL_TOKENS = (PAD, EOS, BOS, START_DECLARATION, END_DECLARATION, START_CALL, END_CALL, START_RESPONSE,
                   END_RESPONSE, ESCAPE, START_OF_TURN, END_OF_TURN)
+# The other tokens of Gemma's vocabulary that are no text: each is one token id that the tokenizer
+# makes of this text wherever it appears (its added tokens besides the format's, the HTML tags and
+# the runs of line breaks and tabs, which are text), so it is refused like a control token before
+# any tokenizer loads: the image tokens, the multimodal placeholder, <unk>, <mask> and the 6,000-odd
+# <unused0>, <unused1>, ... ids. With a tokenizer, _format.check_special_tokens refuses whatever else
+# it holds that is no text.
+RESERVED_TOKENS = ("<unk>", "<mask>", "[multimodal]", "<start_of_image>", "<end_of_image>", "<unusedN>")
+RESERVED_TOKEN_PATTERN = re.compile("|".join(r"<unused\d+>" if token == "<unusedN>" else re.escape(token)
+                                             for token in RESERVED_TOKENS))
+# JSON nested deeper than this is refused before it is parsed (the parser would run out of stack
+# near 1,000 levels): a tools file is 7 levels deep (list, tool, function, parameters, properties,
+# parameter, enum), a tool_calls cell 3.
+MAX_JSON_DEPTH = 64
 MAX_USER_MESSAGE_CHARS = 500  # a spoken or typed request; far longer is a broken row (a CSV field gone astray)
 # What a spreadsheet or archive saved under a .csv/.json name starts with.
 BINARY_SIGNATURES = {b"PK\x03\x04": "a ZIP archive: an .xlsx/.ods spreadsheet? export it as CSV UTF-8",
@@ -2148,10 +2193,7 @@ def public_name(source: str, data: bytes) -> str:
 
 def parse_tools(text: str, origin: str) -> list[dict]:
     """Check a tools list in the standard {"type":"function","function":{...}} form."""
-    try:
-        tools = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(f"{origin}: invalid JSON ({error})") from None
+    tools = parse_json(text, f"{origin}: the tools file")
     if not isinstance(tools, list) or not tools:
         raise DataError(f"{origin}: expected a non-empty JSON list of tools")
     seen = set()
@@ -2200,11 +2242,80 @@ def parse_tools(text: str, origin: str) -> list[dict]:
 
 def control_token_problem(text: str, what: str) -> str | None:
     """Why `text` (`what` it is, e.g. "the message") cannot be rendered into a prompt or an answer:
-    it holds the text of a control token (the first one named); None if it holds none."""
+    it holds the text of a control token or of another reserved token of Gemma's vocabulary (the
+    first one named); None if it holds none."""
     found = [(text.find(token), token) for token in CONTROL_TOKENS if token in text]
+    reserved = RESERVED_TOKEN_PATTERN.search(text)
+    if reserved:
+        found.append((reserved.start(), reserved.group()))
     if not found:
         return None
-    return f"{what} contains the control token {min(found)[1]}: text cannot carry the format's tokens"
+    token = min(found)[1]
+    if token in CONTROL_TOKENS:
+        return f"{what} contains the control token {token}: text cannot carry the format's tokens"
+    return (f"{what} contains {token}, a reserved token of Gemma's vocabulary, not text: "
+            "text cannot carry the model's tokens")
+
+
+def json_too_deep(text: str) -> int | None:
+    """Where (0-based) JSON text first nests deeper than MAX_JSON_DEPTH, or None: its brackets
+    counted without parsing it (strings skipped, an unclosed one to the end), in linear time."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return token.start()
+        elif bracket in "]}":
+            depth -= 1
+    return None
+
+
+def text_position(text: str, position: int) -> str:
+    """A 0-based position as a reader finds it: "char N" in one-line text, else "line L column C"."""
+    if "\n" not in text:
+        return f"char {position + 1}"
+    line, column = text.count("\n", 0, position) + 1, position - text.rfind("\n", 0, position)
+    return f"line {line} column {column}"
+
+
+# A string (or an unclosed one, to the end of the text) or a bracket.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.S)
+
+
+def value_depth(value) -> int:
+    """How deep a parsed value (lists and dicts, e.g. a Hub dataset's cell) nests, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, tuple, dict)):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def parse_json(text: str, what: str):
+    """The value of JSON text (`what` it is, e.g. "tool_calls"), or DataError in one line: not JSON,
+    nested deeper than MAX_JSON_DEPTH (refused before parsing), or beyond the parser (a number of
+    thousands of digits, NaN, memory)."""
+    deep = json_too_deep(text)
+    if deep is not None:
+        raise DataError(f"{what} is JSON nested more than {MAX_JSON_DEPTH} levels deep (at "
+                        f"{text_position(text, deep)}): refused before parsing")
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{what} is not valid JSON ({error.msg} at {text_position(text, error.pos)})") from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        detail = (str(error).splitlines() or [""])[0][:120]
+        raise DataError(f"{what} is not usable JSON ({type(error).__name__}: {detail})") from None
 
 
 def tool_texts(function: dict) -> list[tuple[str, str]]:
@@ -2372,6 +2483,8 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
 
     tool_calls holds exactly one call, or is [] when no tool applies (Example.call is then None)."""
     message = row.get("user_message")
+    if message is not None and not isinstance(message, str):
+        raise DataError(f"user_message is not text (a {type(message).__name__})")
     if not isinstance(message, str) or not message.strip():
         raise DataError("empty user_message")
     problem = message_problem(message)
@@ -2382,12 +2495,12 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
         raise DataError(f"{BOUNDARY_COLUMN} {boundary[:40]!r} is none of {', '.join(BOUNDARIES)} (or empty)")
     raw_calls = row.get("tool_calls")
     if isinstance(raw_calls, str):
-        try:
-            calls = json.loads(raw_calls)
-        except json.JSONDecodeError as error:
-            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
-    else:
+        calls = parse_json(raw_calls, "tool_calls")
+    else:  # a Hub dataset's list
         calls = raw_calls
+        depth = value_depth(calls)
+        if depth > MAX_JSON_DEPTH:
+            raise DataError(f"tool_calls is nested more than {MAX_JSON_DEPTH} levels deep: refused")
     if calls == []:
         return Example(message.strip(), None, origin, boundary)
     if not isinstance(calls, list) or len(calls) != 1:
@@ -2434,6 +2547,9 @@ def read_csv_rows(text: str, origin: str, public: str = "") -> list[tuple[Locati
             rows.append((Location(origin, line + 1, public=public), row))
             line = reader.line_num
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise DataError(f"{origin} line {line + 1}: a field longer than {csv.field_size_limit():,} characters "
+                            "(a quote that never closes?)") from None
         raise DataError(f"{origin} line {line + 1}: broken CSV quoting ({error}); "
                         'quote fields holding commas or quotes, and double the quotes inside them ("")') from None
     return rows
@@ -2573,8 +2689,10 @@ def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> di
     kind = "bundled" if source in (None, BUNDLED) else "file" if public else "hub"
     digest = hashlib.sha256()
     for origin, row in rows:
-        digest.update(json.dumps([origin.split, row.get("user_message"), row.get("tool_calls")],
-                                 ensure_ascii=False, sort_keys=True).encode() + b"\n")
+        cells = [origin.split, row.get("user_message"), row.get("tool_calls")]
+        if value_depth(cells[2]) > MAX_JSON_DEPTH:  # a Hub row parse_row refuses; json.dumps would recurse
+            cells[2] = "(nested too deep)"
+        digest.update(json.dumps(cells, ensure_ascii=False, sort_keys=True, default=repr).encode() + b"\n")
     return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
 
 
@@ -3041,10 +3159,7 @@ def read_trained_split(model: str) -> TrainedSplit | None:
     path = model_file(model, SPLIT_FILE, required=False)
     if path is None:
         return None
-    try:
-        record = json.loads(read_text(path))
-    except json.JSONDecodeError as error:
-        raise DataError(f"{model}/{SPLIT_FILE}: invalid JSON ({error})") from None
+    record = parse_json(read_text(path), f"{model}/{SPLIT_FILE}")
     if not isinstance(record, dict) or record.get("schema") != SCHEMA:
         raise DataError(f"{model}/{SPLIT_FILE}: not a schema {SCHEMA} training record")
     tools_text = read_text(model_file(model, TOOLS_FILE))
@@ -3190,6 +3305,7 @@ Single source: scripts carry a copy between `# --- begin _format.py` / `# --- en
 marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
 """
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -3406,41 +3522,181 @@ def tokenize_example(tokenizer, tools: list[dict], example: Example,
     return prompt, completion
 
 
+# An added token of a tokenizer that is text all the same: a run of line breaks, tabs or spaces,
+# or an HTML tag (Gemma's <b>, </td>, <blockquote>, ...: its pretraining text holds them) that the
+# tokenizer does not mark special. Every other added token is not text (see `token_ids_not_text`).
+TEXT_TOKEN = re.compile(r"\s+|</?[a-z][a-z0-9]*>")
+
+
+def token_ids_not_text(tokenizer) -> set[int]:
+    """Ids of every token of the tokenizer that no text may turn into: its special ids and every
+    added token (special or not: <start_of_image>, [multimodal], <unused0>, <mask>, the format's
+    control tokens, ...) except those that are text (TEXT_TOKEN)."""
+    ids = {index for index, token in tokenizer.added_tokens_decoder.items()
+           if token.special or not TEXT_TOKEN.fullmatch(token.content)}
+    return ids | set(tokenizer.all_special_ids)
+
+
 def special_tokens_in(tokenizer, texts: list[str]) -> list[str | None]:
-    """For each text, the first special token the tokenizer turns part of it into (a control token
-    of the format, or another of its own: <start_of_image>, <unused0>, <mask>, ...), or None."""
-    special = {index for index, token in tokenizer.added_tokens_decoder.items() if token.special}
-    special.update(tokenizer.all_special_ids)
+    """For each text, the first token the tokenizer turns part of it into that is no text (a
+    control token of the format, or another of its own: <start_of_image>, <unused0>, <mask>,
+    [multimodal], ...: `token_ids_not_text`), or None."""
+    reserved = token_ids_not_text(tokenizer)
     found = []
     for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"] if texts else []:
-        index = next((index for index in ids if index in special), None)
+        index = next((index for index in ids if index in reserved), None)
         found.append(None if index is None else tokenizer.convert_ids_to_tokens(index))
     return found
 
 
+NOT_TEXT = "a special or added token of the tokenizer, not text: text cannot carry the model's tokens"
+
+
 def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], no_call_reply: str | None,
                          tools_origin: str = "tools", raise_for_rows: bool = True) -> list[tuple[Example, str]]:
-    """The tokenizer's side of the control-token check (_data refuses the format's own tokens
-    before any tokenizer loads): DataError naming the tool and field, or --no-call-reply, whose
-    text the tokenizer turns into a special token; the rows whose message it does, as (row,
-    problem) pairs, or with `raise_for_rows` a DataError naming them."""
+    """The tokenizer's side of the control-token check (_data refuses the format's own tokens and
+    Gemma's reserved ones before any tokenizer loads): DataError naming the tool and field, or
+    --no-call-reply, whose text the tokenizer turns into a token that is no text (a special or
+    added one: `token_ids_not_text`); the rows whose message or free-text argument it does, as
+    (row, problem) pairs, or with `raise_for_rows` a DataError naming them."""
     fields = [(f"{tools_origin}: tool {index} ({function['name']}): {what}", text)
               for index, function in enumerate(tools_by_name(tools).values(), 1) for what, text in tool_texts(function)]
     if no_call_reply is not None:
         fields.append(("--no-call-reply", no_call_reply))
-    texts = [text for _, text in fields] + [example.message for example in examples]
-    found = special_tokens_in(tokenizer, texts)
+    row_texts = [(example, "the message", example.message) for example in examples]
+    row_texts += [(example, f"the value of argument {key!r}", value) for example in examples
+                  if example.call is not None for key, value in example.call.arguments if isinstance(value, str)]
+    found = special_tokens_in(tokenizer, [text for _, text in fields] + [text for _, _, text in row_texts])
     for (what, _), token in zip(fields, found):
         if token:
-            raise DataError(f"{what} contains {token}, a special token of the tokenizer: "
-                            "text cannot carry the format's tokens")
-    rows = [(example, f"the message contains {token}, a special token of the tokenizer: text cannot carry the "
-                      "format's tokens") for example, token in zip(examples, found[len(fields):]) if token]
+            raise DataError(f"{what} contains {token}, {NOT_TEXT}")
+    problems = {}  # the first problem of each row, in row order
+    for (example, what, _), token in zip(row_texts, found[len(fields):]):
+        if token and id(example) not in problems:
+            problems[id(example)] = (example, f"{what} contains {token}, {NOT_TEXT}")
+    order = {id(example): index for index, example in enumerate(examples)}
+    rows = sorted(problems.values(), key=lambda item: order[id(item[0])])
     if rows and raise_for_rows:
         shown = "; ".join(f"{example.origin}: {problem}" for example, problem in rows[:3])
         more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
         raise DataError(f"{len(rows)} invalid row(s): {shown}{more}")
     return rows
+
+
+# ----------------------------------------------------------------------------- prompt length
+
+# The validator warns when the tool declarations and the longest row take more tokens than this:
+# export_litertlm.py's default --kv-cache-max-len, all the phone holds of a prompt and its answer.
+PROMPT_WARNING_TOKENS = 1024
+# FunctionGemma 270M's context (max_position_embeddings of google/functiongemma-270m-it): what the
+# validator holds the prompt to when it has no model's config.json to read.
+DEFAULT_MODEL_CONTEXT = 32768
+CHARS_PER_TOKEN = 4  # the validator's estimate without a tokenizer (Gemma: 3 to 5 for English and Spanish)
+
+
+def developer_turn(tools: list[dict]) -> str:
+    """What every prompt starts with, up to the user's turn: <bos> and the developer turn with the
+    tool declarations."""
+    prompt = render_prompt(tools, "")
+    return prompt[:prompt.rindex(f"{START_OF_TURN}user\n")]
+
+
+def row_text(example: Example, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """The rest of a row's rendered text after `developer_turn`: the user's turn, the model's turn
+    and its answer."""
+    user_turn = render_prompt([], example.message)[len(developer_turn([])):]
+    return user_turn + render_completion(example.call, no_call_reply)
+
+
+@dataclass
+class PromptLength:
+    """Tokens of the shared developer turn and of each row's own part (`row_text`): exact from a
+    tokenizer (it splits the text at the added tokens <end_of_turn> and "\n" that end the developer
+    turn, so the parts add up to the whole), else estimated at CHARS_PER_TOKEN characters a token."""
+    declarations: int
+    rows: list[int]
+    examples: list[Example]
+    exact: bool
+
+    @property
+    def longest(self) -> tuple[int, Example | None]:
+        """(tokens, row) of the longest row's own part; (0, None) without rows."""
+        return max(zip(self.rows, self.examples), key=lambda item: item[0], default=(0, None))
+
+    @property
+    def total(self) -> int:
+        """The longest rendered row: declarations and the longest row's own part."""
+        return self.declarations + self.longest[0]
+
+    def to_json(self) -> dict:
+        return {"declarations": self.declarations, "longest_row": self.longest[0], "total": self.total,
+                "exact": self.exact}
+
+
+def prompt_length(tools: list[dict], examples: list[Example], no_call_reply: str = DEFAULT_NO_CALL_REPLY,
+                  tokenizer=None) -> PromptLength:
+    """The declarations' and every row's own tokens (see PromptLength), without tokenizing the
+    declarations once per row."""
+    texts = [developer_turn(tools)] + [row_text(example, no_call_reply) for example in examples]
+    if tokenizer is None:
+        counts = [-(-len(text) // CHARS_PER_TOKEN) for text in texts]
+    else:
+        # verbose=False: no warning that a text is longer than the model takes; saying so is our job
+        counts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]]
+    return PromptLength(counts[0], counts[1:], list(examples), tokenizer is not None)
+
+
+def check_prompt_fits(length: PromptLength, limit: int | None, limit_name: str, tools_origin: str) -> None:
+    """DataError with the numbers when the declarations and the longest row take more tokens than
+    `limit` (None: no limit known), e.g. the model's context or --max-length."""
+    if limit is None or length.total <= limit:
+        return
+    tokens, example = length.longest
+    about = "" if length.exact else "about "
+    row = f" and the longest row ({example.origin or 'a row'}) {about}{tokens:,} more" if example else ""
+    fix = ("declare fewer tools or shorter descriptions" if length.declarations >= limit
+           else "shorten the longest rows, or declare fewer tools or shorter descriptions")
+    estimate = ("" if length.exact
+                else f" (estimated at {CHARS_PER_TOKEN} characters a token: --tokenizer counts exactly)")
+    raise DataError(f"{tools_origin}: the tool declarations take {about}{length.declarations:,} tokens{row}, "
+                    f"{about}{length.total:,} in all{estimate}, more than the {limit:,} tokens of {limit_name}: {fix}")
+
+
+def model_context(model: str, base_model: str | None = None) -> tuple[int | None, str]:
+    """(the longest sequence `model` takes, where that is read): max_position_embeddings of its
+    config.json (a LoRA adapter's base model's; a multimodal config's text_config), read without
+    loading any weights; (None, "") when unknown (no such file, no network)."""
+    adapter = model_json_file(model, "adapter_config.json")
+    source = model
+    if isinstance(adapter, dict):
+        source = base_model or adapter.get("base_model_name_or_path")
+        if not isinstance(source, str) or not source or source == model:
+            return None, ""
+    config = model_json_file(source, "config.json")
+    if not isinstance(config, dict):
+        return None, ""
+    for part in (config, config.get("text_config")):
+        value = part.get("max_position_embeddings") if isinstance(part, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value, f"{source}/config.json"
+    return None, ""
+
+
+def model_json_file(model: str, filename: str):
+    """A model's JSON file (a local dir's, or a Hub repo's), parsed; None when it has none."""
+    if os.path.isdir(model):
+        path = os.path.join(model, filename)
+    elif re.fullmatch(r"[\w.-]+/[\w.-]+", model):
+        try:
+            from huggingface_hub import hf_hub_download
+            path = hf_hub_download(model, filename, token=hf_token())
+        except Exception:  # no such file, no network: loading the model says so when it matters
+            return None
+    else:
+        return None
+    if not os.path.isfile(path):
+        return None
+    return parse_json(decode_text(read_local_bytes(path), path), path)
 
 
 # ----------------------------------------------------------------------------- parsing model output

@@ -1586,6 +1586,19 @@ START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_respo
 ESCAPE = "<escape>"
 CONTROL_TOKENS = (PAD, EOS, BOS, START_DECLARATION, END_DECLARATION, START_CALL, END_CALL, START_RESPONSE,
                   END_RESPONSE, ESCAPE, START_OF_TURN, END_OF_TURN)
+# The other tokens of Gemma's vocabulary that are no text: each is one token id that the tokenizer
+# makes of this text wherever it appears (its added tokens besides the format's, the HTML tags and
+# the runs of line breaks and tabs, which are text), so it is refused like a control token before
+# any tokenizer loads: the image tokens, the multimodal placeholder, <unk>, <mask> and the 6,000-odd
+# <unused0>, <unused1>, ... ids. With a tokenizer, _format.check_special_tokens refuses whatever else
+# it holds that is no text.
+RESERVED_TOKENS = ("<unk>", "<mask>", "[multimodal]", "<start_of_image>", "<end_of_image>", "<unusedN>")
+RESERVED_TOKEN_PATTERN = re.compile("|".join(r"<unused\d+>" if token == "<unusedN>" else re.escape(token)
+                                             for token in RESERVED_TOKENS))
+# JSON nested deeper than this is refused before it is parsed (the parser would run out of stack
+# near 1,000 levels): a tools file is 7 levels deep (list, tool, function, parameters, properties,
+# parameter, enum), a tool_calls cell 3.
+MAX_JSON_DEPTH = 64
 MAX_USER_MESSAGE_CHARS = 500  # a spoken or typed request; far longer is a broken row (a CSV field gone astray)
 # What a spreadsheet or archive saved under a .csv/.json name starts with.
 BINARY_SIGNATURES = {b"PK\x03\x04": "a ZIP archive: an .xlsx/.ods spreadsheet? export it as CSV UTF-8",
@@ -1670,10 +1683,7 @@ def public_name(source: str, data: bytes) -> str:
 
 def parse_tools(text: str, origin: str) -> list[dict]:
     """Check a tools list in the standard {"type":"function","function":{...}} form."""
-    try:
-        tools = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(f"{origin}: invalid JSON ({error})") from None
+    tools = parse_json(text, f"{origin}: the tools file")
     if not isinstance(tools, list) or not tools:
         raise DataError(f"{origin}: expected a non-empty JSON list of tools")
     seen = set()
@@ -1722,11 +1732,80 @@ def parse_tools(text: str, origin: str) -> list[dict]:
 
 def control_token_problem(text: str, what: str) -> str | None:
     """Why `text` (`what` it is, e.g. "the message") cannot be rendered into a prompt or an answer:
-    it holds the text of a control token (the first one named); None if it holds none."""
+    it holds the text of a control token or of another reserved token of Gemma's vocabulary (the
+    first one named); None if it holds none."""
     found = [(text.find(token), token) for token in CONTROL_TOKENS if token in text]
+    reserved = RESERVED_TOKEN_PATTERN.search(text)
+    if reserved:
+        found.append((reserved.start(), reserved.group()))
     if not found:
         return None
-    return f"{what} contains the control token {min(found)[1]}: text cannot carry the format's tokens"
+    token = min(found)[1]
+    if token in CONTROL_TOKENS:
+        return f"{what} contains the control token {token}: text cannot carry the format's tokens"
+    return (f"{what} contains {token}, a reserved token of Gemma's vocabulary, not text: "
+            "text cannot carry the model's tokens")
+
+
+def json_too_deep(text: str) -> int | None:
+    """Where (0-based) JSON text first nests deeper than MAX_JSON_DEPTH, or None: its brackets
+    counted without parsing it (strings skipped, an unclosed one to the end), in linear time."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return token.start()
+        elif bracket in "]}":
+            depth -= 1
+    return None
+
+
+def text_position(text: str, position: int) -> str:
+    """A 0-based position as a reader finds it: "char N" in one-line text, else "line L column C"."""
+    if "\n" not in text:
+        return f"char {position + 1}"
+    line, column = text.count("\n", 0, position) + 1, position - text.rfind("\n", 0, position)
+    return f"line {line} column {column}"
+
+
+# A string (or an unclosed one, to the end of the text) or a bracket.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.S)
+
+
+def value_depth(value) -> int:
+    """How deep a parsed value (lists and dicts, e.g. a Hub dataset's cell) nests, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, tuple, dict)):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def parse_json(text: str, what: str):
+    """The value of JSON text (`what` it is, e.g. "tool_calls"), or DataError in one line: not JSON,
+    nested deeper than MAX_JSON_DEPTH (refused before parsing), or beyond the parser (a number of
+    thousands of digits, NaN, memory)."""
+    deep = json_too_deep(text)
+    if deep is not None:
+        raise DataError(f"{what} is JSON nested more than {MAX_JSON_DEPTH} levels deep (at "
+                        f"{text_position(text, deep)}): refused before parsing")
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{what} is not valid JSON ({error.msg} at {text_position(text, error.pos)})") from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        detail = (str(error).splitlines() or [""])[0][:120]
+        raise DataError(f"{what} is not usable JSON ({type(error).__name__}: {detail})") from None
 
 
 def tool_texts(function: dict) -> list[tuple[str, str]]:
@@ -1894,6 +1973,8 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
 
     tool_calls holds exactly one call, or is [] when no tool applies (Example.call is then None)."""
     message = row.get("user_message")
+    if message is not None and not isinstance(message, str):
+        raise DataError(f"user_message is not text (a {type(message).__name__})")
     if not isinstance(message, str) or not message.strip():
         raise DataError("empty user_message")
     problem = message_problem(message)
@@ -1904,12 +1985,12 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
         raise DataError(f"{BOUNDARY_COLUMN} {boundary[:40]!r} is none of {', '.join(BOUNDARIES)} (or empty)")
     raw_calls = row.get("tool_calls")
     if isinstance(raw_calls, str):
-        try:
-            calls = json.loads(raw_calls)
-        except json.JSONDecodeError as error:
-            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
-    else:
+        calls = parse_json(raw_calls, "tool_calls")
+    else:  # a Hub dataset's list
         calls = raw_calls
+        depth = value_depth(calls)
+        if depth > MAX_JSON_DEPTH:
+            raise DataError(f"tool_calls is nested more than {MAX_JSON_DEPTH} levels deep: refused")
     if calls == []:
         return Example(message.strip(), None, origin, boundary)
     if not isinstance(calls, list) or len(calls) != 1:
@@ -1956,6 +2037,9 @@ def read_csv_rows(text: str, origin: str, public: str = "") -> list[tuple[Locati
             rows.append((Location(origin, line + 1, public=public), row))
             line = reader.line_num
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise DataError(f"{origin} line {line + 1}: a field longer than {csv.field_size_limit():,} characters "
+                            "(a quote that never closes?)") from None
         raise DataError(f"{origin} line {line + 1}: broken CSV quoting ({error}); "
                         'quote fields holding commas or quotes, and double the quotes inside them ("")') from None
     return rows
@@ -2095,8 +2179,10 @@ def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> di
     kind = "bundled" if source in (None, BUNDLED) else "file" if public else "hub"
     digest = hashlib.sha256()
     for origin, row in rows:
-        digest.update(json.dumps([origin.split, row.get("user_message"), row.get("tool_calls")],
-                                 ensure_ascii=False, sort_keys=True).encode() + b"\n")
+        cells = [origin.split, row.get("user_message"), row.get("tool_calls")]
+        if value_depth(cells[2]) > MAX_JSON_DEPTH:  # a Hub row parse_row refuses; json.dumps would recurse
+            cells[2] = "(nested too deep)"
+        digest.update(json.dumps(cells, ensure_ascii=False, sort_keys=True, default=repr).encode() + b"\n")
     return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
 
 
@@ -2916,9 +3002,9 @@ def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: l
 
 def reply_field(text: str, key: str, kind: type):
     """`key` of a structured-output reply; BadReply when the reply is not JSON or not the schema's shape."""
-    try:
-        reply = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
+    try:  # refused like any JSON input: nested too deep, huge numbers, NaN (_data.parse_json)
+        reply = parse_json(text, "the reply")
+    except (DataError, TypeError):
         raise BadReply("malformed_json") from None
     if not isinstance(reply, dict) or not isinstance(reply.get(key), kind):
         raise BadReply("wrong_shape")

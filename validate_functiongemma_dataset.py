@@ -21,8 +21,9 @@ A dataset is a CSV with columns user_message,tool_calls (tool_calls: a JSON list
 {"name": ..., "args": {...}}, or [] when no tool applies) or a Hub dataset id with the same
 columns. Several --dataset are merged. Errors (exit 1) name the 1-based CSV line: empty message,
 a control character in it, the text of a FunctionGemma control token (<start_function_call>,
-<end_of_turn>, ...; with --tokenizer, of any of its special tokens) or more than 500 characters,
-invalid JSON, more than one call, unknown tool, missing/extra/mistyped argument, value outside the
+<end_of_turn>, ...) or of another reserved token of Gemma's (<start_of_image>, [multimodal],
+<unused0>, ...; with --tokenizer, of any of its tokens that are no text) or more than 500
+characters, invalid JSON or JSON nested more than 64 levels deep, more than one call, unknown tool, missing/extra/mistyped argument, value outside the
 enum, one message with two different labels (two calls, or a call and no call), and (with
 --tokenizer) rows longer than --max-length tokens. Warnings: exact and normalised duplicates, enum
 values with few or no rows, tools far below the others, no no-call rows at all (the model would
@@ -35,7 +36,11 @@ warned about too: a message that names a declared function or an identifier-like
 with `_`, like bike_shop) verbatim, or reads like a generation prompt ("... (Varied phrasing.
 variant 0)"). Such a row is free accuracy when held out and noise in training; --drop-suspect
 leaves them out of --output and --push-to-hub. A file that cannot be used at all (missing, not
-UTF-8, binary, empty, no data rows, wrong header, broken quoting) is one line and exit 2.
+UTF-8, binary, empty, no data rows, wrong header, broken quoting) is one line and exit 2. So are
+tool declarations that, with the longest row, cannot fit the model's context (--tokenizer's
+config.json, else FunctionGemma's 32,768 tokens); the report gives their size in tokens (exact with
+--tokenizer, else estimated at 4 characters a token) and warns above 1,024, export's default KV
+cache on the phone.
 --push-to-hub creates a private dataset unless --public.
 
 --judge-model sends every valid row to that model (an OpenAI-compatible server: the Hugging Face
@@ -69,7 +74,8 @@ def build_parser():
                            job="--flavor cpu-basic --secrets HF_TOKEN -- --dataset USER/DATASET --push-to-hub USER/DATASET-clean")
     add_data_arguments(parser, resplit=False)
     checks = parser.add_argument_group("checks")
-    checks.add_argument("--tokenizer", help="tokenizer id or path: measure rendered lengths in tokens")
+    checks.add_argument("--tokenizer", help="tokenizer id or path: measure rendered lengths in tokens exactly, refuse text it "
+                             "turns into a token that is no text, and (a model's) hold the prompt to its context")
     checks.add_argument("--max-length", type=positive_int, metavar="N",
                         help="with --tokenizer: longest allowed example in tokens")
     checks.add_argument("--no-call-reply", default=DEFAULT_NO_CALL_REPLY,
@@ -156,14 +162,36 @@ def suspect_rows(report: DatasetReport, tools: list[dict]) -> list[dict]:
     return found
 
 
-def measure_tokens(tokenizer_source: str, tools: list[dict], report: DatasetReport,
-                   max_length: int | None, no_call_reply: str, tools_origin: str) -> dict:
-    """Rendered length of every valid example; rows over max_length become errors."""
+def load_tokenizer(source: str):
     try:
         from transformers import AutoTokenizer
-        tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
+        return AutoTokenizer.from_pretrained(source)
     except Exception as error:
-        raise DataError(f"--tokenizer {tokenizer_source}: cannot load ({type(error).__name__})") from None
+        raise DataError(f"--tokenizer {source}: cannot load ({type(error).__name__})") from None
+
+
+def prompt_size(tools: list[dict], report: DatasetReport, args, tokenizer) -> tuple[PromptLength, list[str]]:
+    """The declarations' and the longest row's tokens (exact with --tokenizer, else estimated); exit 2
+    when they cannot fit the model's context (its config.json's with --tokenizer MODEL, else
+    FunctionGemma's), a warning above PROMPT_WARNING_TOKENS."""
+    length = prompt_length(tools, report.parsed, args.no_call_reply, tokenizer)
+    context, where = model_context(args.tokenizer) if args.tokenizer else (None, "")
+    limit_name = (f"the model's context (max_position_embeddings in {where})" if context
+                  else f"the context of {DEFAULT_MODEL}")
+    check_prompt_fits(length, context or DEFAULT_MODEL_CONTEXT, limit_name, args.tools or "bundled tools")
+    about = "" if length.exact else "about "
+    warnings = []
+    if length.total > PROMPT_WARNING_TOKENS:
+        warnings.append(f"the tool declarations and the longest row take {about}{length.total:,} tokens, more than "
+                        f"{PROMPT_WARNING_TOKENS:,} (export_litertlm.py's default --kv-cache-max-len): the phone "
+                        "prefills the declarations for every request; declare fewer tools or shorter descriptions, "
+                        "or export with a larger --kv-cache-max-len")
+    return length, warnings
+
+
+def measure_tokens(tokenizer, tools: list[dict], report: DatasetReport,
+                   max_length: int | None, no_call_reply: str, tools_origin: str) -> dict:
+    """Rendered length of every valid example; rows over max_length become errors."""
     if report.examples:
         check_chat_template(tokenizer, tools, report.examples[0], strict=False)
     for example, problem in check_special_tokens(tokenizer, tools, report.parsed, no_call_reply, tools_origin,
@@ -239,6 +267,12 @@ def print_report(result: dict, errors: list[RowError]) -> None:
         boundaries = ", ".join(f"{boundary} {n}" for boundary, n in counts["by_boundary"].items())
         print(f"  {name:24} {counts['near_misses']:5}   of {counts['call_rows']} call rows"
               + (f"; {boundaries}" if boundaries else ""))
+    size = result["prompt_tokens"]
+    about = "" if size["exact"] else "about "
+    print(f"rendered prompt: {about}{size['declarations']:,} tokens of tool declarations, {about}{size['longest_row']:,} "
+          f"more for the longest row, {about}{size['total']:,} in all ("
+          + ("exact, --tokenizer" if size["exact"] else
+             f"estimated at {CHARS_PER_TOKEN} characters a token; --tokenizer counts exactly") + ")")
     if "max_tokens" in result:
         print(f"longest rendered example: {result['max_tokens']} tokens "
               f"(--max-length {result['max_tokens']} fits every row)")
@@ -258,7 +292,10 @@ def main(argv=None) -> int:
     for source in args.dataset or [BUNDLED]:
         rows.extend(read_dataset_rows(source))
     report = check_dataset(rows, tools)
-    tool_counts, value_counts, uncovered, warnings = coverage_warnings(report, tools, args.min_per_value)
+    tokenizer = load_tokenizer(args.tokenizer) if args.tokenizer else None
+    length, warnings = prompt_size(tools, report, args, tokenizer)
+    tool_counts, value_counts, uncovered, coverage = coverage_warnings(report, tools, args.min_per_value)
+    warnings += coverage
     shortcuts = shortcut_report([example.message for example in report.examples if example.call is not None],
                                 [example.message for example in report.examples if example.call is None])
     warnings += shortcuts["warnings"]
@@ -266,7 +303,7 @@ def main(argv=None) -> int:
     warnings += boundary["warnings"]
     suspect = suspect_rows(report, tools)
     warnings += [f"{row['line']}: suspect row, {row['reason']} ({row['message']!r})" for row in suspect]
-    token_stats = (measure_tokens(args.tokenizer, tools, report, args.max_length, args.no_call_reply,
+    token_stats = (measure_tokens(tokenizer, tools, report, args.max_length, args.no_call_reply,
                                   args.tools or "bundled tools") if args.tokenizer else {})
     judged = judge_rows(report.parsed, tools, args) if args.judge_model else None
     result = {
@@ -285,6 +322,7 @@ def main(argv=None) -> int:
         "duplicates": report.duplicates,
         "suspect": suspect,
         "conflicts": report.conflicts,
+        "prompt_tokens": length.to_json(),
         **token_stats,
     }
     if judged:
@@ -1827,6 +1865,19 @@ START_RESPONSE, END_RESPONSE = "<start_function_response>", "<end_function_respo
 ESCAPE = "<escape>"
 CONTROL_TOKENS = (PAD, EOS, BOS, START_DECLARATION, END_DECLARATION, START_CALL, END_CALL, START_RESPONSE,
                   END_RESPONSE, ESCAPE, START_OF_TURN, END_OF_TURN)
+# The other tokens of Gemma's vocabulary that are no text: each is one token id that the tokenizer
+# makes of this text wherever it appears (its added tokens besides the format's, the HTML tags and
+# the runs of line breaks and tabs, which are text), so it is refused like a control token before
+# any tokenizer loads: the image tokens, the multimodal placeholder, <unk>, <mask> and the 6,000-odd
+# <unused0>, <unused1>, ... ids. With a tokenizer, _format.check_special_tokens refuses whatever else
+# it holds that is no text.
+RESERVED_TOKENS = ("<unk>", "<mask>", "[multimodal]", "<start_of_image>", "<end_of_image>", "<unusedN>")
+RESERVED_TOKEN_PATTERN = re.compile("|".join(r"<unused\d+>" if token == "<unusedN>" else re.escape(token)
+                                             for token in RESERVED_TOKENS))
+# JSON nested deeper than this is refused before it is parsed (the parser would run out of stack
+# near 1,000 levels): a tools file is 7 levels deep (list, tool, function, parameters, properties,
+# parameter, enum), a tool_calls cell 3.
+MAX_JSON_DEPTH = 64
 MAX_USER_MESSAGE_CHARS = 500  # a spoken or typed request; far longer is a broken row (a CSV field gone astray)
 # What a spreadsheet or archive saved under a .csv/.json name starts with.
 BINARY_SIGNATURES = {b"PK\x03\x04": "a ZIP archive: an .xlsx/.ods spreadsheet? export it as CSV UTF-8",
@@ -1911,10 +1962,7 @@ def public_name(source: str, data: bytes) -> str:
 
 def parse_tools(text: str, origin: str) -> list[dict]:
     """Check a tools list in the standard {"type":"function","function":{...}} form."""
-    try:
-        tools = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DataError(f"{origin}: invalid JSON ({error})") from None
+    tools = parse_json(text, f"{origin}: the tools file")
     if not isinstance(tools, list) or not tools:
         raise DataError(f"{origin}: expected a non-empty JSON list of tools")
     seen = set()
@@ -1963,11 +2011,80 @@ def parse_tools(text: str, origin: str) -> list[dict]:
 
 def control_token_problem(text: str, what: str) -> str | None:
     """Why `text` (`what` it is, e.g. "the message") cannot be rendered into a prompt or an answer:
-    it holds the text of a control token (the first one named); None if it holds none."""
+    it holds the text of a control token or of another reserved token of Gemma's vocabulary (the
+    first one named); None if it holds none."""
     found = [(text.find(token), token) for token in CONTROL_TOKENS if token in text]
+    reserved = RESERVED_TOKEN_PATTERN.search(text)
+    if reserved:
+        found.append((reserved.start(), reserved.group()))
     if not found:
         return None
-    return f"{what} contains the control token {min(found)[1]}: text cannot carry the format's tokens"
+    token = min(found)[1]
+    if token in CONTROL_TOKENS:
+        return f"{what} contains the control token {token}: text cannot carry the format's tokens"
+    return (f"{what} contains {token}, a reserved token of Gemma's vocabulary, not text: "
+            "text cannot carry the model's tokens")
+
+
+def json_too_deep(text: str) -> int | None:
+    """Where (0-based) JSON text first nests deeper than MAX_JSON_DEPTH, or None: its brackets
+    counted without parsing it (strings skipped, an unclosed one to the end), in linear time."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return token.start()
+        elif bracket in "]}":
+            depth -= 1
+    return None
+
+
+def text_position(text: str, position: int) -> str:
+    """A 0-based position as a reader finds it: "char N" in one-line text, else "line L column C"."""
+    if "\n" not in text:
+        return f"char {position + 1}"
+    line, column = text.count("\n", 0, position) + 1, position - text.rfind("\n", 0, position)
+    return f"line {line} column {column}"
+
+
+# A string (or an unclosed one, to the end of the text) or a bracket.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)|[\[\]{}]', re.S)
+
+
+def value_depth(value) -> int:
+    """How deep a parsed value (lists and dicts, e.g. a Hub dataset's cell) nests, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, tuple, dict)):
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                break
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def parse_json(text: str, what: str):
+    """The value of JSON text (`what` it is, e.g. "tool_calls"), or DataError in one line: not JSON,
+    nested deeper than MAX_JSON_DEPTH (refused before parsing), or beyond the parser (a number of
+    thousands of digits, NaN, memory)."""
+    deep = json_too_deep(text)
+    if deep is not None:
+        raise DataError(f"{what} is JSON nested more than {MAX_JSON_DEPTH} levels deep (at "
+                        f"{text_position(text, deep)}): refused before parsing")
+    try:
+        return json.loads(text, parse_constant=_not_json)
+    except json.JSONDecodeError as error:
+        raise DataError(f"{what} is not valid JSON ({error.msg} at {text_position(text, error.pos)})") from None
+    except (ValueError, RecursionError, MemoryError) as error:
+        detail = (str(error).splitlines() or [""])[0][:120]
+        raise DataError(f"{what} is not usable JSON ({type(error).__name__}: {detail})") from None
 
 
 def tool_texts(function: dict) -> list[tuple[str, str]]:
@@ -2135,6 +2252,8 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
 
     tool_calls holds exactly one call, or is [] when no tool applies (Example.call is then None)."""
     message = row.get("user_message")
+    if message is not None and not isinstance(message, str):
+        raise DataError(f"user_message is not text (a {type(message).__name__})")
     if not isinstance(message, str) or not message.strip():
         raise DataError("empty user_message")
     problem = message_problem(message)
@@ -2145,12 +2264,12 @@ def parse_row(row: dict, tools: list[dict], origin: Location | None = None) -> E
         raise DataError(f"{BOUNDARY_COLUMN} {boundary[:40]!r} is none of {', '.join(BOUNDARIES)} (or empty)")
     raw_calls = row.get("tool_calls")
     if isinstance(raw_calls, str):
-        try:
-            calls = json.loads(raw_calls)
-        except json.JSONDecodeError as error:
-            raise DataError(f"tool_calls is not valid JSON ({error.msg} at char {error.pos})") from None
-    else:
+        calls = parse_json(raw_calls, "tool_calls")
+    else:  # a Hub dataset's list
         calls = raw_calls
+        depth = value_depth(calls)
+        if depth > MAX_JSON_DEPTH:
+            raise DataError(f"tool_calls is nested more than {MAX_JSON_DEPTH} levels deep: refused")
     if calls == []:
         return Example(message.strip(), None, origin, boundary)
     if not isinstance(calls, list) or len(calls) != 1:
@@ -2197,6 +2316,9 @@ def read_csv_rows(text: str, origin: str, public: str = "") -> list[tuple[Locati
             rows.append((Location(origin, line + 1, public=public), row))
             line = reader.line_num
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise DataError(f"{origin} line {line + 1}: a field longer than {csv.field_size_limit():,} characters "
+                            "(a quote that never closes?)") from None
         raise DataError(f"{origin} line {line + 1}: broken CSV quoting ({error}); "
                         'quote fields holding commas or quotes, and double the quotes inside them ("")') from None
     return rows
@@ -2336,8 +2458,10 @@ def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> di
     kind = "bundled" if source in (None, BUNDLED) else "file" if public else "hub"
     digest = hashlib.sha256()
     for origin, row in rows:
-        digest.update(json.dumps([origin.split, row.get("user_message"), row.get("tool_calls")],
-                                 ensure_ascii=False, sort_keys=True).encode() + b"\n")
+        cells = [origin.split, row.get("user_message"), row.get("tool_calls")]
+        if value_depth(cells[2]) > MAX_JSON_DEPTH:  # a Hub row parse_row refuses; json.dumps would recurse
+            cells[2] = "(nested too deep)"
+        digest.update(json.dumps(cells, ensure_ascii=False, sort_keys=True, default=repr).encode() + b"\n")
     return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
 
 
@@ -2676,6 +2800,7 @@ Single source: scripts carry a copy between `# --- begin _format.py` / `# --- en
 marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
 """
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -2892,41 +3017,181 @@ def tokenize_example(tokenizer, tools: list[dict], example: Example,
     return prompt, completion
 
 
+# An added token of a tokenizer that is text all the same: a run of line breaks, tabs or spaces,
+# or an HTML tag (Gemma's <b>, </td>, <blockquote>, ...: its pretraining text holds them) that the
+# tokenizer does not mark special. Every other added token is not text (see `token_ids_not_text`).
+TEXT_TOKEN = re.compile(r"\s+|</?[a-z][a-z0-9]*>")
+
+
+def token_ids_not_text(tokenizer) -> set[int]:
+    """Ids of every token of the tokenizer that no text may turn into: its special ids and every
+    added token (special or not: <start_of_image>, [multimodal], <unused0>, <mask>, the format's
+    control tokens, ...) except those that are text (TEXT_TOKEN)."""
+    ids = {index for index, token in tokenizer.added_tokens_decoder.items()
+           if token.special or not TEXT_TOKEN.fullmatch(token.content)}
+    return ids | set(tokenizer.all_special_ids)
+
+
 def special_tokens_in(tokenizer, texts: list[str]) -> list[str | None]:
-    """For each text, the first special token the tokenizer turns part of it into (a control token
-    of the format, or another of its own: <start_of_image>, <unused0>, <mask>, ...), or None."""
-    special = {index for index, token in tokenizer.added_tokens_decoder.items() if token.special}
-    special.update(tokenizer.all_special_ids)
+    """For each text, the first token the tokenizer turns part of it into that is no text (a
+    control token of the format, or another of its own: <start_of_image>, <unused0>, <mask>,
+    [multimodal], ...: `token_ids_not_text`), or None."""
+    reserved = token_ids_not_text(tokenizer)
     found = []
     for ids in tokenizer(list(texts), add_special_tokens=False)["input_ids"] if texts else []:
-        index = next((index for index in ids if index in special), None)
+        index = next((index for index in ids if index in reserved), None)
         found.append(None if index is None else tokenizer.convert_ids_to_tokens(index))
     return found
 
 
+NOT_TEXT = "a special or added token of the tokenizer, not text: text cannot carry the model's tokens"
+
+
 def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], no_call_reply: str | None,
                          tools_origin: str = "tools", raise_for_rows: bool = True) -> list[tuple[Example, str]]:
-    """The tokenizer's side of the control-token check (_data refuses the format's own tokens
-    before any tokenizer loads): DataError naming the tool and field, or --no-call-reply, whose
-    text the tokenizer turns into a special token; the rows whose message it does, as (row,
-    problem) pairs, or with `raise_for_rows` a DataError naming them."""
+    """The tokenizer's side of the control-token check (_data refuses the format's own tokens and
+    Gemma's reserved ones before any tokenizer loads): DataError naming the tool and field, or
+    --no-call-reply, whose text the tokenizer turns into a token that is no text (a special or
+    added one: `token_ids_not_text`); the rows whose message or free-text argument it does, as
+    (row, problem) pairs, or with `raise_for_rows` a DataError naming them."""
     fields = [(f"{tools_origin}: tool {index} ({function['name']}): {what}", text)
               for index, function in enumerate(tools_by_name(tools).values(), 1) for what, text in tool_texts(function)]
     if no_call_reply is not None:
         fields.append(("--no-call-reply", no_call_reply))
-    texts = [text for _, text in fields] + [example.message for example in examples]
-    found = special_tokens_in(tokenizer, texts)
+    row_texts = [(example, "the message", example.message) for example in examples]
+    row_texts += [(example, f"the value of argument {key!r}", value) for example in examples
+                  if example.call is not None for key, value in example.call.arguments if isinstance(value, str)]
+    found = special_tokens_in(tokenizer, [text for _, text in fields] + [text for _, _, text in row_texts])
     for (what, _), token in zip(fields, found):
         if token:
-            raise DataError(f"{what} contains {token}, a special token of the tokenizer: "
-                            "text cannot carry the format's tokens")
-    rows = [(example, f"the message contains {token}, a special token of the tokenizer: text cannot carry the "
-                      "format's tokens") for example, token in zip(examples, found[len(fields):]) if token]
+            raise DataError(f"{what} contains {token}, {NOT_TEXT}")
+    problems = {}  # the first problem of each row, in row order
+    for (example, what, _), token in zip(row_texts, found[len(fields):]):
+        if token and id(example) not in problems:
+            problems[id(example)] = (example, f"{what} contains {token}, {NOT_TEXT}")
+    order = {id(example): index for index, example in enumerate(examples)}
+    rows = sorted(problems.values(), key=lambda item: order[id(item[0])])
     if rows and raise_for_rows:
         shown = "; ".join(f"{example.origin}: {problem}" for example, problem in rows[:3])
         more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
         raise DataError(f"{len(rows)} invalid row(s): {shown}{more}")
     return rows
+
+
+# ----------------------------------------------------------------------------- prompt length
+
+# The validator warns when the tool declarations and the longest row take more tokens than this:
+# export_litertlm.py's default --kv-cache-max-len, all the phone holds of a prompt and its answer.
+PROMPT_WARNING_TOKENS = 1024
+# FunctionGemma 270M's context (max_position_embeddings of google/functiongemma-270m-it): what the
+# validator holds the prompt to when it has no model's config.json to read.
+DEFAULT_MODEL_CONTEXT = 32768
+CHARS_PER_TOKEN = 4  # the validator's estimate without a tokenizer (Gemma: 3 to 5 for English and Spanish)
+
+
+def developer_turn(tools: list[dict]) -> str:
+    """What every prompt starts with, up to the user's turn: <bos> and the developer turn with the
+    tool declarations."""
+    prompt = render_prompt(tools, "")
+    return prompt[:prompt.rindex(f"{START_OF_TURN}user\n")]
+
+
+def row_text(example: Example, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
+    """The rest of a row's rendered text after `developer_turn`: the user's turn, the model's turn
+    and its answer."""
+    user_turn = render_prompt([], example.message)[len(developer_turn([])):]
+    return user_turn + render_completion(example.call, no_call_reply)
+
+
+@dataclass
+class PromptLength:
+    """Tokens of the shared developer turn and of each row's own part (`row_text`): exact from a
+    tokenizer (it splits the text at the added tokens <end_of_turn> and "\n" that end the developer
+    turn, so the parts add up to the whole), else estimated at CHARS_PER_TOKEN characters a token."""
+    declarations: int
+    rows: list[int]
+    examples: list[Example]
+    exact: bool
+
+    @property
+    def longest(self) -> tuple[int, Example | None]:
+        """(tokens, row) of the longest row's own part; (0, None) without rows."""
+        return max(zip(self.rows, self.examples), key=lambda item: item[0], default=(0, None))
+
+    @property
+    def total(self) -> int:
+        """The longest rendered row: declarations and the longest row's own part."""
+        return self.declarations + self.longest[0]
+
+    def to_json(self) -> dict:
+        return {"declarations": self.declarations, "longest_row": self.longest[0], "total": self.total,
+                "exact": self.exact}
+
+
+def prompt_length(tools: list[dict], examples: list[Example], no_call_reply: str = DEFAULT_NO_CALL_REPLY,
+                  tokenizer=None) -> PromptLength:
+    """The declarations' and every row's own tokens (see PromptLength), without tokenizing the
+    declarations once per row."""
+    texts = [developer_turn(tools)] + [row_text(example, no_call_reply) for example in examples]
+    if tokenizer is None:
+        counts = [-(-len(text) // CHARS_PER_TOKEN) for text in texts]
+    else:
+        # verbose=False: no warning that a text is longer than the model takes; saying so is our job
+        counts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]]
+    return PromptLength(counts[0], counts[1:], list(examples), tokenizer is not None)
+
+
+def check_prompt_fits(length: PromptLength, limit: int | None, limit_name: str, tools_origin: str) -> None:
+    """DataError with the numbers when the declarations and the longest row take more tokens than
+    `limit` (None: no limit known), e.g. the model's context or --max-length."""
+    if limit is None or length.total <= limit:
+        return
+    tokens, example = length.longest
+    about = "" if length.exact else "about "
+    row = f" and the longest row ({example.origin or 'a row'}) {about}{tokens:,} more" if example else ""
+    fix = ("declare fewer tools or shorter descriptions" if length.declarations >= limit
+           else "shorten the longest rows, or declare fewer tools or shorter descriptions")
+    estimate = ("" if length.exact
+                else f" (estimated at {CHARS_PER_TOKEN} characters a token: --tokenizer counts exactly)")
+    raise DataError(f"{tools_origin}: the tool declarations take {about}{length.declarations:,} tokens{row}, "
+                    f"{about}{length.total:,} in all{estimate}, more than the {limit:,} tokens of {limit_name}: {fix}")
+
+
+def model_context(model: str, base_model: str | None = None) -> tuple[int | None, str]:
+    """(the longest sequence `model` takes, where that is read): max_position_embeddings of its
+    config.json (a LoRA adapter's base model's; a multimodal config's text_config), read without
+    loading any weights; (None, "") when unknown (no such file, no network)."""
+    adapter = model_json_file(model, "adapter_config.json")
+    source = model
+    if isinstance(adapter, dict):
+        source = base_model or adapter.get("base_model_name_or_path")
+        if not isinstance(source, str) or not source or source == model:
+            return None, ""
+    config = model_json_file(source, "config.json")
+    if not isinstance(config, dict):
+        return None, ""
+    for part in (config, config.get("text_config")):
+        value = part.get("max_position_embeddings") if isinstance(part, dict) else None
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value, f"{source}/config.json"
+    return None, ""
+
+
+def model_json_file(model: str, filename: str):
+    """A model's JSON file (a local dir's, or a Hub repo's), parsed; None when it has none."""
+    if os.path.isdir(model):
+        path = os.path.join(model, filename)
+    elif re.fullmatch(r"[\w.-]+/[\w.-]+", model):
+        try:
+            from huggingface_hub import hf_hub_download
+            path = hf_hub_download(model, filename, token=hf_token())
+        except Exception:  # no such file, no network: loading the model says so when it matters
+            return None
+    else:
+        return None
+    if not os.path.isfile(path):
+        return None
+    return parse_json(decode_text(read_local_bytes(path), path), path)
 
 
 # ----------------------------------------------------------------------------- parsing model output
@@ -3551,9 +3816,9 @@ def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: l
 
 def reply_field(text: str, key: str, kind: type):
     """`key` of a structured-output reply; BadReply when the reply is not JSON or not the schema's shape."""
-    try:
-        reply = json.loads(text)
-    except (json.JSONDecodeError, TypeError):
+    try:  # refused like any JSON input: nested too deep, huge numbers, NaN (_data.parse_json)
+        reply = parse_json(text, "the reply")
+    except (DataError, TypeError):
         raise BadReply("malformed_json") from None
     if not isinstance(reply, dict) or not isinstance(reply.get(key), kind):
         raise BadReply("wrong_shape")

@@ -31,7 +31,7 @@ def test_bundled_tools_have_six_enum_tools(tools):
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("{", "invalid JSON"),
+    ("{", "the tools file is not valid JSON"),
     ("[]", "non-empty JSON list"),
     ('[{"type": "function"}]', '"type": "function"'),
     ('[{"type": "function", "function": {"name": "9bad"}}]', "invalid function name"),

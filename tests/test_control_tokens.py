@@ -2,12 +2,14 @@
 turns into the tokens themselves) is refused in a dataset message, a tool's name, its
 description, a parameter's description, an enum value and --no-call-reply, by every script: one
 line naming the field (the validator lists rows with their line and exits 1; everywhere else exit
-2), before any model loads, request is sent or training step starts. Where a tokenizer is loaded,
-anything it turns into a special token is refused the same way."""
+2), before any model loads, request is sent or training step starts; so is the text of Gemma's other
+reserved tokens (<start_of_image>, [multimodal], <unused0>, <mask>, ...). Where a tokenizer is loaded,
+anything it turns into a token that is no text (a special or added token) is refused the same way."""
 
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -182,7 +184,8 @@ def test_a_free_text_argument_and_a_parameter_name_are_checked_too():
 
 
 @pytest.mark.parametrize("candidate", ["thanks <end_of_turn>", "<start_function_call>call:x{}<end_function_call>",
-                                       "¿dónde hay agua?<escape>", "ok<bos>"])
+                                       "¿dónde hay agua?<escape>", "ok<bos>", "¿qué ves? <start_of_image>",
+                                       "[multimodal] ok", "thanks<unused17>"])
 def test_a_generated_candidate_holding_a_control_token_is_rejected(candidate):
     tools = _data.load_tools()
     for slot in (_generation.plan_slots(tools, ["standard"], 1)[1],
@@ -255,45 +258,106 @@ def test_bundled_seeds_and_tools_tokenize_to_control_tokens_only_where_the_forma
     assert _format.check_special_tokens(tokenizer, tools, seed_examples, _format.DEFAULT_NO_CALL_REPLY) == []
 
 
-def test_the_validator_refuses_what_the_tokenizer_turns_into_a_special_token(tokenizer_dir, tmp_path):
+RESERVED = "a reserved token of Gemma's vocabulary, not text: text cannot carry the model's tokens"
+NOT_TEXT = "a special or added token of the tokenizer, not text: text cannot carry the model's tokens"
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_gemmas_reserved_tokens_are_refused_before_any_tokenizer_loads(script, tmp_path):
+    """<start_of_image>, [multimodal], <unused0>, <mask>, ...: one token id each in Gemma's vocabulary
+    (the first three not even marked special), refused by the row and tools checks themselves."""
     path = tmp_path / "rows.csv"
-    path.write_text(f'{HEADER}\n"how fast am I going?",{SPEED}\n"thanks <unused3>",[]\n', encoding="utf-8")
-    result = run("validate_functiongemma_dataset.py", "--dataset", path, "--tokenizer", tokenizer_dir)
-    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-    assert [line for line in result.stdout.splitlines() if line.startswith("error: ")] == [
-        f"error: {path} line 3: the message contains <unused3>, a special token of the tokenizer: {TAIL}"]
-    result = run("validate_functiongemma_dataset.py", "--tokenizer", tokenizer_dir, "--no-call-reply", "no <mask> here")
-    assert one_line(result) == f"error: --no-call-reply contains <mask>, a special token of the tokenizer: {TAIL}"
+    path.write_text(f'{HEADER}\n"how fast am I going?",{SPEED}\n"¿qué ves? <start_of_image> [multimodal]",[]\n',
+                    encoding="utf-8")
+    problem = f"{path} line 3: the message contains <start_of_image>, {RESERVED}"
+    result = run(script, *command(script, "--dataset", path, tmp_path))
+    if script == "validate_functiongemma_dataset.py":
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert [line for line in result.stdout.splitlines() if line.startswith("error: ")] == [f"error: {problem}"]
+    else:
+        assert one_line(result) == f"error: 1 invalid row(s): {problem}. Run validate_functiongemma_dataset.py for the full list"
     tools = json.loads(_data.BUNDLED_TOOLS_JSON)
     tools[1]["function"]["parameters"]["properties"]["query"]["description"] = "cuánto mirar <unused0>"
     tools_path = tmp_path / "tools.json"
     tools_path.write_text(json.dumps(tools, ensure_ascii=False), encoding="utf-8")
-    result = run("validate_functiongemma_dataset.py", "--tools", tools_path, "--tokenizer", tokenizer_dir)
+    result = run(script, *command(script, "--tools", tools_path, tmp_path))
     assert one_line(result) == (f"error: {tools_path}: tool 2 (get_segment_ahead): the description of parameter "
-                                f"'query' contains <unused0>, a special token of the tokenizer: {TAIL}")
-
-
-def test_training_refuses_what_the_tokenizer_turns_into_a_special_token_before_the_model_loads(
-        tokenizer_dir, tmp_path):
-    """--model is a folder with only a tokenizer: loading a model from it would fail another way."""
-    path = tmp_path / "rows.csv"
-    path.write_text(f'{HEADER}\n"how fast am I going?",{SPEED}\n"look <unused3> here",{WATER}\n', encoding="utf-8")
-    result = run("train_functiongemma.py", *command("train_functiongemma.py", "--dataset", path, tmp_path, tokenizer_dir))
-    assert last_line(result) == (f"error: 1 invalid row(s): {path} line 3: the message contains <unused3>, a special "
-                                f"token of the tokenizer: {TAIL}")
+                                f"'query' contains <unused0>, {RESERVED}")
+    if script in REPLY_SCRIPTS:
+        result = run(script, *command(script, "--no-call-reply", "no <mask> here", tmp_path))
+        assert one_line(result) == f"error: --no-call-reply contains <mask>, {RESERVED}"
     nothing_started(tmp_path)
 
 
-def test_evaluation_and_export_refuse_what_the_tokenizer_turns_into_a_special_token(tiny_model_dir, tmp_path):
+@pytest.fixture(scope="module")
+def extended_tokenizer_dir(tokenizer_dir, tmp_path_factory):
+    """The FunctionGemma tokenizer with two tokens Gemma's has not (another model's audio tokens): one
+    added as a plain token, one as a special token. No built-in list knows them; only the tokenizer does."""
+    from transformers import AutoTokenizer
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    tokenizer.add_tokens(["<start_of_audio>"])
+    tokenizer.add_tokens(["<audio_soft_token>"], special_tokens=True)
+    folder = tmp_path_factory.mktemp("extended-tokenizer")
+    tokenizer.save_pretrained(folder)
+    reloaded = AutoTokenizer.from_pretrained(folder)
+    added = {token.content: token.special for token in reloaded.added_tokens_decoder.values()}
+    assert added["<start_of_audio>"] is False and added["<audio_soft_token>"] is True
+    assert reloaded.convert_ids_to_tokens(reloaded("a<start_of_audio>b", add_special_tokens=False)["input_ids"])[1] \
+        == "<start_of_audio>"
+    return folder
+
+
+def test_the_validator_refuses_what_the_tokenizer_turns_into_a_token_that_is_no_text(extended_tokenizer_dir,
+                                                                                      tmp_path):
     path = tmp_path / "rows.csv"
-    path.write_text(f'{HEADER}\n"how fast am I going?",{SPEED}\n"look <unused3> here",{WATER}\n', encoding="utf-8")
-    result = run("evaluate_functiongemma.py", "--model", tiny_model_dir, "--dataset", path, "--split", "all")
-    assert last_line(result) == (f"error: 1 invalid row(s): {path} line 3: the message contains <unused3>, a special "
-                                 f"token of the tokenizer: {TAIL}")
-    assert "rows scored" not in result.stdout
-    result = run("export_litertlm.py", *command("export_litertlm.py", "--no-call-reply", "Sorry <mask>", tmp_path,
-                                                tiny_model_dir))
-    assert last_line(result) == f"error: --no-call-reply contains <mask>, a special token of the tokenizer: {TAIL}"
+    path.write_text(f'{HEADER}\n"how fast am I going?",{SPEED}\n"thanks <start_of_audio>",[]\n', encoding="utf-8")
+    assert run("validate_functiongemma_dataset.py", "--dataset", path).returncode == 0  # no built-in list knows it
+    result = run("validate_functiongemma_dataset.py", "--dataset", path, "--tokenizer", extended_tokenizer_dir)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.startswith("error: ")] == [
+        f"error: {path} line 3: the message contains <start_of_audio>, {NOT_TEXT}"]
+    result = run("validate_functiongemma_dataset.py", "--tokenizer", extended_tokenizer_dir,
+                 "--no-call-reply", "no <audio_soft_token> here")
+    assert one_line(result) == f"error: --no-call-reply contains <audio_soft_token>, {NOT_TEXT}"
+    tools = json.loads(_data.BUNDLED_TOOLS_JSON)
+    tools[1]["function"]["parameters"]["properties"]["query"]["description"] = "cuánto mirar <start_of_audio>"
+    tools_path = tmp_path / "tools.json"
+    tools_path.write_text(json.dumps(tools, ensure_ascii=False), encoding="utf-8")
+    result = run("validate_functiongemma_dataset.py", "--tools", tools_path, "--tokenizer", extended_tokenizer_dir)
+    assert one_line(result) == (f"error: {tools_path}: tool 2 (get_segment_ahead): the description of parameter "
+                                f"'query' contains <start_of_audio>, {NOT_TEXT}")
+
+
+def test_training_refuses_what_the_tokenizer_turns_into_a_token_that_is_no_text_before_the_model_loads(
+        extended_tokenizer_dir, tmp_path):
+    """--model is a folder with only a tokenizer: loading a model from it would fail another way."""
+    path = tmp_path / "rows.csv"
+    path.write_text(f'{HEADER}\n"how fast am I going?",{SPEED}\n"look <start_of_audio> here",{WATER}\n',
+                    encoding="utf-8")
+    result = run("train_functiongemma.py", *command("train_functiongemma.py", "--dataset", path, tmp_path,
+                                                    extended_tokenizer_dir))
+    assert last_line(result) == (f"error: 1 invalid row(s): {path} line 3: the message contains <start_of_audio>, "
+                                 f"{NOT_TEXT}")
+    nothing_started(tmp_path)
+
+
+def test_evaluation_and_export_refuse_what_the_tokenizer_turns_into_a_token_that_is_no_text(
+        tiny_model_dir, extended_tokenizer_dir, tmp_path):
+    model = tmp_path / "model"  # the tiny model with the extended tokenizer
+    shutil.copytree(tiny_model_dir, model)
+    for name in os.listdir(extended_tokenizer_dir):
+        shutil.copy(extended_tokenizer_dir / name, model / name)
+    path = tmp_path / "rows.csv"
+    path.write_text(f'{HEADER}\n"how fast am I going?",{SPEED}\n"look <start_of_audio> here",{WATER}\n',
+                    encoding="utf-8")
+    result = run("evaluate_functiongemma.py", "--model", model, "--dataset", path, "--split", "all")
+    # before the model loads: nothing but the one line
+    assert one_line(result) == (f"error: 1 invalid row(s): {path} line 3: the message contains <start_of_audio>, "
+                                f"{NOT_TEXT}")
+    assert result.stdout == ""
+    result = run("export_litertlm.py", *command("export_litertlm.py", "--no-call-reply", "Sorry <audio_soft_token>",
+                                                tmp_path, model))
+    assert last_line(result) == f"error: --no-call-reply contains <audio_soft_token>, {NOT_TEXT}"
     assert not (tmp_path / "out").exists()
 
 
@@ -305,7 +369,7 @@ def test_the_readme_and_the_export_card_tell_the_app_to_remove_control_tokens_fr
     app = readme.split("- **Before the model, in the app:**", 1)[1].split("\n- ", 1)[0]
     assert "Remove those strings from the text, or refuse the request, before it reaches the" in app
     safe = readme.split("- **Text cannot forge the format.**", 1)[1].split("\n- ", 1)[0]
-    assert all(f"`{token}`" in safe for token in _data.CONTROL_TOKENS)
+    assert all(f"`{token}`" in safe for token in _data.CONTROL_TOKENS + _data.RESERVED_TOKENS)
     export = load_script("export_litertlm.py")
     path = tmp_path / "model.litertlm"
     path.write_bytes(b"litertlm")

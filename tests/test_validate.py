@@ -6,6 +6,8 @@ import json
 import pytest
 
 import _data
+import _format
+from conftest import load_script
 
 GOOD = [
     ("Where can I fill my bottle?", "find_nearby_poi", {"query": "water"}),
@@ -144,6 +146,71 @@ def test_tokenizer_lengths_and_truncation(run_script, tmp_path, tokenizer_dir):
     assert result.returncode == 1
     errors = json.loads((tmp_path / "r.json").read_text())["errors"]
     assert [error["line"] for error in errors] == [6] and "truncated" in errors[0]["message"]
+
+
+def extra_tools(count: int) -> list[dict]:
+    """The bundled tools and `count` more, each described in a few sentences with eight values."""
+    extra = [{"type": "function", "function": {
+        "name": f"read_sensor_{index}", "description": "Reads one more sensor of the bike for the rider. " * 8,
+        "parameters": {"type": "object", "properties": {"query": {
+            "type": "string", "description": "Which reading.", "enum": [f"reading_{n}" for n in range(8)]}},
+            "required": ["query"]}}} for index in range(count)]
+    return json.loads(_data.BUNDLED_TOOLS_JSON) + extra
+
+
+def test_the_rendered_prompt_size_is_reported_estimated_or_exact(run_script, tmp_path, tokenizer_dir):
+    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD] + [["thanks", "[]"]])
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    size = json.loads((tmp_path / "r.json").read_text())["prompt_tokens"]
+    declarations = len(_format.developer_turn(_data.load_tools()))  # characters
+    assert size == {"declarations": -(-declarations // 4), "longest_row": size["longest_row"],
+                    "total": -(-declarations // 4) + size["longest_row"], "exact": False}
+    assert (f"rendered prompt: about {size['declarations']:,} tokens of tool declarations, about "
+            f"{size['longest_row']} more for the longest row, about {size['total']:,} in all (estimated at 4 "
+            "characters a token; --tokenizer counts exactly)\n") in result.stdout
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tokenizer", tokenizer_dir,
+                        "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    exact = report["prompt_tokens"]
+    assert exact["exact"] and exact["declarations"] == 545  # README's figure for the bundled tools
+    assert exact["total"] == report["max_tokens"]  # the longest row rendered whole, tokenized whole
+    assert (f"rendered prompt: 545 tokens of tool declarations, {exact['longest_row']} more for the longest row, "
+            f"{exact['total']} in all (exact, --tokenizer)\n") in result.stdout
+    assert not any("tokens, more than 1,024" in warning for warning in report["warnings"])
+
+
+def test_tool_declarations_too_long_are_warned_about_or_refused(run_script, tmp_path, tokenizer_dir, tiny_model_dir):
+    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD] + [["thanks", "[]"]])
+    tools = tmp_path / "tools.json"
+    tools.write_text(json.dumps(extra_tools(12)), encoding="utf-8")  # 2,800 tokens: over the phone's 1,024
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tools", tools,
+                        "--tokenizer", tokenizer_dir, "--json", tmp_path / "r.json")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    total = report["prompt_tokens"]["total"]
+    assert 1024 < total < 4096
+    assert (f"warning: the tool declarations and the longest row take {total:,} tokens, more than 1,024 "
+            "(export_litertlm.py's default --kv-cache-max-len): the phone prefills the declarations for every "
+            "request; declare fewer tools or shorter descriptions, or export with a larger --kv-cache-max-len"
+            ) in result.stdout.splitlines()
+    tools.write_text(json.dumps(extra_tools(40)), encoding="utf-8")  # 8,000 tokens: over the tiny model's 4,096
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tools", tools,
+                        "--tokenizer", tiny_model_dir)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: {tools}: the tool declarations take 8,015 tokens and the longest row ({dataset} line 2) 32 more, "
+        f"8,047 in all, more than the 4,096 tokens of the model's context (max_position_embeddings in "
+        f"{tiny_model_dir}/config.json): declare fewer tools or shorter descriptions"]
+    result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tools", tools)
+    assert result.returncode == 0, result.stderr  # an estimate of 9,500 fits FunctionGemma's 32,768: warned
+    assert "warning: the tool declarations and the longest row take about " in result.stdout
+
+
+def test_the_warning_size_is_exports_default_kv_cache():
+    export = load_script("export_litertlm.py")
+    assert export.build_parser().get_default("kv_cache_max_len") == _format.PROMPT_WARNING_TOKENS == 1024
 
 
 @pytest.mark.parametrize("args, words", [
