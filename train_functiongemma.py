@@ -277,6 +277,33 @@ def split_rows(examples: list, tools: list[dict], args) -> dict[str, list]:
     return {"train": train, "validation": validation, "heldout": heldout}
 
 
+def merge_command(adapter: str) -> tuple[str, str]:
+    """A shell command that merges the LoRA adapter `adapter` into its base and saves the whole model,
+    with the adapter's tokenizer, in a new folder; and that folder."""
+    import shlex
+    merged = os.path.basename(os.path.normpath(adapter)) + "-merged"
+    if os.path.isdir(adapter):
+        merged = os.path.join(os.path.dirname(os.path.normpath(adapter)), merged)
+    code = ("from peft import AutoPeftModelForCausalLM; from transformers import AutoTokenizer; "
+            f"AutoPeftModelForCausalLM.from_pretrained({adapter!r}).merge_and_unload().save_pretrained({merged!r}); "
+            f"AutoTokenizer.from_pretrained({adapter!r}).save_pretrained({merged!r})")
+    return f"python -c {shlex.quote(code)}", merged
+
+
+def refuse_adapter_model(args) -> None:
+    """--model a LoRA adapter with --method lora: a new LoRA on top of it would be saved against the
+    adapter's base (adapter_config.json names one model), so evaluation and export would load that
+    base and the new adapter without the first fine-tune. Refused, pointing at a merge: trained from
+    the merged model, the new adapter names it, and loads as exactly the model that was trained."""
+    if args.method != "lora" or _adapter_config(args.model) is None:
+        return
+    command, merged = merge_command(args.model)
+    raise DataError(f"--model {args.model} is a LoRA adapter: a LoRA trained on it would be saved against its base "
+                    "model alone, and evaluation and export would load it without this adapter. Merge the adapter "
+                    f"into its base first (in an environment with peft): {command} ; then train with --model {merged} "
+                    "(or train every weight from the adapter with --method full)")
+
+
 def resolve_output_repo(args, token: str | None) -> tuple[str | None, bool]:
     """Where the result goes on the Hub and whether that repo is private; refuses runs whose
     result would be lost, and pushes that would publish a repo without --public."""
@@ -349,24 +376,29 @@ def resolve_checkpoint(args, output_repo: str | None) -> str | None:
 # ----------------------------------------------------------------------------- tokenizer checks
 
 
-def augment_rows(train: list, heldout: list, seed: int) -> tuple[list, int]:
+def augment_rows(train: list, heldout: list, seed: int) -> tuple[list, int, dict]:
     """Every training row in each of AUGMENT_RENDERINGS (`_renderings.augmented_variants`), row by
-    row, and how many variants each row has. A variant that normalises to a held-out row or to any
-    rendering of one is replaced by the plain rendering, which cannot (the split de-duplicates)."""
+    row, how many variants each row has, and what the held-out guard did. The split keeps every
+    meaning (`_renderings.meaning_key`) on one side; as a second line a training row is dropped,
+    every variant with it, when it shares a held-out row's meaning or one of its variants normalises
+    to a held-out row or to any rendering of one."""
     import random
     rng = random.Random(seed)
+    held_out_meanings = {meaning_key(example.message) for example in heldout}
     forbidden = {normalise_message(render(example.message, rendering))
                  for example in heldout for rendering in RENDERINGS}
-    variants = []
+    variants, dropped = [], 0
     for example in train:
-        for rendering, text in zip(AUGMENT_RENDERINGS, augmented_variants(example.message, rng)):
-            if normalise_message(text) in forbidden:
-                text = render(example.message, rendering)
-            variants.append(Example(text, example.call, example.origin))
-    return variants, len(AUGMENT_RENDERINGS)
+        texts = augmented_variants(example.message, rng)
+        if (meaning_key(example.message) in held_out_meanings
+                or any(normalise_message(text) in forbidden for text in texts)):
+            dropped += 1
+            continue
+        variants += [Example(text, example.call, example.origin) for text in texts]
+    return variants, len(AUGMENT_RENDERINGS), {"heldout_rows": len(heldout), "rows_dropped": dropped}
 
 
-def augmentation_record(augment: bool, variants: list, renderings: int) -> dict:
+def augmentation_record(augment: bool, variants: list, renderings: int, guard: dict | None = None) -> dict:
     """What augmentation did, for training_config.json and the card."""
     if not augment:
         return {"enabled": False}
@@ -376,7 +408,9 @@ def augmentation_record(augment: bool, variants: list, renderings: int) -> dict:
                   for rendering, variant in zip(AUGMENT_RENDERINGS, variants[index * renderings:(index + 1) * renderings]))
     return {"enabled": True, "renderings": list(AUGMENT_RENDERINGS), "schedule": "one rendering per row per epoch, in turn",
             "filler_share": AUGMENT_FILLER_SHARE, "numbers_share": AUGMENT_NUMBERS_SHARE,
-            "variants": len(variants), "variants_with_filler_or_numbers": changed}
+            "variants": len(variants), "variants_with_filler_or_numbers": changed,
+            # the held-out guard: how many held-out rows it compared with, and training rows it kept out
+            "heldout_guard": guard or {}}
 
 
 def load_tokenizer(source: str, tools: list[dict], example, allow_mismatch: bool, no_call_reply: str):
@@ -790,6 +824,7 @@ def main(argv=None) -> int:
     tools = load_tools(args.tools)
     examples, report = load_examples(args.dataset, tools)
     splits = split_rows(examples, tools, args)
+    refuse_adapter_model(args)
     if args.trackio_project:
         require_package("trackio", "--trackio-project", "train_functiongemma.py")
     output_repo, private = resolve_output_repo(args, hf_token())
@@ -814,13 +849,16 @@ def main(argv=None) -> int:
     print("suspect rows (name a tool or an identifier-like value, or read like a generation prompt): "
           + ", ".join(f"{name} {count_suspect(rows, tools)}" for name, rows in splits.items()))
 
-    renderings = 1
+    renderings, guard = 1, None
     trained_rows = dict(splits)
     if args.augment:
-        trained_rows["train"], renderings = augment_rows(splits["train"], splits["heldout"], args.seed)
+        trained_rows["train"], renderings, guard = augment_rows(splits["train"], splits["heldout"], args.seed)
         print(f"augmentation: each of the {len(splits['train'])} training rows as "
               f"{', '.join(AUGMENT_RENDERINGS)}, one per epoch in turn ({AUGMENT_FILLER_SHARE:.0%} of the spoken "
               f"and typed after a filler or wake word); --no-augment to turn it off")
+        if guard["rows_dropped"]:
+            print(f"warning: {guard['rows_dropped']} training rows not trained on: each is a held-out row in another "
+                  "rendering, or one of its variants is", file=sys.stderr)
 
     tokenizer = load_tokenizer(args.model, tools, examples[0], args.allow_template_mismatch, args.no_call_reply)
     check_special_tokens(tokenizer, tools, examples, args.no_call_reply, args.tools or "bundled tools")
@@ -833,12 +871,14 @@ def main(argv=None) -> int:
     precision = training_precision()
     config = training_config(args, report.sources, tools, splits, max_length, precision, output_repo, private)
     config.update(heldout_from=record["heldout_from"], no_call_rows=no_call_rows,
-                  augmentation=augmentation_record(args.augment, trained_rows["train"], renderings))
+                  augmentation=augmentation_record(args.augment, trained_rows["train"], renderings, guard))
     write_json_report(os.path.join(args.output_dir, "training_config.json"), config)
 
     # A full fine-tune keeps fp32 weights (bf16 autocast where the GPU has it): lr 5e-5 steps are
     # below bf16's resolution for most weights. LoRA trains fp32 adapters on the frozen base as loaded.
     model, _ = load_model(args.model, dtype=torch.float32 if args.method == "full" else precision)
+    if args.method == "full":  # every weight trains: an adapter (--model ADAPTER) comes back merged and frozen
+        model.requires_grad_(True)
     print(f"method {args.method}: {sum(p.numel() for p in model.parameters()):,} weights in the model, lr {args.lr:g}, "
           f"{args.epochs:g} epochs, warmup {args.warmup:g}"
           + (f" (method defaults: {', '.join(args.defaults)})" if args.defaults else ""))
@@ -4259,11 +4299,25 @@ def public_model_name(model: str) -> str:
     return os.path.basename(os.path.abspath(model)) if os.path.isdir(model) else model
 
 
+def _check_recorded_base(model: str, recorded: str) -> None:
+    """DataError when a training output's adapter_config.json names another base than the model its
+    training_config.json says training started from (a LoRA trained on another adapter by an older
+    train_functiongemma.py: the base it names lacks the first fine-tune)."""
+    started_from = (_model_json(model, "training_config.json") or {}).get("base_model")
+    if started_from and started_from not in (recorded, public_model_name(recorded),
+                                             os.path.basename(os.path.normpath(recorded))):
+        raise DataError(f"{model}: adapter_config.json names the base {recorded}, but training started from "
+                        f"{started_from} (training_config.json): loaded on that base it is not the model that was "
+                        f"trained; pass --base-model with the model training started from ({started_from}, merged "
+                        "if it is an adapter)")
+
+
 def load_model(model: str, base_model: str | None = None, dtype=None, device: str | None = None):
     """(model, tokenizer) from a full checkpoint or a LoRA adapter dir/repo (merged into its base).
 
     Eager attention, evaluation mode, embeddings never resized (the tokenizer lists ids past the
-    embedding table). The tokenizer comes from `model`, falling back to the base model's."""
+    embedding table). The tokenizer comes from `model`, falling back to the base model's. A training
+    output's adapter must name the base its training started from (unless `base_model` is given)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -4280,6 +4334,8 @@ def load_model(model: str, base_model: str | None = None, dtype=None, device: st
         base = base_model or adapter.get("base_model_name_or_path")
         if not base:
             raise DataError(f"{model}: adapter_config.json names no base model; pass --base-model")
+        if base_model is None:
+            _check_recorded_base(model, base)
         from peft import PeftModel
         loaded = _from_pretrained(AutoModelForCausalLM, base, f"base model of adapter {model}", **weights)
         try:
