@@ -173,3 +173,20 @@ def test_unknown_recipe_is_refused(tmp_path):
     assert result.returncode == 2 and "unknown recipe lora-huge" in result.stderr
     assert not (tmp_path / "r.jsonl").exists()
 
+
+def test_shuffled_order_keeps_each_file_together(tmp_path):
+    """CI runs the suite once in a shuffled order (--shuffle SEED, tests/conftest.py): every test,
+    each file's tests together (its module fixtures are built once), in another order than the files'."""
+    def collected(*flags):
+        result = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+                                 "tests/test_recipes.py", "tests/test_renderings.py", *flags],
+                                capture_output=True, text=True, cwd=ROOT, timeout=300)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+        return [line for line in result.stdout.splitlines() if "::" in line]
+
+    plain, shuffled = collected(), collected("--shuffle", "5")
+    assert sorted(shuffled) == sorted(plain) and shuffled != plain and len(plain) > 20
+    files = [test.split("::")[0] for test in shuffled]
+    assert sorted(dict.fromkeys(files)) == ["tests/test_recipes.py", "tests/test_renderings.py"]
+    assert [files[0]] * files.count(files[0]) == files[:files.count(files[0])]  # one file, then the other
+    assert collected("--shuffle", "5") == shuffled  # the seed repeats it
