@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from _bundled import BUNDLED_SEEDS_CSV, BUNDLED_TOOLS_JSON
 from _cli import DataError, read_local_bytes
+from _renderings import meaning_key
 
 BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
 # A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
@@ -698,12 +699,17 @@ def split_examples(examples: list[Example], tools: list[dict], test_fraction: fl
     """Deterministic train/test split, stratified by `routing_label` (no-call rows
     form a stratum of their own).
 
+    The unit of the split is a meaning: rows that share `_renderings.meaning_key` (one is another's
+    rendering: "So, where is the water?" and "Where is the water?", "20 km" and "twenty kilometres")
+    all land on one side, so no training row, nor any rendering of one, is a rendering of a test row.
     A dataset that brings its own `test` split (a Hub dataset) keeps it: its test rows are test
-    rows and its other rows training rows, unless `resplit`. The rows of every other source are
-    split here. That split depends only on the set of messages, the seed and the fraction, never
-    on row order, so training and evaluation derive the same held-out rows from the same
-    datasets. Each stratum gets its proportional share of the test rows (largest remainders
-    first); a stratum with a single row stays in training."""
+    rows and its other rows training rows, unless `resplit`; a row of any source that shares a
+    meaning with one of its test rows is a test row too, with one of its training rows a training
+    row. The rows of every other source are split here. That split depends only on the set of
+    messages, the seed and the fraction, never on row order, so training and evaluation derive the
+    same held-out rows from the same datasets. Each stratum gets its proportional share of the test
+    rows (largest remainders first), whole meanings in the order of their rank, skipping one that
+    would overshoot the share; a stratum with a single row stays in training."""
     if not 0 <= test_fraction < 1:
         raise DataError(f"--test-split must be in [0, 1), got {test_fraction}")
     own_split = set() if resplit else set(sources_with_test_split(examples))
@@ -712,29 +718,43 @@ def split_examples(examples: list[Example], tools: list[dict], test_fraction: fl
         return example.origin is not None and example.origin.source in own_split
 
     kept = [example for example in examples if keeps_its_split(example)]
-    kept_test = [example for example in kept if example.origin.split == "test"]
-    kept_train = [example for example in kept if example.origin.split != "test"]
-    examples = [example for example in examples if not keeps_its_split(example)]
+    kept_test_keys = {meaning_key(example.message) for example in kept if example.origin.split == "test"}
+    kept_test = [example for example in examples if meaning_key(example.message) in kept_test_keys]
+    kept_train_keys = {meaning_key(example.message) for example in kept} - kept_test_keys
+    kept_train = [example for example in examples if meaning_key(example.message) in kept_train_keys]
+    examples = [example for example in examples if meaning_key(example.message) not in kept_test_keys | kept_train_keys]
 
     def rank(example: Example) -> str:
         return hashlib.sha256(f"{seed}\0{normalise_message(example.message)}".encode()).hexdigest()
 
-    strata = defaultdict(list)
+    meanings = defaultdict(list)
     for example in examples:
-        strata[routing_label(example.call, tools)].append(example)
-    for members in strata.values():
-        members.sort(key=rank)
+        meanings[meaning_key(example.message)].append(example)
+    strata = defaultdict(list)  # label -> its meanings (lists of rows, each in rank order), in rank order
+    for rows in meanings.values():
+        rows.sort(key=rank)
+        strata[min(routing_label(example.call, tools) for example in rows)].append(rows)
+    rows_in = {label: sum(map(len, groups)) for label, groups in strata.items()}
+    for groups in strata.values():
+        groups.sort(key=lambda rows: rank(rows[0]))
     total_test = round(len(examples) * test_fraction)
-    shares = {label: len(members) * test_fraction for label, members in strata.items()}
+    shares = {label: rows * test_fraction for label, rows in rows_in.items()}
     quota = {label: int(share) for label, share in shares.items()}
     by_remainder = sorted(strata, key=lambda label: (-(shares[label] - quota[label]), rank_label(label, seed)))
     for label in by_remainder:
         if sum(quota.values()) >= total_test:
             break
-        if quota[label] + 1 < len(strata[label]):
+        if quota[label] + 1 < rows_in[label]:
             quota[label] += 1
-    test = [example for label in sorted(strata) for example in strata[label][:quota[label]]]
-    train = [example for label in sorted(strata) for example in strata[label][quota[label]:]]
+    test, train = [], []
+    for label in sorted(strata):
+        taken = 0
+        for rows in strata[label]:
+            if taken + len(rows) <= quota[label]:
+                test += rows
+                taken += len(rows)
+            else:
+                train += rows
     random.Random(seed).shuffle(train)
     random.Random(seed + 1).shuffle(test)
     return kept_train + train, kept_test + test

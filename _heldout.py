@@ -36,6 +36,7 @@ import sys
 from dataclasses import dataclass, field
 
 from _cli import DataError, hf_token
+from _renderings import meaning_key
 from _data import (BUNDLED, Example, tool_calls_json, check_dataset, count_suspect, load_examples, load_tools, normalise_message,
                    parse_json, parse_tools, read_csv_rows, read_text, select_split, sources_with_test_split, split_examples,
                    write_examples_csv)
@@ -104,6 +105,12 @@ class TrainedSplit:
         """Normalised messages of every row the model was trained on (train + validation)."""
         return {normalise_message(example.message) for name in ("train", "validation")
                 for example in self.parts[name]}
+
+    @property
+    def training_meanings(self) -> set[str]:
+        """`_renderings.meaning_key` of every row the model was trained on: training saw each of
+        them in several renderings, so a row with the same key is one it saw."""
+        return {meaning_key(example.message) for name in ("train", "validation") for example in self.parts[name]}
 
 
 def model_file(model: str, name: str, required: bool = True) -> str | None:
@@ -262,13 +269,15 @@ def rebuild_parts(trained: TrainedSplit, tools: list[dict], datasets: list[str] 
 
 
 def check_overlap(rows: list[Example], trained: TrainedSplit | None, allow_train_rows: bool) -> int:
-    """How many `rows` the model was trained on (normalised text); DataError unless allowed."""
+    """How many `rows` the model was trained on: a training row or a rendering of one (the same
+    `_renderings.meaning_key`: case, punctuation, a filler in front, numbers as words or digits);
+    DataError unless allowed."""
     if trained is None:
         return 0
-    trained_on = trained.training_messages
-    overlap = [row for row in rows if normalise_message(row.message) in trained_on]
+    trained_on = trained.training_meanings
+    overlap = [row for row in rows if meaning_key(row.message) in trained_on]
     if overlap and not allow_train_rows:
         raise DataError(f"{len(overlap)} of the {len(rows)} rows to score were training rows of {trained.model} "
-                        f"(first: {overlap[0].origin}); score its held-out rows (no --dataset) or pass "
-                        "--allow-train-rows")
+                        f"or renderings of one (first: {overlap[0].origin}); score its held-out rows (no --dataset) "
+                        "or pass --allow-train-rows")
     return len(overlap)

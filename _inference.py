@@ -166,11 +166,25 @@ def public_model_name(model: str) -> str:
     return os.path.basename(os.path.abspath(model)) if os.path.isdir(model) else model
 
 
+def _check_recorded_base(model: str, recorded: str) -> None:
+    """DataError when a training output's adapter_config.json names another base than the model its
+    training_config.json says training started from (a LoRA trained on another adapter by an older
+    train_functiongemma.py: the base it names lacks the first fine-tune)."""
+    started_from = (_model_json(model, "training_config.json") or {}).get("base_model")
+    if started_from and started_from not in (recorded, public_model_name(recorded),
+                                             os.path.basename(os.path.normpath(recorded))):
+        raise DataError(f"{model}: adapter_config.json names the base {recorded}, but training started from "
+                        f"{started_from} (training_config.json): loaded on that base it is not the model that was "
+                        f"trained; pass --base-model with the model training started from ({started_from}, merged "
+                        "if it is an adapter)")
+
+
 def load_model(model: str, base_model: str | None = None, dtype=None, device: str | None = None):
     """(model, tokenizer) from a full checkpoint or a LoRA adapter dir/repo (merged into its base).
 
     Eager attention, evaluation mode, embeddings never resized (the tokenizer lists ids past the
-    embedding table). The tokenizer comes from `model`, falling back to the base model's."""
+    embedding table). The tokenizer comes from `model`, falling back to the base model's. A training
+    output's adapter must name the base its training started from (unless `base_model` is given)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
@@ -187,6 +201,8 @@ def load_model(model: str, base_model: str | None = None, dtype=None, device: st
         base = base_model or adapter.get("base_model_name_or_path")
         if not base:
             raise DataError(f"{model}: adapter_config.json names no base model; pass --base-model")
+        if base_model is None:
+            _check_recorded_base(model, base)
         from peft import PeftModel
         loaded = _from_pretrained(AutoModelForCausalLM, base, f"base model of adapter {model}", **weights)
         try:

@@ -62,7 +62,7 @@ NUMBER_WORDS = {
 }
 UNIT_WORDS = {"en": {"km": "kilometres", "k": "kilometres", "m": "metres", "min": "minutes"},
               "es": {"km": "kilómetros", "k": "kilómetros", "m": "metros", "min": "minutos"}}
-DIGITS_WITH_UNIT = re.compile(r"\b(\d+)\s*(km|k|m|min)?\b", re.I)
+DIGITS_WITH_UNIT = re.compile(r"\b(\d+)(?:\s*(km|k|m|min))?\b", re.I)  # "20 kilómetros": no unit, the space kept
 
 
 def language(message: str) -> str:
@@ -156,6 +156,36 @@ def render(message: str, rendering: str) -> str:
     if rendering == "numbers":
         return switch_numbers(message)
     raise ValueError(f"unknown rendering {rendering!r}: choose from {', '.join(RENDERINGS)}")
+
+
+# What meaning_key undoes: every filler and wake word (longest first, so "hey copilot" before "hey"),
+# every number word of either language (longest first: "twenty five" before "twenty"), and a unit
+# after a number as its abbreviation ("twenty kilometres", "20 km" and "20k" all read "20 km").
+_FILLER_PHRASE = re.compile(r"^(?:" + "|".join(sorted({re.escape(filler) for fillers in FILLERS.values()
+                                                        for filler in fillers}, key=len, reverse=True))
+                            + r")\s+(?=\w)")
+_NUMBER_WORDS = sorted(((word, number) for words in NUMBER_WORDS.values() for number, word in words.items()),
+                       key=lambda item: -len(item[0]))
+_UNITS = {"km": ("km", "k", "kilometres", "kilómetros"), "m": ("m", "metres", "metros"),
+          "min": ("min", "minutes", "minutos")}
+_NUMBER_UNIT = re.compile(r"\b(\d+) ?(" + "|".join(sorted((word for words in _UNITS.values() for word in words),
+                                                        key=len, reverse=True)) + r")\b")
+_UNIT_KEY = {word: unit for unit, words in _UNITS.items() for word in words}
+
+
+def meaning_key(message: str) -> str:
+    """What every rendering of `message` has in common: the unit the split keeps on one side and the
+    held-out check compares. Case, punctuation and spacing are ignored (like the de-duplication key,
+    `_data.normalise_message`), fillers and wake words in front are dropped, numbers are digits and a
+    unit after a number its abbreviation. So "So, where is the water?" and "Where is the water?" share
+    a key, as do "What's on the next 20 km?" and "what's on the next twenty kilometres": meaning_key
+    of any `render` or `augmented_variants` form of a message equals meaning_key of the message."""
+    text = re.sub(r"[\W_]+", " ", message.casefold()).strip()
+    while match := _FILLER_PHRASE.match(text) or FILLER_START.match(text):
+        text = text[match.end():].lstrip(" ,")
+    for word, number in _NUMBER_WORDS:
+        text = re.sub(rf"\b{word}\b", str(number), text)
+    return _NUMBER_UNIT.sub(lambda match: f"{match.group(1)} {_UNIT_KEY[match.group(2)]}", text)
 
 
 def augmented_variants(message: str, rng: random.Random) -> list[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Dependency order: a module may import only modules listed before it.
-MODULES = ["_cli", "_bundled", "_data", "_renderings", "_heldout", "_format", "_scoring", "_inference", "_constrained",
+MODULES = ["_cli", "_bundled", "_renderings", "_data", "_heldout", "_format", "_scoring", "_inference", "_constrained",
            "_shared_prefix", "_generation"]
 SCRIPTS = {
     "validate_functiongemma_dataset.py": ["_cli", "_bundled", "_data", "_renderings", "_format", "_generation"],

@@ -102,3 +102,35 @@ def load_script(filename: str):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+# ----------------------------------------------------------------------------- order independence
+
+
+def pytest_addoption(parser):
+    parser.addoption("--shuffle", metavar="SEED", type=int,
+                     help="run the test files, and the tests within each file, in an order shuffled by SEED: "
+                          "a test that passes only after another one fails (CI runs the suite this way once)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """--shuffle SEED: the files in a shuffled order, and the tests of each file shuffled too (a file's
+    tests stay together, so its module fixtures are built once)."""
+    seed = config.getoption("--shuffle")
+    if seed is None:
+        return
+    import random
+    rng = random.Random(seed)
+    files = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    order = list(files)
+    rng.shuffle(order)
+    for tests in files.values():
+        rng.shuffle(tests)
+    items[:] = [item for name in order for item in files[name]]
+
+
+def pytest_report_header(config):
+    seed = config.getoption("--shuffle")
+    return None if seed is None else f"test order shuffled by --shuffle {seed}"

@@ -2,9 +2,10 @@
 turns into the tokens themselves) is refused in a dataset message, a tool's name, its
 description, a parameter's description, an enum value and --no-call-reply, by every script: one
 line naming the field (the validator lists rows with their line and exits 1; everywhere else exit
-2), before any model loads, request is sent or training step starts; so is the text of Gemma's other
-reserved tokens (<start_of_image>, [multimodal], <unused0>, <mask>, ...). Where a tokenizer is loaded,
-anything it turns into a token that is no text (a special or added token) is refused the same way."""
+2), before any model loads, request is sent (the generators run against a live server that counts
+them) or training step starts; so is the text of Gemma's other reserved tokens (<start_of_image>,
+[multimodal], <unused0>, <mask>, ...). Where a tokenizer is loaded, anything it turns into a token
+that is no text (a special or added token) is refused the same way."""
 
 import argparse
 import json
@@ -61,15 +62,33 @@ TOOL_FIELDS = ["tool_name", "tool_description", "parameter_description", "enum_v
 
 
 def run(script, *args, timeout=300):
-    return subprocess.run([sys.executable, str(ROOT / script), *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
+    """The script on `args`; a generator runs against a live chat server (no --dry-run), whose request
+    count is read while it is up: refused input must stop it before the first request."""
+    command = [sys.executable, str(ROOT / script), *map(str, args)]
+    if script not in GENERATOR_SERVERS:
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    protocol, flag = GENERATOR_SERVERS[script]
+    with ChatServer(protocol) as server:
+        result = subprocess.run(command + [flag, server.url], capture_output=True, text=True, timeout=timeout,
+                                cwd=ROOT, env={**os.environ, **SERVER_ENV})
+        assert server.requests == [], (script, len(server.requests), result.stderr[-2000:])
+    return result
+
+
+# How each generator reaches its server, and what it needs to talk to one: the command of
+# test_generators_reject_forged_candidates_like_chatter, which shows valid input does send requests.
+GENERATOR_SERVERS = {"generate_dataset.py": ("openai", "--base-url"),
+                     "generate_dataset-local-ollama.py": ("ollama", "--host")}
+SERVER_ENV = {"HF_TOKEN": "hf_test_token", "HF_HUB_OFFLINE": "0", "NO_PROXY": "127.0.0.1,localhost"}
+GENERATOR_FLAGS = ["--per-value", "1", "--styles", "standard", "--retry-delay", "0.01", "--timeout", "5"]
 
 
 def command(script, flag, value, tmp_path, model=None):
     """How each script is pointed at one input; without `model`, one that does not exist: the input fails first."""
     model = ["--model", model or tmp_path / "never-loaded"]
     if script.startswith("generate_"):
-        return [{"--dataset": "--seeds"}.get(flag, flag), value, "--dry-run", "--output", tmp_path / "generated.csv"]
+        return [{"--dataset": "--seeds"}.get(flag, flag), value, "--output", tmp_path / "generated.csv",
+                *GENERATOR_FLAGS]
     return {
         "validate_functiongemma_dataset.py": [flag, value],
         "train_functiongemma.py": [*model, flag, value, "--output-dir", tmp_path / "run"],
@@ -143,7 +162,7 @@ def test_a_generator_output_holding_a_control_token_is_reported_not_extended(scr
     output = tmp_path / "generated.csv"
     output.write_text(f'{HEADER}\n"¿dónde hay agua?<escape>",{WATER}\n', encoding="utf-8")
     before = output.read_bytes()
-    result = run(script, "--output", output, "--dry-run")
+    result = run(script, "--output", output, *GENERATOR_FLAGS)
     assert one_line(result) == (f"error: {output} line 2: the message contains the control token <escape>: {TAIL}; "
                                 "fix or remove that row, or choose another --output")
     assert output.read_bytes() == before
@@ -208,12 +227,11 @@ class ForgingServer(ChatServer):
                                                     ("ollama", "generate_dataset-local-ollama.py", "--host")])
 def test_generators_reject_forged_candidates_like_chatter(protocol, script, flag, tmp_path):
     output = tmp_path / "generated.csv"
-    env = {"HF_TOKEN": "hf_test_token", "HF_HUB_OFFLINE": "0", "NO_PROXY": "127.0.0.1,localhost"}
     with ForgingServer(protocol, script=["forged"]) as server:
         result = subprocess.run([sys.executable, str(ROOT / script), flag, server.url, "--output", output,
-                                 "--per-value", "1", "--styles", "standard", "--no-call-share", "0",
-                                 "--retry-delay", "0.01", "--timeout", "5"], cwd=ROOT, capture_output=True, text=True,
-                                env={**os.environ, **env}, timeout=300)
+                                 *GENERATOR_FLAGS, "--no-call-share", "0"], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, **SERVER_ENV}, timeout=300)
+        assert len(server.requests) >= 1  # the refusal tests' command, with clean input, asks the server
     assert result.returncode == 0, result.stderr
     assert "rejected candidates: control_token 3\n" in result.stdout
     report = _data.check_dataset(_data.read_csv_rows(output.read_text(encoding="utf-8"), str(output)), _data.load_tools())

@@ -57,7 +57,7 @@ def test_metrics_on_hand_built_answers(tools, capsys):
     assert expected == ["find_nearby_poi", "get_weather_forecast"]
     assert predicted == ["find_bike_shop", "find_nearby_poi", "get_weather_forecast", "(no call)", "(malformed)"]
     assert counts == [[1, 2, 0, 0, 0], [0, 0, 1, 1, 1]]
-    assert report["irrelevance_accuracy"] is None and report["call_accuracy"] == report["combined_accuracy"]
+    assert report["irrelevance_accuracy"] is None and report["call_accuracy"] == pytest.approx(1 / 6)  # all call rows
     evaluate.print_report(report)
     printed = capsys.readouterr().out
     assert "combined accuracy     16.7%" in printed and "unknown_tool 1, bad_arguments 2" in printed
@@ -101,28 +101,38 @@ def test_plot_writes_a_png(tools, tmp_path):
     assert (tmp_path / "confusion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_path):
+def first_heldout_seed_rows(seed_examples, tools, count: int) -> tuple[list[str], int]:
+    """The messages evaluation scores with --max-examples `count` (the seeds' held-out split), and
+    how many of them are call rows: known from the data, whatever the model answers."""
+    _, test = _data.split_examples(seed_examples, tools, 0.1, 42)
+    return [example.message for example in test[:count]], sum(example.call is not None for example in test[:count])
+
+
+def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_path, tools, seed_examples):
+    # a random model answers every row in prose: each call row is a missed call, each no-call row is right
+    messages, calls = first_heldout_seed_rows(seed_examples, tools, 5)
+    assert 0 < calls < 5
+    gate = (5 - calls + 0.5) / 5  # half a row above what it scores
     result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "5",
                         "--batch-size", "2", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv",
-                        "--plot", tmp_path / "c.png", "--compare", tiny_model_dir, "--min-accuracy", "0.9")
-    # a random model answers in prose: right on the no-call rows only (3 of these 5), 60% < 90%
+                        "--plot", tmp_path / "c.png", "--compare", tiny_model_dir, "--min-accuracy", gate)
     assert result.returncode == 1, result.stderr[-3000:]
-    assert "below --min-accuracy 90.0%" in result.stderr
+    assert f"robust accuracy {(5 - calls) / 5:.1%} is below --min-accuracy {gate:.1%}" in result.stderr
     assert "combined accuracy" in result.stdout and "answers/s" in result.stdout and "confusion" in result.stdout
-    assert "ROBUST ACCURACY" in result.stdout and "below --min-accuracy" in result.stderr
+    assert "ROBUST ACCURACY" in result.stdout
     assert "delta   +0.0 points" in result.stdout  # the same model on the same rows
     report = json.loads((tmp_path / "r.json").read_text())
     assert REPORT_KEYS <= set(report) and report["examples"] == 5 and report["split"] == "test"
     assert list(report["renderings"]) == ["as_written", "spoken", "typed"] and report["rendering"] == "as_written"
     assert report["answers_generated"] == 15 and "predictions_by_rendering" not in report
     assert REPORT_KEYS <= set(report["compare"]) and report["deltas"]["combined_accuracy"] == 0
-    # a random model answers every row in prose: each call row is a missed call, each no-call row is right
-    assert report["call_rows"] > 0 and report["call_rows"] + report["no_call_rows"] == 5
-    assert report["failures"]["no_call"] == sum(report["failures"].values()) == report["call_rows"]
-    assert report["valid_format_rate"] == report["no_call_rows"] / 5
+    assert (report["call_rows"], report["no_call_rows"]) == (calls, 5 - calls)
+    assert report["failures"]["no_call"] == sum(report["failures"].values()) == calls
+    assert report["valid_format_rate"] == pytest.approx((5 - calls) / 5)
     with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 5 and rows[0]["output"] == rows[0]["compare_output"]
+    assert [row["user_message"] for row in rows] == messages
+    assert rows[0]["output"] == rows[0]["compare_output"]  # --compare: the same model
     assert rows[0]["spoken_message"] == _renderings.spoken(rows[0]["user_message"])
     assert {"typed_message", "typed_predicted", "typed_correct"} <= set(rows[0])
     # each answer's call margin, per rendering; no margin applied to a model without one
@@ -133,7 +143,7 @@ def test_full_run_with_every_output_and_compare(run_script, tiny_model_dir, tmp_
     assert (tmp_path / "c.png").stat().st_size > 1000
 
 
-def test_constrained_modes_side_by_side(run_script, tiny_model_dir, tmp_path):
+def test_constrained_modes_side_by_side(run_script, tiny_model_dir, tmp_path, tools, seed_examples):
     """--constrained calls makes every answer of a random model a valid call; --compare-constrained
     scores unconstrained decoding on the same rows and reports the differences."""
     result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "3",
@@ -146,10 +156,11 @@ def test_constrained_modes_side_by_side(run_script, tiny_model_dir, tmp_path):
     assert report["constrained"] == "calls" and report["valid_format_rate"] == 1.0
     assert set(report["constrained_modes"]) == {"calls", "none"}
     unconstrained = report["constrained_modes"]["none"]  # prose everywhere: right only on the no-call rows
-    assert unconstrained["call_rows"] > 0 and unconstrained["failures"]["no_call"] == unconstrained["call_rows"]
-    assert unconstrained["valid_format_rate"] == unconstrained["no_call_rows"] / 3
-    assert report["constrained_deltas"]["calls"]["valid_format_rate"] == 1.0 - unconstrained["valid_format_rate"]
-    assert report["constrained_deltas"]["calls"]["failures"]["no_call"] == -unconstrained["call_rows"]
+    _, calls = first_heldout_seed_rows(seed_examples, tools, 3)
+    assert calls > 0 and unconstrained["call_rows"] == calls and unconstrained["failures"]["no_call"] == calls
+    assert unconstrained["valid_format_rate"] == pytest.approx((3 - calls) / 3)
+    assert report["constrained_deltas"]["calls"]["valid_format_rate"] == pytest.approx(calls / 3)
+    assert report["constrained_deltas"]["calls"]["failures"]["no_call"] == -calls
     with open(tmp_path / "p.csv", newline="", encoding="utf-8") as handle:
         assert all(row["output"].startswith(_format.START_CALL) for row in csv.DictReader(handle))
 
@@ -209,14 +220,15 @@ def test_bad_input_is_one_line_and_exit_2(run_script, tmp_path, arguments, messa
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
-def test_renderings_flag_and_robust_accuracy_gate(run_script, tiny_model_dir, tmp_path):
+def test_renderings_flag_and_robust_accuracy_gate(run_script, tiny_model_dir, tmp_path, tools, seed_examples):
     """--renderings as_written scores each row once; --min-accuracy judges robust accuracy."""
     result = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--max-examples", "4",
                         "--renderings", "as_written", "--json", tmp_path / "r.json", "--min-accuracy", "0")
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "r.json").read_text())
     assert list(report["renderings"]) == ["as_written"] and report["answers_generated"] == 4
-    assert report["robust_accuracy"] == report["combined_accuracy"]
+    _, calls = first_heldout_seed_rows(seed_examples, tools, 4)  # a random model: only the no-call rows right
+    assert report["robust_accuracy"] == report["combined_accuracy"] == pytest.approx((4 - calls) / 4)
     bad = run_script("evaluate_functiongemma.py", "--model", tiny_model_dir, "--renderings", "shouted")
     assert bad.returncode == 2 and "invalid choice: 'shouted'" in bad.stderr
 

@@ -110,9 +110,12 @@ def test_allowed_training_rows_are_scored_and_reported(run_script, trained_run, 
                         "--renderings", "as_written", "--json", tmp_path / "r.json", "--predictions", tmp_path / "p.csv")
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads((tmp_path / "r.json").read_text())
-    scored = read_messages(tmp_path / "p.csv")
-    overlap = sum(_data.normalise_message(message) in training_messages(output) for message in scored)
-    assert report["training_overlap"] == overlap > 0 and report["examples"] == len(scored)
+    # the rows scored and how many of them trained, from the seeds' own split and the run's row files
+    tools = _data.load_tools()
+    _, test = _data.split_examples(_data.load_examples([str(SEEDS)], tools)[0], tools, 0.1, 42)
+    overlap = sum(_data.normalise_message(example.message) in training_messages(output) for example in test)
+    assert read_messages(tmp_path / "p.csv") == [example.message for example in test]
+    assert report["training_overlap"] == overlap > 0 and report["examples"] == len(test)
     assert report["held_out_source"].startswith("the test part of a split of cycling-copilot-seeds.csv (sha256 ")
     assert ") by seed 42" in report["held_out_source"]
     assert f"{overlap} of them training rows (--allow-train-rows)" in report["held_out_source"]

@@ -41,8 +41,10 @@ def test_filler_and_numbers():
     assert _renderings.with_filler("Where is water?", "uh", form="typed") == "Uh, where is water?"
     assert _renderings.with_filler("I need a bike shop", "um", form="typed") == "Um, I need a bike shop."
     assert _renderings.with_filler("¿Dónde hay agua?", "oye", form="typed") == "Oye, ¿dónde hay agua?"
-    assert render("Where is water?", "filler") == render("Where is water?", "filler")  # stable across calls
-    assert render("Where is water?", "filler").endswith(" where is water")
+    # the filler is chosen by the message's sha256, never Python's per-process hash: the same on every run
+    assert render("Where is water?", "filler") == "hey where is water"
+    assert render("Where can I get water?", "filler") == "uh where can i get water"
+    assert render("¿Dónde hay agua?", "filler") == "vale dónde hay agua"  # a Spanish one for a Spanish message
     assert render("What's on the next 20 km?", "numbers") == "What's on the next twenty kilometres?"
     assert render("¿Qué hay en los próximos 10 km?", "numbers") == "¿Qué hay en los próximos diez kilómetros?"
     assert render("the next twenty minutes", "numbers") == "the next 20 minutes"
@@ -61,10 +63,11 @@ def test_augmented_variants_are_the_three_forms_and_deterministic():
     message = "Where can I refill my bottle?"
     first = _renderings.augmented_variants(message, random.Random(7))
     assert first == _renderings.augmented_variants(message, random.Random(7))
-    assert len(first) == len(_renderings.AUGMENT_RENDERINGS) == 3
-    assert first[0] == message
-    assert first[1].endswith("where can i refill my bottle") and first[1] == first[1].lower()
-    assert first[2].endswith("where can I refill my bottle?") or first[2] == "Where can I refill my bottle?"
+    assert len(_renderings.AUGMENT_RENDERINGS) == 3
+    # as written, spoken, typed; under seed 7 the typed one after a filler, under seed 8 both
+    assert first == [message, "where can i refill my bottle", "Uh, where can I refill my bottle?"]
+    assert _renderings.augmented_variants(message, random.Random(8)) == [
+        message, "right where can i refill my bottle", "Uh, where can I refill my bottle?"]
     # over many rows, fillers land on a share of the spoken and typed variants, never on as_written
     rng = random.Random(0)
     variants = [_renderings.augmented_variants(message, rng) for _ in range(400)]
@@ -98,3 +101,49 @@ def test_filler_start_needs_a_request_after_it():
     assert _renderings.surface_features("Hey copilot, where is water?")["filler_start"]
     assert not _renderings.surface_features("ok")["filler_start"]  # an acknowledgement, not a filler
     assert not _renderings.surface_features("so")["filler_start"]
+
+
+@pytest.mark.parametrize("message, key", [
+    ("So, where is the water?", "where is the water"),
+    ("Where is the water?", "where is the water"),
+    ("hey copilot where is the water", "where is the water"),
+    ("Ok so, uh, where is the water?", "where is the water"),
+    ("What's on the next 20 km?", "what s on the next 20 km"),
+    ("what's on the next twenty kilometres", "what s on the next 20 km"),
+    ("Anything in the next 20k?", "anything in the next 20 km"),
+    ("Oye copiloto, ¿qué hay en los próximos diez kilómetros?", "qué hay en los próximos 10 km"),
+    ("¿Qué hay en los próximos 10 km?", "qué hay en los próximos 10 km"),
+    ("How far is 37 km?", "how far is 37 km"),  # no word for 37: digits either way
+    ("uh", "uh"), ("so", "so"), ("ok so", "so"),  # a filler alone is the message itself
+])
+def test_meaning_key_drops_case_punctuation_fillers_and_the_way_numbers_are_written(message, key):
+    assert _renderings.meaning_key(message) == key
+
+
+def test_meaning_key_keeps_what_changes_the_meaning():
+    keys = {_renderings.meaning_key(message) for message in [
+        "Where is the water?", "Where is the food?", "where is the water now", "What's on the next 20 km?",
+        "What's on the next 10 km?", "What's on the next 20 minutes?", "Is there water?"]}
+    assert len(keys) == 7
+
+
+def test_every_rendering_of_a_message_shares_its_meaning_key():
+    """The split's unit (every rendering on one side) holds only if no rendering, fillers and number
+    switches of training's variants included, changes the key: checked on every bundled seed."""
+    messages = [row["user_message"] for _, row in _data.read_dataset_rows(_data.BUNDLED)]
+    messages += ["What's on the next 20 km?", "20k ahead?", "¿Qué me espera en los próximos 20 kilómetros?",
+                 "Is there a climb in the next 25km?", "uh ok so 100 m to go"]
+    changed = []
+    for message in messages:
+        forms = [render(message, rendering) for rendering in _renderings.RENDERINGS]
+        forms += [variant for seed in range(4) for variant in _renderings.augmented_variants(message, random.Random(seed))]
+        forms += [_renderings.with_filler(text, filler, form) for text in (message, _renderings.switch_numbers(message))
+                  for filler in _renderings.FILLERS[_renderings.language(message)] for form in ("spoken", "typed")]
+        changed += [(message, form) for form in forms if _renderings.meaning_key(form) != _renderings.meaning_key(message)]
+    assert len(messages) > 1000 and changed == []
+
+
+def test_a_number_before_a_unit_word_keeps_its_space():
+    """"20 kilómetros" has no abbreviated unit: its number becomes a word, the space stays."""
+    assert render("¿Qué me espera en los próximos 20 kilómetros?", "numbers") == \
+        "¿Qué me espera en los próximos veinte kilómetros?"

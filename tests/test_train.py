@@ -437,21 +437,31 @@ def forbidden_keys(heldout: list) -> set[str]:
 def test_no_held_out_row_nor_any_rendering_of_one_reaches_training(seed_examples, tools):
     args = train.parse_args([])
     splits = train.split_rows(seed_examples, tools, args)
-    variants, renderings = train.augment_rows(splits["train"], splits["heldout"], args.seed)
+    variants, renderings, guard = train.augment_rows(splits["train"], splits["heldout"], args.seed)
     assert renderings == 3 and len(variants) == 3 * len(splits["train"])
     assert not {_data.normalise_message(variant.message) for variant in variants} & forbidden_keys(splits["heldout"])
+    # the split kept every meaning on one side: the guard had nothing to do
+    assert guard == {"heldout_rows": len(splits["heldout"]), "rows_dropped": 0}
     # each variant keeps its row's label
     assert [variant.call for variant in variants] == [example.call for example in splits["train"] for _ in range(3)]
     # a held-out "Uh, where is the water?" is what a filler variant of the training row "Where is the water?"
-    # can become: such variants fall back to the plain rendering
+    # can become (the split never puts them apart: the guard is the second line): such a row is dropped
     water = _data.Call.make("find_nearby_poi", {"query": "water"})
     trained = [_data.Example("Where is the water?", water)] * 300
     heldout = [_data.Example(f"{filler}, where is the water?", water) for filler in _renderings.FILLERS["en"]]
-    unguarded, _ = train.augment_rows(trained, [], seed=1)
+    unguarded, _, _ = train.augment_rows(trained, [], seed=1)
     assert {_data.normalise_message(variant.message) for variant in unguarded} & forbidden_keys(heldout)
-    guarded, _ = train.augment_rows(trained, heldout, seed=1)
-    assert not {_data.normalise_message(variant.message) for variant in guarded} & forbidden_keys(heldout)
-    assert train.augment_rows(trained, heldout, seed=1) == (guarded, 3)  # deterministic under the seed
+    assert train.augment_rows(trained, heldout, seed=1) == ([], 3, {"heldout_rows": 8, "rows_dropped": 300})
+    # the other direction (issue 31): the training row is itself a filler rendering of a held-out row; most of
+    # its variants are renderings of it, and its plain form asks what it asks: dropped, every variant with it
+    food = _data.Call.make("find_nearby_poi", {"query": "food"})
+    rows = [_data.Example("So, where is the water?", water), _data.Example("Where can I get food?", food),
+            _data.Example("What's on the next twenty kilometres?", _data.Call.make("get_segment_ahead", {"query": "20km"}))]
+    kept, renderings, guard = train.augment_rows(rows, [_data.Example("Where is the water?", water),
+                                                        _data.Example("What's on the next 20 km?", water)], seed=1)
+    assert guard == {"heldout_rows": 2, "rows_dropped": 2} and renderings == 3
+    assert [variant.call for variant in kept] == [food] * 3
+    assert train.augment_rows(rows, [], seed=1)[0][3:6] == kept  # the kept row's variants are those it had
 
 
 def test_augmented_trainer_shows_every_row_once_per_epoch_in_each_rendering_over_the_run(tiny_model_dir, tmp_path):
@@ -462,7 +472,7 @@ def test_augmented_trainer_shows_every_row_once_per_epoch_in_each_rendering_over
     tools = _data.load_tools()
     examples, _ = _data.load_examples(None, tools)
     splits = train.split_rows(examples, tools, args)
-    variants, renderings = train.augment_rows(splits["train"], splits["heldout"], args.seed)
+    variants, renderings, _ = train.augment_rows(splits["train"], splits["heldout"], args.seed)
     rows = {"train": variants, "validation": splits["validation"]}
     tokenizer = train.load_tokenizer(args.model, tools, examples[0], False, args.no_call_reply)
     encoded = train.encode_rows(tokenizer, tools, rows, args.no_call_reply)
@@ -568,3 +578,212 @@ def test_full_fine_tune_card_and_uploads(full_run, tiny_model_dir):
     for name in set(uploads) - {"model.safetensors", "tokenizer.json", "README.md"}:
         text = (output / name).read_text(encoding="utf-8")
         assert str(output.parent) not in text and str(tiny_model_dir) not in text, name
+
+
+# ----------------------------------------------------------------------------- held out through every rendering
+
+
+def renderings_of(message: str) -> set[str]:
+    """Every form of `message` a run trains on or evaluation scores, as the de-duplication key:
+    each rendering, and each of those after every filler or wake word, with numbers switched or not."""
+    forms = {_renderings.render(message, rendering) for rendering in _renderings.RENDERINGS}
+    for text in (message, _renderings.switch_numbers(message)):
+        forms |= {_renderings.with_filler(text, filler, form) for fillers in _renderings.FILLERS.values()
+                  for filler in fillers for form in ("spoken", "typed")}
+    return {_data.normalise_message(form) for form in forms}
+
+
+@pytest.fixture(scope="module")
+def planted_run(tiny_model_dir, tmp_path_factory):
+    """The shipped training path (the script, a user's flags) on a dataset of planted pairs: each
+    seed row beside a filler, wake-word or number rendering of it, as a user's data may hold them.
+    Half the rows held out: a split that placed rows one by one would part about half the pairs."""
+    import os
+    import subprocess
+    import sys
+    folder = tmp_path_factory.mktemp("planted")
+    examples, _ = _data.load_examples(None, _data.load_tools())
+    numbered = [example for example in examples if any(character.isdigit() for character in example.message)
+                and _renderings.switch_numbers(example.message) != example.message]
+    plain = [example for example in examples if example not in numbered]
+    pairs = [(example, _data.Example(_renderings.switch_numbers(example.message), example.call))
+             for example in numbered[:4]]
+    pairs += [(example, _data.Example(f"{filler}, {example.message}", example.call))
+              for example, filler in zip(plain[::40][:12], ["So", "Uh", "Hey copilot", "Ok so"] * 3)]
+    pairs.append((_data.Example("Where is the water?", _data.Call.make("find_nearby_poi", {"query": "water"})),
+                  _data.Example("So, where is the water?", _data.Call.make("find_nearby_poi", {"query": "water"}))))
+    rows = [example for pair in pairs for example in pair]
+    _data.write_examples_csv(str(folder / "planted.csv"), rows)
+    output = folder / "run"
+    command = [sys.executable, train.__file__, "--model", tiny_model_dir, "--dataset", folder / "planted.csv",
+               "--test-split", "0.5", "--max-steps", "1", "--batch-size", "4", "--no-eval", "--output-dir", output]
+    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, timeout=1200,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    return output, pairs
+
+
+def test_no_rendering_of_a_training_row_is_a_rendering_of_a_held_out_row(planted_run):
+    output, pairs = planted_run
+    heldout = read_messages(output / "heldout.csv")
+    trained = read_messages(output / "train.csv") + read_messages(output / "validation.csv")
+    assert len(heldout) + len(trained) == 2 * len(pairs) == 34
+    # each pair on one side, and pairs on both sides (else nothing was tested)
+    side = {message: "heldout" for message in heldout} | {message: "train" for message in trained}
+    assert [(first.message, second.message) for first, second in pairs
+            if side[first.message] != side[second.message]] == []
+    assert {side[first.message] for first, _ in pairs} == {"heldout", "train"}
+    held_out_forms = set().union(*map(renderings_of, heldout))
+    crossing = [message for message in trained if renderings_of(message) & held_out_forms]
+    assert crossing == []
+    # the run gave augmentation's guard the held-out rows (it had nothing left to drop)
+    config = json.loads((output / "training_config.json").read_text())
+    assert config["augmentation"]["heldout_guard"] == {"heldout_rows": len(heldout), "rows_dropped": 0}
+
+
+def test_evaluation_refuses_renderings_of_training_rows(planted_run, run_script, tmp_path):
+    """A dataset of other renderings of rows the model trained on is refused like the training rows themselves."""
+    import _heldout
+    output, _ = planted_run
+    tools = _data.load_tools()
+    trained = _heldout.read_trained_split(str(output))
+    training_rows = trained.parts["train"][:3]
+    renderings = [_data.Example(_renderings.with_filler(row.message, "hey copilot", "typed"), row.call)
+                  for row in training_rows]
+    heldout = trained.parts["heldout"][:2]
+    assert _heldout.check_overlap(renderings + heldout, trained, allow_train_rows=True) == 3
+    with pytest.raises(_data.DataError, match=r"^3 of the 5 rows to score were training rows of .* or renderings of one"):
+        _heldout.check_overlap(renderings + heldout, trained, allow_train_rows=False)
+    assert _heldout.check_overlap(heldout, trained, allow_train_rows=False) == 0
+    dataset = tmp_path / "renderings.csv"
+    _data.write_examples_csv(str(dataset), renderings)
+    result = run_script("evaluate_functiongemma.py", "--model", output, "--dataset", dataset, "--split", "all",
+                        "--tools", tools_file(tmp_path, tools))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert f"error: 3 of the 3 rows to score were training rows of {output} or renderings of one" in result.stderr
+
+
+def tools_file(tmp_path, tools) -> str:
+    path = tmp_path / "tools.json"
+    path.write_text(json.dumps(tools), encoding="utf-8")
+    return str(path)
+
+
+# ----------------------------------------------------------------------------- a fine-tune of a fine-tune
+
+
+@pytest.fixture(scope="module")
+def first_adapter(tiny_model_dir, tmp_path_factory):
+    """A LoRA adapter (random A and B: it really changes the model) with its tokenizer, like a training output."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    folder = tmp_path_factory.mktemp("adapters") / "first"
+    torch.manual_seed(3)
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32, attn_implementation="eager")
+    get_peft_model(base, LoraConfig(r=4, lora_alpha=32, target_modules=["q_proj", "v_proj", "down_proj"],
+                                    init_lora_weights=False)).save_pretrained(folder)
+    AutoTokenizer.from_pretrained(tiny_model_dir).save_pretrained(folder)
+    return folder
+
+
+def test_training_on_an_adapter_is_refused_and_the_merge_it_points_to_trains_the_model_evaluated(
+        first_adapter, tiny_model_dir, run_script, tmp_path):
+    """A LoRA on top of an adapter would name the adapter's base alone: refused in one line (exit 2,
+    nothing created) that gives the merge. Run as given, the merged model trains, and evaluation's
+    answers are those of the model trained: tiny base + first adapter + second adapter."""
+    import re
+    import shlex
+    import subprocess
+    import sys
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+    rows = tmp_path / "rows.csv"
+    examples, _ = _data.load_examples(None, _data.load_tools())
+    _data.write_examples_csv(str(rows), examples[::40])
+    refused = run_script("train_functiongemma.py", "--model", first_adapter, "--dataset", rows,
+                         "--output-dir", tmp_path / "second")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert refused.stderr.startswith(f"error: --model {first_adapter} is a LoRA adapter: ")
+    assert not (tmp_path / "second").exists()
+    merge, merged = re.search(r": (python -c .*) ; then train with --model (\S+)", refused.stderr).groups()
+    assert merged == f"{first_adapter}-merged"
+    arguments = shlex.split(merge)
+    subprocess.run([sys.executable, *arguments[1:]], check=True, capture_output=True, timeout=600)
+
+    second = tmp_path / "second"
+    trained = run_script("train_functiongemma.py", "--model", merged, "--dataset", rows, "--max-steps", "2",
+                         "--lr", "1e-2", "--batch-size", "4", "--no-eval", "--output-dir", second)
+    assert trained.returncode == 0, trained.stderr[-3000:]
+    scored = run_script("evaluate_functiongemma.py", "--model", second, "--split", "all", "--allow-train-rows",
+                        "--max-examples", "6", "--renderings", "as_written", "--predictions", tmp_path / "p.csv")
+    assert scored.returncode == 0, scored.stderr[-3000:]
+    with open(tmp_path / "p.csv", encoding="utf-8", newline="") as handle:
+        predictions = list(csv.DictReader(handle))
+
+    def on(model, adapter):
+        return PeftModel.from_pretrained(model, str(adapter)).merge_and_unload().eval()
+
+    def base():
+        return AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32, attn_implementation="eager")
+
+    model, tokenizer = _inference.load_model(str(second))  # as evaluation and export load it
+    expected = on(on(base(), first_adapter), second)
+    without_first = on(base(), second)
+    ids = torch.tensor([_inference.prompt_ids(tokenizer, _data.load_tools(), [predictions[0]["user_message"]])[0]])
+    with torch.no_grad():
+        assert torch.allclose(model(ids).logits, expected(ids).logits, atol=1e-5)
+        assert not torch.allclose(model(ids).logits, without_first(ids).logits, atol=1e-2)
+    messages = [row["user_message"] for row in predictions]
+    assert len(messages) == 6
+    assert [row["output"] for row in predictions] == _inference.generate_answers(
+        expected, tokenizer, _data.load_tools(), messages, progress=False)
+
+
+def test_an_adapter_naming_another_base_than_training_started_from_is_refused(
+        first_adapter, tiny_model_dir, run_script, tmp_path):
+    """What an older train_functiongemma.py wrote for a LoRA trained on an adapter: adapter_config.json
+    names the first adapter's base, training_config.json the adapter. Evaluation and export refuse it."""
+    import shutil
+    output = tmp_path / "older"
+    shutil.copytree(first_adapter, output)
+    (output / "training_config.json").write_text(json.dumps({"base_model": "first"}), encoding="utf-8")
+    for script, flags in (("evaluate_functiongemma.py", ["--split", "all", "--max-examples", "1"]),
+                          ("export_litertlm.py", ["--verify", "0", "--output-dir", tmp_path / "out"])):
+        result = run_script(script, "--model", output, *flags)
+        assert result.returncode == 2, result.stderr[-2000:]
+        assert result.stderr.splitlines()[-1] == (
+            f"error: {output}: adapter_config.json names the base {tiny_model_dir}, but training started from first "
+            "(training_config.json): loaded on that base it is not the model that was trained; pass --base-model "
+            "with the model training started from (first, merged if it is an adapter)")
+    # the record matching the adapter's base loads
+    (output / "training_config.json").write_text(json.dumps({"base_model": tiny_model_dir.name}), encoding="utf-8")
+    model, _ = _inference.load_model(str(output))
+    assert model.get_input_embeddings().weight.shape[0] == 262144
+
+
+def test_a_full_fine_tune_of_an_adapter_keeps_the_adapter(first_adapter, tiny_model_dir, run_script, tmp_path):
+    """The refusal's other way: --method full from an adapter starts from base + adapter, merged,
+    and saves the whole model, so what loads is the adapter's fine-tune trained one step further."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+    rows = tmp_path / "rows.csv"
+    examples, _ = _data.load_examples(None, _data.load_tools())
+    _data.write_examples_csv(str(rows), examples[::40])
+    output = tmp_path / "full"
+    result = run_script("train_functiongemma.py", "--model", first_adapter, "--method", "full", "--dataset", rows,
+                        "--max-steps", "1", "--lr", "1e-5", "--warmup", "0", "--batch-size", "4", "--no-eval",
+                        "--output-dir", output)
+    assert result.returncode == 0, result.stderr[-3000:]
+    base = AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32, attn_implementation="eager")
+    merged = PeftModel.from_pretrained(
+        AutoModelForCausalLM.from_pretrained(tiny_model_dir, dtype=torch.float32, attn_implementation="eager"),
+        str(first_adapter)).merge_and_unload()
+    model, _ = _inference.load_model(str(output))
+    name = "model.layers.0.self_attn.q_proj.weight"
+    trained, start, original = (dict(m.named_parameters())[name] for m in (model, merged, base))
+    assert not torch.equal(trained, start)  # it trained
+    assert torch.allclose(trained, start, atol=1e-4)  # one step of lr 1e-5 from the merged adapter
+    assert not torch.allclose(trained, original, atol=1e-2)  # not from the base alone

@@ -309,10 +309,62 @@ def test_judge_model_lists_the_rows_it_reads_otherwise_with_their_lines(run_scri
     judged = json.loads((tmp_path / "r.json").read_text())["judge"]
     assert [row["line"] for row in judged["disagreements"]] == [f"{dataset} line {line}" for line in (5, 7, 8, 10)]
     assert (judged["rows"], judged["requests"]) == (9, 8)
-    # Without --judge-model no server is asked and the report has no judge.
-    offline = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--min-per-value", 0,
-                         "--json", tmp_path / "offline.json")
-    assert offline.returncode == 0 and "judge" not in json.loads((tmp_path / "offline.json").read_text())
+
+
+class ProxyRecorder:
+    """An HTTP proxy on 127.0.0.1 that records every connection asked of it and refuses it: with
+    HTTPS_PROXY pointing here, a request to the Hugging Face router (the judge's default server) or
+    to the Hub is recorded while the recorder is up."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        recorder = self
+        self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def refuse(self):
+                recorder.requests.append(f"{self.command} {self.path}")
+                self.send_error(502)
+
+            do_CONNECT = do_GET = do_POST = refuse
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_without_judge_model_no_judge_request_is_sent(run_script, tmp_path):
+    """Every request the validator could send goes through the recording proxy. With --judge-model
+    (and no --base-url: the router) the judge's requests arrive there; without it none do, counted
+    while the proxy is up, and the report has no judge."""
+    dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD])
+    with ProxyRecorder() as proxy:
+        env = {**JUDGE_ENV, "HTTPS_PROXY": proxy.url, "HTTP_PROXY": proxy.url, "https_proxy": proxy.url,
+               "http_proxy": proxy.url, "NO_PROXY": "", "no_proxy": ""}
+        judged = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--judge-model", "judge-x",
+                            "--max-failures", 1, "--retry-delay", "0.01", "--timeout", 5, env=env)
+        assert judged.returncode == 2 and judged.stderr.strip().splitlines()[-1].startswith(
+            "error: --judge-model judge-x: stopped after 1 failures"), judged.stderr
+        asked = len(proxy.requests)
+        assert asked >= 1 and all(request.startswith("CONNECT ") for request in proxy.requests), proxy.requests
+        offline = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--min-per-value", 0,
+                             "--json", tmp_path / "offline.json", env=env)
+        assert offline.returncode == 0, offline.stderr
+        assert len(proxy.requests) == asked, proxy.requests[asked:]
+    assert "judge" not in json.loads((tmp_path / "offline.json").read_text())
     assert "read blind" not in offline.stdout
 
 
