@@ -593,6 +593,12 @@ MIN_NEAR_MISSES = 15
 MIN_NEAR_MISS_SHARE = 0.10
 
 
+def nearest_call_tool(grams: frozenset[str], call_rows: list[tuple[frozenset[str], str]]) -> tuple[float, str]:
+    """The similarity to the most similar of `call_rows` ((n-grams, tool name) pairs, not empty) and
+    that row's tool: the tool a no-call row is a near miss of."""
+    return max((similarity(grams, other), name) for other, name in call_rows)
+
+
 def boundary_report(examples: list, tools: list[dict]) -> dict:
     """Per declared tool: its call rows, its near misses and their boundaries (the optional column),
     and a warning for each tool with too few."""
@@ -604,8 +610,7 @@ def boundary_report(examples: list, tools: list[dict]) -> dict:
     for example in examples:
         if example.call is not None or not call_rows:
             continue
-        grams = char_ngrams(example.message)
-        score, name = max((similarity(grams, other), other_name) for other, other_name in call_rows)
+        score, name = nearest_call_tool(char_ngrams(example.message), call_rows)
         if score >= NEAR_MISS_SIMILARITY:
             tools_table[name]["near_misses"] += 1
             tools_table[name]["by_boundary"][example.boundary or "unlabelled"] += 1

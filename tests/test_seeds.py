@@ -16,9 +16,13 @@ SEEDS_PATH = Path(__file__).resolve().parent.parent / "cycling-copilot-seeds.csv
 MIN_ROWS_PER_VALUE = 4
 MIN_NO_CALL_ROWS = 300
 MIN_NO_CALL_ROWS_PER_CATEGORY = 8
-MIN_TWINS_PER_TOOL = 20
+MIN_TWINS_PER_TOOL = 35
 MIN_BOUNDARIES_PER_TOOL = 5
 MIN_TWINS_PER_BOUNDARY = 15
+# A change instead of a read, and a neighbour no value covers, are the lines a trained model crossed
+# most often (about 45% false calls where the other boundaries were learnt): each tool has more.
+HARD_BOUNDARIES = ("action", "object")
+MIN_HARD_TWINS_PER_TOOL = 8
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis",
                  "una", "un", "sin", "con", "cerca", "ruta", "quiero", "tengo", "necesito", "llevo", "agua",
                  "velocidad", "viento", "comida", "atajo", "solo", "ahora", "altitud", "cómo", "dónde", "cuánto", "está", "es",
@@ -276,8 +280,7 @@ def test_seed_rows_do_not_collide_with_the_public_dataset(tools):
 def twin_tools(examples: list[_data.Example]) -> dict[str, str]:
     """Each no-call twin's message -> the tool of the call row it is most like (the validator's measure)."""
     calls = [(_generation.char_ngrams(example.message), example.call.name) for example in examples if example.call]
-    return {example.message: max((_generation.similarity(_generation.char_ngrams(example.message), grams), name)
-                                 for grams, name in calls)[1]
+    return {example.message: _generation.nearest_call_tool(_generation.char_ngrams(example.message), calls)[1]
             for example in examples if example.call is None and example.boundary}
 
 
@@ -292,6 +295,9 @@ def test_every_tool_has_no_call_twins_across_the_boundaries_in_both_languages(se
     for example in twins:
         boundaries_of.setdefault(nearest[example.message], set()).add(example.boundary)
     assert {name: sorted(found) for name, found in boundaries_of.items() if len(found) < MIN_BOUNDARIES_PER_TOOL} == {}
+    hard = Counter((nearest[example.message], example.boundary) for example in twins if example.boundary in HARD_BOUNDARIES)
+    assert {(name, boundary): hard[name, boundary] for name in per_tool for boundary in HARD_BOUNDARIES
+            if hard[name, boundary] < MIN_HARD_TWINS_PER_TOOL} == {}
     languages = {}
     for example in twins:
         languages.setdefault(example.boundary, Counter())["es" if is_spanish(example.message) else "en"] += 1
