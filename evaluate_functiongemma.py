@@ -577,7 +577,7 @@ def main(argv=None) -> int:
     return 1 if failed else 0
 
 
-# --- begin _cli.py (vendored copy; edit _cli.py, then run python dev/sync_vendored.py) ---
+# --- begin _cli.py (vendored: what this script uses of it; edit _cli.py, then run python dev/sync_vendored.py) ---
 """The command line every script shares: one parser, the shared flags, one-line errors, exit codes,
 JSON reports, installed versions, the Hub token and the one Hub upload.
 
@@ -645,10 +645,6 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_tools_argument(group) -> None:
-    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
-
-
 def add_data_arguments(parser, *, max_examples: str | None = None, split: bool = False, from_model: bool = False,
                        resplit: bool = True):
     """The data flags every script spells and means the same way; returns the group for more.
@@ -687,11 +683,6 @@ def add_data_arguments(parser, *, max_examples: str | None = None, split: bool =
 
 def add_json_argument(parser, what: str) -> None:
     parser.add_argument("--json", type=output_file, metavar="PATH", help=f"write {what} as JSON to this file")
-
-
-def add_public_argument(parser) -> None:
-    parser.add_argument("--public", action="store_true",
-                        help="push to a public Hub repo (default: a new repo is private, an existing public one is refused)")
 
 
 def write_json_report(path: str, data) -> None:
@@ -814,59 +805,10 @@ def read_local_bytes(path: str) -> bytes:
             return handle.read()
     except OSError as error:
         raise DataError(f"{path}: cannot read ({error.strerror or error})") from None
-
-
-def check_push_target(repo: str, *, repo_type: str = "model", private: bool = True) -> bool:
-    """Before a long run: a token, and a repo that is new, or private, or public with --public.
-    Returns whether it exists; one line otherwise."""
-    from huggingface_hub import HfApi
-    from huggingface_hub.errors import RepositoryNotFoundError
-    token = hf_token()
-    if not token:
-        raise DataError(f"pushing to {repo} needs a Hugging Face token (HF_TOKEN or `hf auth login`)")
-    try:
-        info = HfApi(token=token).repo_info(repo, repo_type=repo_type)
-    except RepositoryNotFoundError:
-        return False
-    except Exception as error:  # network, auth: before any work is done
-        raise DataError(f"cannot check the Hub repo {repo} ({_one_line(error)})") from None
-    if private and not info.private:
-        raise DataError(f"{repo} is a public repo: pass --public to push to it, or make it private first")
-    return True
-
-
-def push_to_hub(files: dict, repo: str, message: str, *, repo_type: str = "model", private: bool = True,
-                replace: str | None = None) -> str:
-    """Upload exactly `files` (path in the repo -> local file path or bytes) to `repo` in one commit.
-
-    The one Hub upload of the toolkit: a missing repo is created private unless private=False,
-    an existing public repo is refused unless private=False, the files under `replace` (a folder of
-    the repo) that `files` does not list are deleted in the same commit, and a file holding the
-    token is never sent. Any failure is one line."""
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
-    token = hf_token()
-    for path_in_repo, source in files.items():
-        if token and token.encode() in (source if isinstance(source, bytes) else read_local_bytes(source)):
-            raise DataError(f"refusing to upload {path_in_repo}: it contains the Hugging Face token")
-    api = HfApi(token=token)
-    try:
-        url = api.create_repo(repo, repo_type=repo_type, private=private, exist_ok=True)
-        check_push_target(repo, repo_type=repo_type, private=private)
-        stale = [path for path in (api.list_repo_files(repo, repo_type=repo_type) if replace else [])
-                 if path.startswith(replace.rstrip("/") + "/") and path not in files]
-        operations = [CommitOperationDelete(path) for path in stale]
-        operations += [CommitOperationAdd(path, source) for path, source in files.items()]
-        api.create_commit(repo, operations, commit_message=message, repo_type=repo_type)
-    except DataError:
-        raise
-    except Exception as error:  # network, auth, quota: one line, the local copy stays
-        raise DataError(f"push to {repo} failed ({_one_line(error)})") from None
-    print(f"pushed {len(files)} file(s) to {url}", file=sys.stderr)
-    return str(url)
 # --- end _cli.py ---
 
 
-# --- begin _bundled.py (vendored copy; edit _bundled.py, then run python dev/sync_vendored.py) ---
+# --- begin _bundled.py (vendored: what this script uses of it; edit _bundled.py, then run python dev/sync_vendored.py) ---
 """The bundled cycling-copilot tools and seeds, generated from cycling-copilot-tools.json and
 cycling-copilot-seeds.csv by dev/sync_vendored.py: edit those files, never this one."""
 
@@ -2183,7 +2125,7 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls","boundary"
 # --- end _bundled.py ---
 
 
-# --- begin _renderings.py (vendored copy; edit _renderings.py, then run python dev/sync_vendored.py) ---
+# --- begin _renderings.py (vendored: what this script uses of it; edit _renderings.py, then run python dev/sync_vendored.py) ---
 """The forms one request arrives in: renderings that keep its meaning, and the surface features a
 model could learn instead of it.
 
@@ -2200,9 +2142,7 @@ library only.
 """
 
 import hashlib
-import random
 import re
-import statistics
 
 RENDERINGS = ("as_written", "spoken", "typed", "filler", "numbers")
 DEFAULT_RENDERINGS = ("as_written", "spoken", "typed")
@@ -2213,10 +2153,6 @@ RENDERING_HELP = {
     "filler": "spoken, after a filler or wake word (uh, hey copilot, oye)",
     "numbers": "numbers switched between digits and words (20 km / twenty kilometres)",
 }
-# The renderings every training row is seen in over a run, one per epoch in turn.
-AUGMENT_RENDERINGS = ("as_written", "spoken", "typed")
-AUGMENT_FILLER_SHARE = 0.25  # of the spoken and typed variants: fillers on both kinds of row alike
-AUGMENT_NUMBERS_SHARE = 0.5  # of the variants whose message holds a number
 
 SPANISH_MARKERS = re.compile(r"[¿¡ñáéíóú]")
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis", "una",
@@ -2372,74 +2308,10 @@ def meaning_key(message: str) -> str:
     for word, number in _NUMBER_WORDS:
         text = re.sub(rf"\b{word}\b", str(number), text)
     return _NUMBER_UNIT.sub(lambda match: f"{match.group(1)} {_UNIT_KEY[match.group(2)]}", text)
-
-
-def augmented_variants(message: str, rng: random.Random) -> list[str]:
-    """The message in each of AUGMENT_RENDERINGS, for training: the spoken and typed ones sometimes
-    after a filler or wake word, and numbers sometimes switched between digits and words."""
-    variants = []
-    for rendering in AUGMENT_RENDERINGS:
-        text = message
-        if re.search(r"\d", text) or any(re.search(rf"\b{word}\b", text, re.I)
-                                         for word in NUMBER_WORDS[language(text)].values()):
-            if rng.random() < AUGMENT_NUMBERS_SHARE:
-                text = switch_numbers(text)
-        if rendering != "as_written" and rng.random() < AUGMENT_FILLER_SHARE:
-            text = with_filler(text, rng.choice(FILLERS[language(text)]), form=rendering)
-        else:
-            text = render(text, rendering)
-        variants.append(text)
-    return variants
-
-
-# ----------------------------------------------------------------------------- surface shortcuts
-
-SURFACE_FEATURES = {
-    "lower_case_start": "start in lower case",
-    "no_end_punctuation": "end without punctuation",
-    "filler_start": "start with a filler or wake word",
-    "spanish": "are in Spanish",
-}
-SHORTCUT_SHARE_GAP = 0.25  # a feature this much more common in one kind of row can stand in for the label
-SHORTCUT_LENGTH_RATIO = 2.0  # median length in words, one kind against the other
-
-
-def surface_features(message: str) -> dict[str, bool]:
-    stripped = message.strip().lstrip("¿¡\"'“‘(")
-    first_letter = next((character for character in stripped if character.isalpha()), "")
-    return {"lower_case_start": first_letter.islower(),
-            "no_end_punctuation": not message.strip().rstrip("\"')”’").endswith(tuple(END_PUNCTUATION)),
-            "filler_start": bool(FILLER_START.match(stripped)),
-            "spanish": language(message) == "es"}
-
-
-def surface_shares(messages: list[str]) -> dict:
-    """Share of `messages` with each surface feature, and their median length in words."""
-    features = [surface_features(message) for message in messages]
-    shares = {name: sum(row[name] for row in features) / len(features) if features else None
-              for name in SURFACE_FEATURES}
-    shares["median_words"] = statistics.median(len(message.split()) for message in messages) if messages else None
-    return shares
-
-
-def shortcut_report(call_messages: list[str], no_call_messages: list[str]) -> dict:
-    """Surface shares of both kinds of row, and a warning per feature that separates them."""
-    calls, no_calls = surface_shares(call_messages), surface_shares(no_call_messages)
-    warnings = []
-    if call_messages and no_call_messages:
-        for name, what in SURFACE_FEATURES.items():
-            if abs(no_calls[name] - calls[name]) >= SHORTCUT_SHARE_GAP:
-                warnings.append(f"no-call rows: {no_calls[name]:.0%} {what}, call rows: {calls[name]:.0%}: "
-                                f"a model can learn that instead of the meaning")
-        short, long = sorted((calls["median_words"], no_calls["median_words"]))
-        if short and long / short >= SHORTCUT_LENGTH_RATIO:
-            warnings.append(f"no-call rows: median {no_calls['median_words']:g} words, call rows: "
-                            f"{calls['median_words']:g}: a model can learn the length instead of the meaning")
-    return {"call_rows": calls, "no_call_rows": no_calls, "warnings": warnings}
 # --- end _renderings.py ---
 
 
-# --- begin _data.py (vendored copy; edit _data.py, then run python dev/sync_vendored.py) ---
+# --- begin _data.py (vendored: what this script uses of it; edit _data.py, then run python dev/sync_vendored.py) ---
 """The dataset contract: tools files, rows, loading, de-duplication and the held-out split.
 
 Single source: scripts carry a copy between `# --- begin _data.py` / `# --- end _data.py` marker
@@ -2460,7 +2332,6 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
-
 
 BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
 # A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
@@ -2991,20 +2862,6 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
     return rows
 
 
-def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
-    """Examples in the dataset format (user_message, tool_calls, and boundary when any row has one),
-    optionally with where each came from (named without local paths: these files may be published)."""
-    with_boundary = any(example.boundary for example in examples)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(list(COLUMNS) + ([BOUNDARY_COLUMN] if with_boundary else [])
-                        + (["source"] if with_source else []))
-        for example in examples:
-            writer.writerow([example.message, tool_calls_json(example.call)]
-                            + ([example.boundary] if with_boundary else [])
-                            + ([example.origin.published()] if with_source else []))
-
-
 def normalise_message(text: str) -> str:
     """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
@@ -3097,18 +2954,6 @@ def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> di
             cells[2] = "(nested too deep)"
         digest.update(json.dumps(cells, ensure_ascii=False, sort_keys=True, default=repr).encode() + b"\n")
     return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
-
-
-def no_call_warning(examples: list[Example]) -> str | None:
-    """Why the share of no-call rows is a problem (none, or more than half), or None."""
-    count = sum(example.call is None for example in examples)
-    if examples and not count:
-        return ("no rows with tool_calls [] (no tool applies): the model will call a tool for every input; "
-                "add out-of-scope rows (about a fifth of the data, like the bundled seeds)")
-    if count > len(examples) / 2:
-        return (f"{count} of {len(examples)} rows are no-call rows, more than half: the model may learn to "
-                "answer without a call when a tool applies")
-    return None
 
 
 def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
@@ -3218,7 +3063,7 @@ def select_split(examples: list[Example], tools: list[dict], split: str, test_fr
 # --- end _data.py ---
 
 
-# --- begin _heldout.py (vendored copy; edit _heldout.py, then run python dev/sync_vendored.py) ---
+# --- begin _heldout.py (vendored: what this script uses of it; edit _heldout.py, then run python dev/sync_vendored.py) ---
 """A trained model's directory is the source of truth for its data: what training records there,
 and how evaluation and export choose the rows they score from it.
 
@@ -3256,9 +3101,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-
 SPLIT_FILE, TOOLS_FILE = "split.json", "tools.json"
-PART_FILES = {"train": "train.csv", "validation": "validation.csv", "heldout": "heldout.csv"}
 SCHEMA = 1
 
 
@@ -3277,31 +3120,6 @@ def split_description(sources: list[dict], examples: list[Example], test_fractio
     if others:
         parts.append(f"a split of {' + '.join(others)} by seed {seed}, test fraction {test_fraction}")
     return " and ".join(parts)
-
-
-# ----------------------------------------------------------------------------- training writes
-
-
-def save_split(directory: str, tools: list[dict], sources: list[dict], parts: dict[str, list[Example]],
-               seed: int, test_fraction: float, resplit: bool, max_examples: int | None) -> dict:
-    """Write the row files, tools.json and split.json into a training output dir; returns the record."""
-    os.makedirs(directory, exist_ok=True)
-    tools_text = json.dumps(tools, indent=2, ensure_ascii=False) + "\n"
-    with open(os.path.join(directory, TOOLS_FILE), "w", encoding="utf-8") as handle:
-        handle.write(tools_text)
-    record_parts = {}
-    for name, rows in parts.items():
-        write_examples_csv(os.path.join(directory, PART_FILES[name]), rows, with_source=True)
-        record_parts[name] = {"file": PART_FILES[name], "rows": len(rows), "sha256": examples_sha256(rows),
-                              "suspect": count_suspect(rows, tools)}
-    everything = [example for rows in parts.values() for example in rows]
-    record = {"schema": SCHEMA, "sources": sources, "seed": seed, "test_fraction": test_fraction,
-              "resplit": resplit, "max_examples": max_examples,
-              "heldout_from": split_description(sources, everything, test_fraction, seed, resplit),
-              "tools_sha256": hashlib.sha256(tools_text.encode()).hexdigest(), "parts": record_parts}
-    with open(os.path.join(directory, SPLIT_FILE), "w", encoding="utf-8") as handle:
-        json.dump(record, handle, indent=2, ensure_ascii=False)
-    return record
 
 
 # ----------------------------------------------------------------------------- evaluation and export read
@@ -3500,7 +3318,7 @@ def check_overlap(rows: list[Example], trained: TrainedSplit | None, allow_train
 # --- end _heldout.py ---
 
 
-# --- begin _format.py (vendored copy; edit _format.py, then run python dev/sync_vendored.py) ---
+# --- begin _format.py (vendored: what this script uses of it; edit _format.py, then run python dev/sync_vendored.py) ---
 """FunctionGemma's native format: control tokens, the renderer, its Jinja twin, the parser.
 
 Training, evaluation and the exported model all render prompts and answers with this code and
@@ -3514,21 +3332,12 @@ import re
 import sys
 from dataclasses import dataclass
 
-
 DEFAULT_MODEL = "google/functiongemma-270m-it"
 DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
 # What a model trained here answers, in prose and with no call, when no declared tool fits
 # (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
 DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
 
-# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them. The
-# tokens' text is defined in _data (CONTROL_TOKENS), whose row and tools checks refuse it in any text.
-CONTROL_TOKEN_IDS = {
-    PAD: 0, EOS: 1, BOS: 2,
-    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
-    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
-    START_OF_TURN: 105, END_OF_TURN: 106,
-}
 # A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
 STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
 FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
@@ -3624,58 +3433,6 @@ def chat_messages(message: str, call: Call | None = None, reply: str | None = No
     return messages
 
 
-# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
-# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly (an
-# assistant message with content and no tool_calls is the no-call completion, then the turn's "\n").
-# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
-# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
-# the start token itself), so `text()` accepts a string or such a list.
-CHAT_TEMPLATE = (
-    "{%- macro text(c) -%}"
-    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
-    "{%- endmacro -%}"
-    "{%- macro value(v) -%}"
-    "{%- if v is string -%}<escape>{{ v }}<escape>"
-    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
-    "{%- elif v is none -%}null"
-    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
-    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
-    "{%- else -%}{{ v }}{%- endif -%}"
-    "{%- endmacro -%}"
-    "{%- macro schema(s) -%}{{ '{' }}"
-    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
-    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
-    "{%- endmacro -%}"
-    "{{ bos_token }}"
-    "{%- set first = messages[0] if messages else none -%}"
-    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
-    "<start_of_turn>developer{{ '\\n' }}"
-    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
-    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
-    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
-    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
-    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
-    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
-    "{%- endfor -%}"
-    "<end_of_turn>{{ '\\n' }}"
-    "{%- endif -%}"
-    "{%- for m in messages -%}"
-    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
-    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
-    "<start_of_turn>{{ role }}{{ '\\n' }}"
-    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
-    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
-    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
-    "{%- endfor -%}"
-    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
-    "{%- endif -%}"
-    "{%- endfor -%}"
-    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
-)
-
-
 class TemplateMismatch(RuntimeError):
     """The tokenizer's own chat template renders a different text than this toolkit."""
 
@@ -3712,18 +3469,6 @@ def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: 
         print(f"warning: {problem}", file=sys.stderr)
         return "mismatch"
     return "match"
-
-
-def tokenize_example(tokenizer, tools: list[dict], example: Example,
-                     no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> tuple[list[int], list[int]]:
-    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
-    are added and the sequence has exactly one <bos>."""
-    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
-    completion = tokenizer(render_completion(example.call, no_call_reply), add_special_tokens=False)["input_ids"]
-    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
-    if bos_count != 1:
-        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
-    return prompt, completion
 
 
 # An added token of a tokenizer that is text all the same: a run of line breaks, tabs or spaces,
@@ -3787,14 +3532,6 @@ def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], 
     return rows
 
 
-# ----------------------------------------------------------------------------- prompt length
-
-# The validator warns when the tool declarations and the longest row take more tokens than this:
-# export_litertlm.py's default --kv-cache-max-len, all the phone holds of a prompt and its answer.
-PROMPT_WARNING_TOKENS = 1024
-# FunctionGemma 270M's context (max_position_embeddings of google/functiongemma-270m-it): what the
-# validator holds the prompt to when it has no model's config.json to read.
-DEFAULT_MODEL_CONTEXT = 32768
 CHARS_PER_TOKEN = 4  # the validator's estimate without a tokenizer (Gemma: 3 to 5 for English and Spanish)
 
 
@@ -4035,7 +3772,7 @@ def parse_output(text: str, tools: list[dict]) -> Parsed:
 # --- end _format.py ---
 
 
-# --- begin _scoring.py (vendored copy; edit _scoring.py, then run python dev/sync_vendored.py) ---
+# --- begin _scoring.py (vendored: what this script uses of it; edit _scoring.py, then run python dev/sync_vendored.py) ---
 """Scoring generated answers against labelled rows, with the device's parser.
 
 Single source: scripts carry a copy between `# --- begin _scoring.py` / `# --- end _scoring.py`
@@ -4044,7 +3781,6 @@ marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard l
 
 import re
 from collections import Counter, defaultdict
-
 
 # The figures reported for each rendering side by side (the first rendering also gets the full report),
 # and by_boundary when some row has a boundary.
@@ -4226,7 +3962,7 @@ def score_renderings(examples: list[Example], outputs: dict[str, list[str]], too
 # --- end _scoring.py ---
 
 
-# --- begin _inference.py (vendored copy; edit _inference.py, then run python dev/sync_vendored.py) ---
+# --- begin _inference.py (vendored: what this script uses of it; edit _inference.py, then run python dev/sync_vendored.py) ---
 """Model loading and greedy generation shared by the evaluate, train and export scripts.
 
 Single source: scripts carry a copy between `# --- begin _inference.py` / `# --- end
@@ -4470,24 +4206,6 @@ def _cut_at_stop(tokens: list[int], stops: list[int]) -> list[int]:
         if token in stops:
             return tokens[:index + 1]
     return tokens
-
-
-def generate_per_row(model, tokenizer, tools: list[dict], messages: list[str], max_new_tokens: int = 32,
-                     progress: bool = True) -> list[str]:
-    """Reference path: plain greedy `model.generate` on one prompt at a time."""
-    import torch
-    stops = stop_token_ids(tokenizer)
-    answers = []
-    with torch.inference_mode(), _progress(len(messages), progress, "generate (per row)") as bar:
-        for ids in prompt_ids(tokenizer, tools, messages):
-            input_ids = torch.tensor([ids], device=model.device)
-            output = model.generate(input_ids, attention_mask=torch.ones_like(input_ids), do_sample=False,
-                                    max_new_tokens=max_new_tokens, eos_token_id=stops,
-                                    pad_token_id=tokenizer.pad_token_id)
-            new_tokens = _cut_at_stop(output[0, len(ids):].tolist(), stops)
-            answers.append(tokenizer.decode(new_tokens, skip_special_tokens=False))
-            bar.update(1)
-    return answers
 
 
 def shared_prefix_length(sequences: list[list[int]]) -> int:
@@ -5011,7 +4729,7 @@ def store_call_margin(directory: str, record: dict) -> None:
 # --- end _inference.py ---
 
 
-# --- begin _constrained.py (vendored copy; edit _constrained.py, then run python dev/sync_vendored.py) ---
+# --- begin _constrained.py (vendored: what this script uses of it; edit _constrained.py, then run python dev/sync_vendored.py) ---
 """Constrained decoding like LiteRT-LM's FunctionGemma constraint, for the PyTorch evaluation.
 
 Single source: scripts carry a copy between `# --- begin _constrained.py` / `# --- end
@@ -5043,7 +4761,6 @@ without computing any logits, in the same forward pass as the chosen token befor
 """
 
 import re
-
 
 MODES = ("none", "calls", "calls_or_text")
 BYTE_TOKEN = re.compile(r"<0x([0-9A-Fa-f]{2})>")
@@ -5330,51 +5047,6 @@ def constrained_policy(model, tokenizer, tools: list[dict], mode: str):
         return None
     vocab_size = model.get_output_embeddings().weight.shape[0]
     return ConstrainedPolicy(model, ToolCallConstraint(tokenizer, tools, mode, vocab_size))
-
-
-def _regex_escape(text: str) -> str:
-    return re.sub(r"([\\.+*?()|\[\]{}^$])", r"\\\1", text)
-
-
-def call_regex(tools: list[dict], mode: str) -> str:
-    """The same answer grammar as a regular expression, for LiteRT-LM's LL_GUIDANCE constraint
-    (`ResponseFormat.regex`). Free text is `[^<]*` there (llguidance matches control tokens by
-    their text, so prose may not spell a `<`); a free string `[^<]*` too. Text ends with a stop
-    token written out in the regex: llguidance forbids every token the regex does not spell, and
-    a text-only regex left the device unable to end a no-call reply with `<end_of_turn>`."""
-    def value(schema: dict) -> str:
-        if str(schema.get("type", "")).lower() == "boolean":
-            return "(true|false)"
-        inner = "(" + "|".join(_regex_escape(v) for v in schema["enum"]) + ")" if "enum" in schema else "[^<]*"
-        return _regex_escape(ESCAPE) + inner + _regex_escape(ESCAPE)
-
-    def arguments(function: dict) -> str:
-        parameters = function.get("parameters") or {}
-        properties = parameters.get("properties") or {}
-        required = set(parameters.get("required") or [])
-        keys = sorted(properties)
-
-        def after(position: int) -> str:  # the rest of the argument list after `position` keys' turn
-            options = []
-            for index in range(position, len(keys)):
-                separator = "," if position else ""
-                options.append(f"{separator}{_regex_escape(keys[index])}:{value(properties[keys[index]])}"
-                               + after(index + 1))
-                if keys[index] in required:
-                    break
-            if not required.intersection(keys[position:]):
-                options.append("")
-            return options[0] if len(options) == 1 else "(" + "|".join(options) + ")"
-
-        return after(0)
-
-    grammar(tools, mode)  # the same checks (mode, supported types) as the token-level constraint
-    calls = "|".join(_regex_escape(tool["function"]["name"]) + r"\{" + arguments(tool["function"]) + r"\}"
-                     for tool in tools)
-    call = (_regex_escape(START_CALL) + "call:(" + calls + ")" + _regex_escape(END_CALL)
-            + _regex_escape(START_RESPONSE))
-    stop = "|".join(_regex_escape(token) for token in STOP_TOKENS)
-    return call if mode == "calls" else f"[^<]*({stop}|{call})"
 # --- end _constrained.py ---
 
 

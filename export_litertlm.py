@@ -904,7 +904,7 @@ def main(argv=None) -> int:
     return 0
 
 
-# --- begin _cli.py (vendored copy; edit _cli.py, then run python dev/sync_vendored.py) ---
+# --- begin _cli.py (vendored: what this script uses of it; edit _cli.py, then run python dev/sync_vendored.py) ---
 """The command line every script shares: one parser, the shared flags, one-line errors, exit codes,
 JSON reports, installed versions, the Hub token and the one Hub upload.
 
@@ -972,10 +972,6 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_tools_argument(group) -> None:
-    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
-
-
 def add_data_arguments(parser, *, max_examples: str | None = None, split: bool = False, from_model: bool = False,
                        resplit: bool = True):
     """The data flags every script spells and means the same way; returns the group for more.
@@ -1030,14 +1026,6 @@ def write_json_report(path: str, data) -> None:
             handle.write("\n")
     except OSError as error:
         raise DataError(f"{path}: cannot write ({error.strerror or error})") from None
-
-
-def require_package(module: str, flag: str, script: str) -> None:
-    """An optional dependency, checked when its flag is given (not at the end of a long run)."""
-    try:
-        __import__(module)
-    except ImportError:
-        raise DataError(f"{flag} needs the {module} package: uv run --with {module} {script} ...") from None
 
 
 def percent(value: float | None) -> str:
@@ -1193,7 +1181,7 @@ def push_to_hub(files: dict, repo: str, message: str, *, repo_type: str = "model
 # --- end _cli.py ---
 
 
-# --- begin _bundled.py (vendored copy; edit _bundled.py, then run python dev/sync_vendored.py) ---
+# --- begin _bundled.py (vendored: what this script uses of it; edit _bundled.py, then run python dev/sync_vendored.py) ---
 """The bundled cycling-copilot tools and seeds, generated from cycling-copilot-tools.json and
 cycling-copilot-seeds.csv by dev/sync_vendored.py: edit those files, never this one."""
 
@@ -2510,7 +2498,7 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls","boundary"
 # --- end _bundled.py ---
 
 
-# --- begin _renderings.py (vendored copy; edit _renderings.py, then run python dev/sync_vendored.py) ---
+# --- begin _renderings.py (vendored: what this script uses of it; edit _renderings.py, then run python dev/sync_vendored.py) ---
 """The forms one request arrives in: renderings that keep its meaning, and the surface features a
 model could learn instead of it.
 
@@ -2527,23 +2515,10 @@ library only.
 """
 
 import hashlib
-import random
 import re
 import statistics
 
 RENDERINGS = ("as_written", "spoken", "typed", "filler", "numbers")
-DEFAULT_RENDERINGS = ("as_written", "spoken", "typed")
-RENDERING_HELP = {
-    "as_written": "the message exactly as in the dataset",
-    "spoken": "lower case, no punctuation, as speech recognisers commonly return it",
-    "typed": "capitalised, ending in ? or .",
-    "filler": "spoken, after a filler or wake word (uh, hey copilot, oye)",
-    "numbers": "numbers switched between digits and words (20 km / twenty kilometres)",
-}
-# The renderings every training row is seen in over a run, one per epoch in turn.
-AUGMENT_RENDERINGS = ("as_written", "spoken", "typed")
-AUGMENT_FILLER_SHARE = 0.25  # of the spoken and typed variants: fillers on both kinds of row alike
-AUGMENT_NUMBERS_SHARE = 0.5  # of the variants whose message holds a number
 
 SPANISH_MARKERS = re.compile(r"[¿¡ñáéíóú]")
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis", "una",
@@ -2699,74 +2674,10 @@ def meaning_key(message: str) -> str:
     for word, number in _NUMBER_WORDS:
         text = re.sub(rf"\b{word}\b", str(number), text)
     return _NUMBER_UNIT.sub(lambda match: f"{match.group(1)} {_UNIT_KEY[match.group(2)]}", text)
-
-
-def augmented_variants(message: str, rng: random.Random) -> list[str]:
-    """The message in each of AUGMENT_RENDERINGS, for training: the spoken and typed ones sometimes
-    after a filler or wake word, and numbers sometimes switched between digits and words."""
-    variants = []
-    for rendering in AUGMENT_RENDERINGS:
-        text = message
-        if re.search(r"\d", text) or any(re.search(rf"\b{word}\b", text, re.I)
-                                         for word in NUMBER_WORDS[language(text)].values()):
-            if rng.random() < AUGMENT_NUMBERS_SHARE:
-                text = switch_numbers(text)
-        if rendering != "as_written" and rng.random() < AUGMENT_FILLER_SHARE:
-            text = with_filler(text, rng.choice(FILLERS[language(text)]), form=rendering)
-        else:
-            text = render(text, rendering)
-        variants.append(text)
-    return variants
-
-
-# ----------------------------------------------------------------------------- surface shortcuts
-
-SURFACE_FEATURES = {
-    "lower_case_start": "start in lower case",
-    "no_end_punctuation": "end without punctuation",
-    "filler_start": "start with a filler or wake word",
-    "spanish": "are in Spanish",
-}
-SHORTCUT_SHARE_GAP = 0.25  # a feature this much more common in one kind of row can stand in for the label
-SHORTCUT_LENGTH_RATIO = 2.0  # median length in words, one kind against the other
-
-
-def surface_features(message: str) -> dict[str, bool]:
-    stripped = message.strip().lstrip("¿¡\"'“‘(")
-    first_letter = next((character for character in stripped if character.isalpha()), "")
-    return {"lower_case_start": first_letter.islower(),
-            "no_end_punctuation": not message.strip().rstrip("\"')”’").endswith(tuple(END_PUNCTUATION)),
-            "filler_start": bool(FILLER_START.match(stripped)),
-            "spanish": language(message) == "es"}
-
-
-def surface_shares(messages: list[str]) -> dict:
-    """Share of `messages` with each surface feature, and their median length in words."""
-    features = [surface_features(message) for message in messages]
-    shares = {name: sum(row[name] for row in features) / len(features) if features else None
-              for name in SURFACE_FEATURES}
-    shares["median_words"] = statistics.median(len(message.split()) for message in messages) if messages else None
-    return shares
-
-
-def shortcut_report(call_messages: list[str], no_call_messages: list[str]) -> dict:
-    """Surface shares of both kinds of row, and a warning per feature that separates them."""
-    calls, no_calls = surface_shares(call_messages), surface_shares(no_call_messages)
-    warnings = []
-    if call_messages and no_call_messages:
-        for name, what in SURFACE_FEATURES.items():
-            if abs(no_calls[name] - calls[name]) >= SHORTCUT_SHARE_GAP:
-                warnings.append(f"no-call rows: {no_calls[name]:.0%} {what}, call rows: {calls[name]:.0%}: "
-                                f"a model can learn that instead of the meaning")
-        short, long = sorted((calls["median_words"], no_calls["median_words"]))
-        if short and long / short >= SHORTCUT_LENGTH_RATIO:
-            warnings.append(f"no-call rows: median {no_calls['median_words']:g} words, call rows: "
-                            f"{calls['median_words']:g}: a model can learn the length instead of the meaning")
-    return {"call_rows": calls, "no_call_rows": no_calls, "warnings": warnings}
 # --- end _renderings.py ---
 
 
-# --- begin _data.py (vendored copy; edit _data.py, then run python dev/sync_vendored.py) ---
+# --- begin _data.py (vendored: what this script uses of it; edit _data.py, then run python dev/sync_vendored.py) ---
 """The dataset contract: tools files, rows, loading, de-duplication and the held-out split.
 
 Single source: scripts carry a copy between `# --- begin _data.py` / `# --- end _data.py` marker
@@ -2787,7 +2698,6 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
-
 
 BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
 # A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
@@ -3318,20 +3228,6 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
     return rows
 
 
-def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
-    """Examples in the dataset format (user_message, tool_calls, and boundary when any row has one),
-    optionally with where each came from (named without local paths: these files may be published)."""
-    with_boundary = any(example.boundary for example in examples)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(list(COLUMNS) + ([BOUNDARY_COLUMN] if with_boundary else [])
-                        + (["source"] if with_source else []))
-        for example in examples:
-            writer.writerow([example.message, tool_calls_json(example.call)]
-                            + ([example.boundary] if with_boundary else [])
-                            + ([example.origin.published()] if with_source else []))
-
-
 def normalise_message(text: str) -> str:
     """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
@@ -3354,10 +3250,6 @@ def suspect_reason(message: str, tools: list[dict]) -> str | None:
     if GENERATION_PROMPT.search(message):
         return "reads like a generation prompt, not speech"
     return None
-
-
-def count_suspect(examples: list[Example], tools: list[dict]) -> int:
-    return sum(suspect_reason(example.message, tools) is not None for example in examples)
 
 
 @dataclass
@@ -3424,18 +3316,6 @@ def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> di
             cells[2] = "(nested too deep)"
         digest.update(json.dumps(cells, ensure_ascii=False, sort_keys=True, default=repr).encode() + b"\n")
     return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
-
-
-def no_call_warning(examples: list[Example]) -> str | None:
-    """Why the share of no-call rows is a problem (none, or more than half), or None."""
-    count = sum(example.call is None for example in examples)
-    if examples and not count:
-        return ("no rows with tool_calls [] (no tool applies): the model will call a tool for every input; "
-                "add out-of-scope rows (about a fifth of the data, like the bundled seeds)")
-    if count > len(examples) / 2:
-        return (f"{count} of {len(examples)} rows are no-call rows, more than half: the model may learn to "
-                "answer without a call when a tool applies")
-    return None
 
 
 def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
@@ -3545,7 +3425,7 @@ def select_split(examples: list[Example], tools: list[dict], split: str, test_fr
 # --- end _data.py ---
 
 
-# --- begin _heldout.py (vendored copy; edit _heldout.py, then run python dev/sync_vendored.py) ---
+# --- begin _heldout.py (vendored: what this script uses of it; edit _heldout.py, then run python dev/sync_vendored.py) ---
 """A trained model's directory is the source of truth for its data: what training records there,
 and how evaluation and export choose the rows they score from it.
 
@@ -3583,9 +3463,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-
 SPLIT_FILE, TOOLS_FILE = "split.json", "tools.json"
-PART_FILES = {"train": "train.csv", "validation": "validation.csv", "heldout": "heldout.csv"}
 SCHEMA = 1
 
 
@@ -3604,31 +3482,6 @@ def split_description(sources: list[dict], examples: list[Example], test_fractio
     if others:
         parts.append(f"a split of {' + '.join(others)} by seed {seed}, test fraction {test_fraction}")
     return " and ".join(parts)
-
-
-# ----------------------------------------------------------------------------- training writes
-
-
-def save_split(directory: str, tools: list[dict], sources: list[dict], parts: dict[str, list[Example]],
-               seed: int, test_fraction: float, resplit: bool, max_examples: int | None) -> dict:
-    """Write the row files, tools.json and split.json into a training output dir; returns the record."""
-    os.makedirs(directory, exist_ok=True)
-    tools_text = json.dumps(tools, indent=2, ensure_ascii=False) + "\n"
-    with open(os.path.join(directory, TOOLS_FILE), "w", encoding="utf-8") as handle:
-        handle.write(tools_text)
-    record_parts = {}
-    for name, rows in parts.items():
-        write_examples_csv(os.path.join(directory, PART_FILES[name]), rows, with_source=True)
-        record_parts[name] = {"file": PART_FILES[name], "rows": len(rows), "sha256": examples_sha256(rows),
-                              "suspect": count_suspect(rows, tools)}
-    everything = [example for rows in parts.values() for example in rows]
-    record = {"schema": SCHEMA, "sources": sources, "seed": seed, "test_fraction": test_fraction,
-              "resplit": resplit, "max_examples": max_examples,
-              "heldout_from": split_description(sources, everything, test_fraction, seed, resplit),
-              "tools_sha256": hashlib.sha256(tools_text.encode()).hexdigest(), "parts": record_parts}
-    with open(os.path.join(directory, SPLIT_FILE), "w", encoding="utf-8") as handle:
-        json.dump(record, handle, indent=2, ensure_ascii=False)
-    return record
 
 
 # ----------------------------------------------------------------------------- evaluation and export read
@@ -3827,7 +3680,7 @@ def check_overlap(rows: list[Example], trained: TrainedSplit | None, allow_train
 # --- end _heldout.py ---
 
 
-# --- begin _format.py (vendored copy; edit _format.py, then run python dev/sync_vendored.py) ---
+# --- begin _format.py (vendored: what this script uses of it; edit _format.py, then run python dev/sync_vendored.py) ---
 """FunctionGemma's native format: control tokens, the renderer, its Jinja twin, the parser.
 
 Training, evaluation and the exported model all render prompts and answers with this code and
@@ -3836,11 +3689,8 @@ Single source: scripts carry a copy between `# --- begin _format.py` / `# --- en
 marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard library only.
 """
 
-import os
 import re
-import sys
 from dataclasses import dataclass
-
 
 DEFAULT_MODEL = "google/functiongemma-270m-it"
 DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
@@ -3930,27 +3780,6 @@ def check_no_call_reply(reply: str) -> str:
     return text
 
 
-def render_completion(call: Call | None, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
-    """The training target: the call, closed by <start_function_response> like the model does;
-    for a row no tool serves (call None), the prose reply closed by <end_of_turn>."""
-    if call is None:
-        return check_no_call_reply(no_call_reply) + END_OF_TURN
-    return render_call(call) + START_RESPONSE
-
-
-def chat_messages(message: str, call: Call | None = None, reply: str | None = None) -> list[dict]:
-    """The same conversation in Hugging Face chat form, for tokenizer chat templates: the prompt
-    alone, or with the model's answer (a call, or else a prose `reply`)."""
-    messages = [{"role": "developer", "content": DEVELOPER_PROMPT},
-                {"role": "user", "content": message}]
-    if call is not None:
-        messages.append({"role": "assistant", "tool_calls": [
-            {"type": "function", "function": {"name": call.name, "arguments": call.args}}]})
-    elif reply is not None:
-        messages.append({"role": "assistant", "content": reply})
-    return messages
-
-
 # Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
 # tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly (an
 # assistant message with content and no tool_calls is the no-call completion, then the turn's "\n").
@@ -4001,56 +3830,6 @@ CHAT_TEMPLATE = (
     "{%- endfor -%}"
     "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
 )
-
-
-class TemplateMismatch(RuntimeError):
-    """The tokenizer's own chat template renders a different text than this toolkit."""
-
-
-def check_chat_template(tokenizer, tools: list[dict], example: Example, strict: bool = True,
-                        no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
-    """Compare the tokenizer's chat template (if any) with our rendering of one example: the prompt
-    (up to the model's turn) and the whole conversation with the model's answer (the training
-    text). A no-call answer ends its turn, after which a template writes the turn separator "\n";
-    the model stops at <end_of_turn>, so training never sees it.
-
-    Returns "ours" when the tokenizer has no template, "match" when both agree; on mismatch
-    raises TemplateMismatch (strict) or prints a warning and returns "mismatch"."""
-    if not getattr(tokenizer, "chat_template", None):
-        return "ours"
-    prompt = render_prompt(tools, example.message)
-    for what, ours, messages, generation_prompt in (
-            ("prompt", prompt, chat_messages(example.message), True),
-            ("prompt and completion (the model's turn with its answer)",
-             prompt + render_completion(example.call, no_call_reply) + ("\n" if example.call is None else ""),
-             chat_messages(example.message, example.call, no_call_reply), False)):
-        try:
-            theirs = tokenizer.apply_chat_template(messages, tools=tools, add_generation_prompt=generation_prompt,
-                                                   tokenize=False)
-        except Exception as error:
-            theirs = f"<template error: {error}>"
-        if theirs == ours:
-            continue
-        at = next((i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b), min(len(ours), len(theirs)))
-        problem = (f"the tokenizer's chat template renders a different {what} from this toolkit at char {at}: "
-                   f"template {theirs[max(0, at - 30):at + 40]!r} vs ours {ours[max(0, at - 30):at + 40]!r}")
-        if strict:
-            raise TemplateMismatch(problem + " (pass --allow-template-mismatch to continue anyway)")
-        print(f"warning: {problem}", file=sys.stderr)
-        return "mismatch"
-    return "match"
-
-
-def tokenize_example(tokenizer, tools: list[dict], example: Example,
-                     no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> tuple[list[int], list[int]]:
-    """(prompt ids, completion ids): the rendered text holds its own <bos>, so no special tokens
-    are added and the sequence has exactly one <bos>."""
-    prompt = tokenizer(render_prompt(tools, example.message), add_special_tokens=False)["input_ids"]
-    completion = tokenizer(render_completion(example.call, no_call_reply), add_special_tokens=False)["input_ids"]
-    bos_count = (prompt + completion).count(tokenizer.convert_tokens_to_ids(BOS))
-    if bos_count != 1:
-        raise DataError(f"{example.origin}: rendered example holds {bos_count} <bos> tokens, expected 1")
-    return prompt, completion
 
 
 # An added token of a tokenizer that is text all the same: a run of line breaks, tabs or spaces,
@@ -4112,122 +3891,6 @@ def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], 
         more = f" (and {len(rows) - 3} more)" if len(rows) > 3 else ""
         raise DataError(f"{len(rows)} invalid row(s): {shown}{more}")
     return rows
-
-
-# ----------------------------------------------------------------------------- prompt length
-
-# The validator warns when the tool declarations and the longest row take more tokens than this:
-# export_litertlm.py's default --kv-cache-max-len, all the phone holds of a prompt and its answer.
-PROMPT_WARNING_TOKENS = 1024
-# FunctionGemma 270M's context (max_position_embeddings of google/functiongemma-270m-it): what the
-# validator holds the prompt to when it has no model's config.json to read.
-DEFAULT_MODEL_CONTEXT = 32768
-CHARS_PER_TOKEN = 4  # the validator's estimate without a tokenizer (Gemma: 3 to 5 for English and Spanish)
-
-
-def developer_turn(tools: list[dict]) -> str:
-    """What every prompt starts with, up to the user's turn: <bos> and the developer turn with the
-    tool declarations."""
-    prompt = render_prompt(tools, "")
-    return prompt[:prompt.rindex(f"{START_OF_TURN}user\n")]
-
-
-def row_text(example: Example, no_call_reply: str = DEFAULT_NO_CALL_REPLY) -> str:
-    """The rest of a row's rendered text after `developer_turn`: the user's turn, the model's turn
-    and its answer."""
-    user_turn = render_prompt([], example.message)[len(developer_turn([])):]
-    return user_turn + render_completion(example.call, no_call_reply)
-
-
-@dataclass
-class PromptLength:
-    """Tokens of the shared developer turn and of each row's own part (`row_text`): exact from a
-    tokenizer (it splits the text at the added tokens <end_of_turn> and "\n" that end the developer
-    turn, so the parts add up to the whole), else estimated at CHARS_PER_TOKEN characters a token."""
-    declarations: int
-    rows: list[int]
-    examples: list[Example]
-    exact: bool
-
-    @property
-    def longest(self) -> tuple[int, Example | None]:
-        """(tokens, row) of the longest row's own part; (0, None) without rows."""
-        return max(zip(self.rows, self.examples), key=lambda item: item[0], default=(0, None))
-
-    @property
-    def total(self) -> int:
-        """The longest rendered row: declarations and the longest row's own part."""
-        return self.declarations + self.longest[0]
-
-    def to_json(self) -> dict:
-        return {"declarations": self.declarations, "longest_row": self.longest[0], "total": self.total,
-                "exact": self.exact}
-
-
-def prompt_length(tools: list[dict], examples: list[Example], no_call_reply: str = DEFAULT_NO_CALL_REPLY,
-                  tokenizer=None) -> PromptLength:
-    """The declarations' and every row's own tokens (see PromptLength), without tokenizing the
-    declarations once per row."""
-    texts = [developer_turn(tools)] + [row_text(example, no_call_reply) for example in examples]
-    if tokenizer is None:
-        counts = [-(-len(text) // CHARS_PER_TOKEN) for text in texts]
-    else:
-        # verbose=False: no warning that a text is longer than the model takes; saying so is our job
-        counts = [len(ids) for ids in tokenizer(texts, add_special_tokens=False, verbose=False)["input_ids"]]
-    return PromptLength(counts[0], counts[1:], list(examples), tokenizer is not None)
-
-
-def check_prompt_fits(length: PromptLength, limit: int | None, limit_name: str, tools_origin: str) -> None:
-    """DataError with the numbers when the declarations and the longest row take more tokens than
-    `limit` (None: no limit known), e.g. the model's context or --max-length."""
-    if limit is None or length.total <= limit:
-        return
-    tokens, example = length.longest
-    about = "" if length.exact else "about "
-    row = f" and the longest row ({example.origin or 'a row'}) {about}{tokens:,} more" if example else ""
-    fix = ("declare fewer tools or shorter descriptions" if length.declarations >= limit
-           else "shorten the longest rows, or declare fewer tools or shorter descriptions")
-    estimate = ("" if length.exact
-                else f" (estimated at {CHARS_PER_TOKEN} characters a token: --tokenizer counts exactly)")
-    raise DataError(f"{tools_origin}: the tool declarations take {about}{length.declarations:,} tokens{row}, "
-                    f"{about}{length.total:,} in all{estimate}, more than the {limit:,} tokens of {limit_name}: {fix}")
-
-
-def model_context(model: str, base_model: str | None = None) -> tuple[int | None, str]:
-    """(the longest sequence `model` takes, where that is read): max_position_embeddings of its
-    config.json (a LoRA adapter's base model's; a multimodal config's text_config), read without
-    loading any weights; (None, "") when unknown (no such file, no network)."""
-    adapter = model_json_file(model, "adapter_config.json")
-    source = model
-    if isinstance(adapter, dict):
-        source = base_model or adapter.get("base_model_name_or_path")
-        if not isinstance(source, str) or not source or source == model:
-            return None, ""
-    config = model_json_file(source, "config.json")
-    if not isinstance(config, dict):
-        return None, ""
-    for part in (config, config.get("text_config")):
-        value = part.get("max_position_embeddings") if isinstance(part, dict) else None
-        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-            return value, f"{source}/config.json"
-    return None, ""
-
-
-def model_json_file(model: str, filename: str):
-    """A model's JSON file (a local dir's, or a Hub repo's), parsed; None when it has none."""
-    if os.path.isdir(model):
-        path = os.path.join(model, filename)
-    elif re.fullmatch(r"[\w.-]+/[\w.-]+", model):
-        try:
-            from huggingface_hub import hf_hub_download
-            path = hf_hub_download(model, filename, token=hf_token())
-        except Exception:  # no such file, no network: loading the model says so when it matters
-            return None
-    else:
-        return None
-    if not os.path.isfile(path):
-        return None
-    return parse_json(decode_text(read_local_bytes(path), path), path)
 
 
 # ----------------------------------------------------------------------------- parsing model output
@@ -4362,7 +4025,7 @@ def parse_output(text: str, tools: list[dict]) -> Parsed:
 # --- end _format.py ---
 
 
-# --- begin _scoring.py (vendored copy; edit _scoring.py, then run python dev/sync_vendored.py) ---
+# --- begin _scoring.py (vendored: what this script uses of it; edit _scoring.py, then run python dev/sync_vendored.py) ---
 """Scoring generated answers against labelled rows, with the device's parser.
 
 Single source: scripts carry a copy between `# --- begin _scoring.py` / `# --- end _scoring.py`
@@ -4371,7 +4034,6 @@ marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard l
 
 import re
 from collections import Counter, defaultdict
-
 
 # The figures reported for each rendering side by side (the first rendering also gets the full report),
 # and by_boundary when some row has a boundary.
@@ -4553,7 +4215,7 @@ def score_renderings(examples: list[Example], outputs: dict[str, list[str]], too
 # --- end _scoring.py ---
 
 
-# --- begin _inference.py (vendored copy; edit _inference.py, then run python dev/sync_vendored.py) ---
+# --- begin _inference.py (vendored: what this script uses of it; edit _inference.py, then run python dev/sync_vendored.py) ---
 """Model loading and greedy generation shared by the evaluate, train and export scripts.
 
 Single source: scripts carry a copy between `# --- begin _inference.py` / `# --- end
@@ -4581,8 +4243,6 @@ import json
 import math
 import os
 import re
-import statistics
-import time
 
 
 def training_precision():
@@ -4627,15 +4287,6 @@ def no_call_reply_of(model: str, override: str | None = None) -> str:
 
 
 CALL_MARGIN_KEY = "call_margin"  # in training_config.json: {"value", "rule", "validation_curve", ...}
-# The rule training (and evaluate_functiongemma.py --choose-call-margin) chooses the margin by; the
-# README states it in the same words.
-CALL_MARGIN_RULE = (
-    "among the thresholds M >= 0 (0, the midpoints between consecutive distinct margins of the validation answers "
-    "that start with a call, and 1 above the largest), the one with the fewest false calls on the validation rows in "
-    "every rendering whose missed calls exceed those at M = 0 by at most max(1, 1% of the call answers); ties go to "
-    "the smallest M; without call answers among them (nothing shows what a margin costs) M = 0. At M an answer that "
-    "started with a call keeps it when its margin is at least M and otherwise counts as a no-call answer")
-CALL_MARGIN_CARD = ("<!-- begin call margin -->", "<!-- end call margin -->")
 
 
 def check_call_margin(value, what: str) -> float:
@@ -4797,24 +4448,6 @@ def _cut_at_stop(tokens: list[int], stops: list[int]) -> list[int]:
         if token in stops:
             return tokens[:index + 1]
     return tokens
-
-
-def generate_per_row(model, tokenizer, tools: list[dict], messages: list[str], max_new_tokens: int = 32,
-                     progress: bool = True) -> list[str]:
-    """Reference path: plain greedy `model.generate` on one prompt at a time."""
-    import torch
-    stops = stop_token_ids(tokenizer)
-    answers = []
-    with torch.inference_mode(), _progress(len(messages), progress, "generate (per row)") as bar:
-        for ids in prompt_ids(tokenizer, tools, messages):
-            input_ids = torch.tensor([ids], device=model.device)
-            output = model.generate(input_ids, attention_mask=torch.ones_like(input_ids), do_sample=False,
-                                    max_new_tokens=max_new_tokens, eos_token_id=stops,
-                                    pad_token_id=tokenizer.pad_token_id)
-            new_tokens = _cut_at_stop(output[0, len(ids):].tolist(), stops)
-            answers.append(tokenizer.decode(new_tokens, skip_special_tokens=False))
-            bar.update(1)
-    return answers
 
 
 def shared_prefix_length(sequences: list[list[int]]) -> int:
@@ -5122,223 +4755,10 @@ def generate_answers(model, tokenizer, tools: list[dict], messages: list[str], b
                 answers[index] = tokenizer.decode(tokens, skip_special_tokens=False)
             bar.update(len(rows))
     return Answers(answers, margins)
-
-
-def evaluate(model, tokenizer, tools: list[dict], examples: list, batch_size: int = 64,
-             max_new_tokens: int = 32, progress: bool = True, worst: int = 20,
-             no_call_reply: str | None = None, policy=None, renderings=DEFAULT_RENDERINGS,
-             margin_curve: bool = True) -> dict:
-    """`score_renderings` of the greedy answers to every row in each of `renderings` (under `policy`,
-    see `generate_answers`), plus throughput (rows are counted once per rendering), each answer's
-    call margin (`margin` in every prediction), the margin applied (`call_margin`: `apply_call_margin`,
-    0 for none) and `margins` (`margin_summary`; `margin_curve` False: without the threshold curve,
-    for a policy that forces a call on every row)."""
-    started = time.perf_counter()
-    messages = rendered_messages(examples, renderings)
-    answers = generate_answers(model, tokenizer, tools, [text for texts in messages.values() for text in texts],
-                               batch_size=batch_size, max_new_tokens=max_new_tokens, progress=progress,
-                               policy=policy)
-    seconds = time.perf_counter() - started
-    total = len(examples)
-    outputs = {rendering: answers[index * total:(index + 1) * total] for index, rendering in enumerate(messages)}
-    report = score_renderings(examples, outputs, tools, worst=worst, no_call_reply=no_call_reply)
-    for index, predictions in enumerate(report["predictions_by_rendering"].values()):
-        for prediction, margin in zip(predictions, answers.margins[index * total:(index + 1) * total]):
-            prediction["margin"] = margin
-    applied = call_margin(model) or 0.0
-    generated = len(answers)
-    report.update(seconds=seconds, answers_generated=generated,
-                  examples_per_second=generated / seconds if seconds else 0.0,
-                  seconds_per_example=seconds / generated if generated else 0.0,
-                  call_margin=applied, margins=margin_summary(report, applied, margin_curve))
-    return report
-
-
-# ----------------------------------------------------------------------------- the call margin of answers
-
-
-def _all_answers(report: dict) -> list[dict]:
-    """Every prediction of an `evaluate` report, rendering after rendering."""
-    return [prediction for predictions in report["predictions_by_rendering"].values() for prediction in predictions]
-
-
-def _spread(values: list[float]) -> dict | None:
-    """Count, 10th, 25th, 50th, 75th and 90th percentile (nearest rank); None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-
-    def at(share: float) -> float:
-        return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-    return {"n": len(ordered), "p10": at(0.1), "p25": at(0.25), "median": statistics.median(ordered),
-            "p75": at(0.75), "p90": at(0.9)}
-
-
-def _withdrawn(prediction: dict, threshold: float) -> bool:
-    """Whether an answer that started with a call no longer does at `threshold`."""
-    return prediction["output"].startswith(START_CALL) and prediction["margin"] < threshold
-
-
-def margin_counts(predictions: list[dict], thresholds: list[float]) -> list[tuple[float, int, int]]:
-    """(threshold, false calls, missed calls) of these answers at each threshold, from their margins
-    alone: an answer that started with a call keeps its verdict when its margin is at least the
-    threshold, and otherwise counts as a no-call answer (right on a no-call row, a missed call on a
-    call row); every other answer keeps its verdict. Exact at the margin the answers were generated
-    with; above it, a withdrawn call stands for the prose the model would write instead."""
-    no_call = tool_calls_json(None)
-    counts = []
-    for threshold in thresholds:
-        false_calls = sum(bool(p["predicted"]) and not _withdrawn(p, threshold)
-                          for p in predictions if p["expected"] == no_call)
-        missed = sum(p["failure"] == "no_call" or _withdrawn(p, threshold)
-                     for p in predictions if p["expected"] != no_call)
-        counts.append((threshold, false_calls, missed))
-    return counts
-
-
-def margin_thresholds(predictions: list[dict], start: float = 0.0) -> list[float]:
-    """`start`, the midpoints between consecutive distinct margins (at least `start`) of the answers
-    that start with a call, and 1 above the largest: one threshold for each set of calls a threshold
-    can keep, none of them equal to an answer's margin (no answer sits at a tie)."""
-    margins = sorted({p["margin"] for p in predictions if p["output"].startswith(START_CALL) and p["margin"] >= start})
-    return ([start] + [(low + high) / 2 for low, high in zip(margins, margins[1:])]
-            + ([margins[-1] + 1.0] if margins else []))
-
-
-def margin_curve(predictions: list[dict], start: float = 0.0) -> list[list[float | None]]:
-    """[[threshold, false-call rate, missed-call rate], ...] over `margin_thresholds` (rates None
-    without rows of that kind)."""
-    no_call = tool_calls_json(None)
-    no_call_answers = sum(p["expected"] == no_call for p in predictions)
-    call_answers = len(predictions) - no_call_answers
-    return [[threshold, false_calls / no_call_answers if no_call_answers else None,
-             missed / call_answers if call_answers else None]
-            for threshold, false_calls, missed in margin_counts(predictions, margin_thresholds(predictions, start))]
-
-
-LEAST_SURE_SHARE = 0.1
-
-
-def margin_summary(report: dict, applied: float, curve: bool = True) -> dict:
-    """How sure the answers were, over every rendering: the margins of right and of wrong answers
-    (percentiles), the error rate among the least sure 10% (smallest |margin|) against all answers,
-    and the false-call and missed-call rates over thresholds from `applied` up (`margin_curve`)."""
-    answers = _all_answers(report)
-    wrong = [p for p in answers if not p["correct"]]
-    least = sorted(answers, key=lambda p: abs(p["margin"]))[:math.ceil(LEAST_SURE_SHARE * len(answers))]
-    least_wrong = sum(not p["correct"] for p in least)
-    summary = {
-        "applied": applied, "answers": len(answers),
-        "right": _spread([p["margin"] for p in answers if p["correct"]]),
-        "wrong": _spread([p["margin"] for p in wrong]),
-        "error_rate": len(wrong) / len(answers) if answers else None,
-        "least_sure": {"share": LEAST_SURE_SHARE, "answers": len(least),
-                       "below": max((abs(p["margin"]) for p in least), default=None),
-                       "wrong": least_wrong, "error_rate": least_wrong / len(least) if least else None,
-                       "share_of_errors": least_wrong / len(wrong) if wrong else None},
-    }
-    if curve:
-        summary["curve"] = margin_curve(answers, applied)
-    return summary
-
-
-def choose_call_margin(report: dict) -> dict:
-    """The call margin of `CALL_MARGIN_RULE`, from an `evaluate` report of the validation rows
-    generated without one, with the curve it was chosen on: training_config.json's `call_margin`."""
-    if report.get("call_margin"):
-        raise ValueError("choose the call margin from answers generated without one")
-    answers = _all_answers(report)
-    no_call = tool_calls_json(None)
-    call_answers = sum(p["expected"] != no_call for p in answers)
-    counts = margin_counts(answers, margin_thresholds(answers))
-    base_missed = counts[0][2]
-    allowed = max(1.0, 0.01 * call_answers)
-    eligible = [entry for entry in counts if entry[2] - base_missed <= allowed] if call_answers else counts[:1]
-    value, false_calls, missed = min(eligible, key=lambda entry: (entry[1], entry[0]))
-    return {"value": value, "rule": CALL_MARGIN_RULE, "rows": report["examples"],
-            "renderings": list(report["predictions_by_rendering"]), "answers": len(answers),
-            "call_answers": call_answers, "no_call_answers": len(answers) - call_answers,
-            "false_calls": {"at_0": counts[0][1], "chosen": false_calls},
-            "missed_calls": {"at_0": base_missed, "chosen": missed, "allowed_rise": allowed},
-            "validation_curve": margin_curve(answers)}
-
-
-def sample_curve(curve: list, count: int = 12, keep: float | None = None) -> list:
-    """At most `count` points of a margin curve, evenly spread, its ends and the threshold `keep` included."""
-    if len(curve) <= count:
-        return curve
-    chosen = {round(index * (len(curve) - 1) / (count - 1)) for index in range(count)}
-    chosen |= {index for index, entry in enumerate(curve) if entry[0] == keep}
-    return [curve[index] for index in sorted(chosen)]
-
-
-def describe_call_margin(record: dict) -> list[str]:
-    """Lines that print a chosen call margin and its validation curve."""
-    false_calls, missed = record["false_calls"], record["missed_calls"]
-    no_call, calls = record["no_call_answers"], record["call_answers"]
-    lines = [f"call margin {record['value']:.4g} chosen on {record['rows']} validation rows x "
-             f"{len(record['renderings'])} renderings ({', '.join(record['renderings'])}): false calls "
-             f"{false_calls['at_0']} -> {false_calls['chosen']} of {no_call} no-call answers, missed calls "
-             f"{missed['at_0']} -> {missed['chosen']} of {calls} call answers (at most +{missed['allowed_rise']:g} allowed)",
-             f"  {'threshold':>10}{'false calls':>14}{'missed calls':>14}"]
-    curve = record["validation_curve"]
-    shown = sample_curve(curve, keep=record["value"])
-    for threshold, false_rate, missed_rate in shown:
-        mark = "  <- chosen" if threshold == record["value"] else ""
-        lines.append(f"  {threshold:>10.4g}{percent(false_rate):>14}{percent(missed_rate):>14}{mark}")
-    if len(shown) < len(curve):
-        lines.append(f"  ({len(curve)} thresholds in all: training_config.json's call_margin.validation_curve)")
-    return lines
-
-
-def call_margin_card(record: dict | None) -> str:
-    """The model card's call-margin section (between CALL_MARGIN_CARD markers)."""
-    begin, end = CALL_MARGIN_CARD
-    if not record:
-        return "\n".join([begin, "## Call margin", "",
-                          "No call margin was chosen (no validation rows): the model calls a tool whenever "
-                          "`<start_function_call>` is its most likely first token.", end])
-    false_calls, missed = record["false_calls"], record["missed_calls"]
-    return "\n".join([
-        begin, "## Call margin", "",
-        f"The model calls a tool only when log p(`<start_function_call>`) at the first answer token exceeds the "
-        f"log-probability of the most likely other token by at least **M = {record['value']:.4g}** "
-        "(`call_margin.value` in `training_config.json`); otherwise it answers in prose. Evaluation and export "
-        "apply it by default (`--call-margin 0` turns it off): a bias of -M on that token's logit, which the "
-        "`.litertlm` export builds into the graph, so an app receives a call or prose exactly as before.", "",
-        f"Chosen on the {record['rows']} validation rows, each {', '.join(record['renderings'])} "
-        f"({record['answers']} answers), by this rule: {record['rule']}. There, false calls went from "
-        f"{false_calls['at_0']} to {false_calls['chosen']} of {record['no_call_answers']} no-call answers and "
-        f"missed calls from {missed['at_0']} to {missed['chosen']} of {record['call_answers']} call answers.",
-        end])
-
-
-def store_call_margin(directory: str, record: dict) -> None:
-    """Write a chosen call margin into a training output: training_config.json's `call_margin`, and
-    the call-margin section of its model card (README.md), replaced or added."""
-    path = os.path.join(directory, "training_config.json")
-    config = _model_json(directory, "training_config.json")
-    if config is None:
-        raise DataError(f"{directory} has no training_config.json: not a training output")
-    config[CALL_MARGIN_KEY] = record
-    write_json_report(path, config)
-    card = os.path.join(directory, "README.md")
-    if os.path.exists(card):
-        with open(card, encoding="utf-8") as handle:
-            text = handle.read()
-        begin, end = CALL_MARGIN_CARD
-        section = call_margin_card(record)
-        if begin in text and end in text:
-            text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        with open(card, "w", encoding="utf-8") as handle:
-            handle.write(text)
 # --- end _inference.py ---
 
 
-# --- begin _constrained.py (vendored copy; edit _constrained.py, then run python dev/sync_vendored.py) ---
+# --- begin _constrained.py (vendored: what this script uses of it; edit _constrained.py, then run python dev/sync_vendored.py) ---
 """Constrained decoding like LiteRT-LM's FunctionGemma constraint, for the PyTorch evaluation.
 
 Single source: scripts carry a copy between `# --- begin _constrained.py` / `# --- end
@@ -5370,7 +4790,6 @@ without computing any logits, in the same forward pass as the chosen token befor
 """
 
 import re
-
 
 MODES = ("none", "calls", "calls_or_text")
 BYTE_TOKEN = re.compile(r"<0x([0-9A-Fa-f]{2})>")

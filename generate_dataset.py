@@ -67,7 +67,7 @@ def main(argv=None) -> int:
     return run_generation(build_parser().parse_args(argv), connect)
 
 
-# --- begin _cli.py (vendored copy; edit _cli.py, then run python dev/sync_vendored.py) ---
+# --- begin _cli.py (vendored: what this script uses of it; edit _cli.py, then run python dev/sync_vendored.py) ---
 """The command line every script shares: one parser, the shared flags, one-line errors, exit codes,
 JSON reports, installed versions, the Hub token and the one Hub upload.
 
@@ -125,63 +125,12 @@ def output_file(path: str) -> str:
     return path
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
-
-
 def add_tools_argument(group) -> None:
     group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
 
 
-def add_data_arguments(parser, *, max_examples: str | None = None, split: bool = False, from_model: bool = False,
-                       resplit: bool = True):
-    """The data flags every script spells and means the same way; returns the group for more.
-
-    --seed and --test-split select the shared held-out split, identical in every script given
-    the same datasets; `max_examples` is the help of --max-examples (None: no such flag); `split`
-    adds --split (which side of that split to use); `from_model` is for scripts reading a trained
-    model (evaluate, export): the data, tools, seed and test fraction default to the model's
-    training record, and --allow-train-rows is offered; `resplit` adds --resplit."""
-    model_default = "the model's {}, else " if from_model else ""
-    group = parser.add_argument_group("data")
-    group.add_argument("--dataset", action="append", metavar="CSV_OR_HUB_ID",
-                       help="CSV path, CSV URL or Hub dataset id; repeat to merge "
-                            f"(default: {model_default.format('heldout.csv')}bundled seeds)")
-    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL "
-                       f"(default: {model_default.format('tools.json')}bundled cycling-copilot tools)")
-    if split:
-        group.add_argument("--split", choices=("test", "train", "all"), default="test",
-                           help="rows to use (default test: the held-out split training never sees)")
-    group.add_argument("--test-split", type=float, default=None if from_model else 0.1, metavar="FRACTION",
-                       help="held-out fraction of the shared split, the same in every script "
-                            f"(default {model_default.format('one')}0.1)")
-    group.add_argument("--seed", type=int, default=None if from_model else 42, metavar="N",
-                       help="seed of the shared held-out split, the same in every script "
-                            f"(default {model_default.format('one')}42)")
-    if resplit:
-        group.add_argument("--resplit", action="store_true",
-                           help="split a Hub dataset that has its own test split by --seed/--test-split instead")
-    if from_model:
-        group.add_argument("--allow-train-rows", action="store_true",
-                           help="use --dataset rows even if the model was trained on them")
-    if max_examples:
-        group.add_argument("--max-examples", type=positive_int, metavar="N", help=max_examples)
-    return group
-
-
 def add_json_argument(parser, what: str) -> None:
     parser.add_argument("--json", type=output_file, metavar="PATH", help=f"write {what} as JSON to this file")
-
-
-def add_public_argument(parser) -> None:
-    parser.add_argument("--public", action="store_true",
-                        help="push to a public Hub repo (default: a new repo is private, an existing public one is refused)")
 
 
 def write_json_report(path: str, data) -> None:
@@ -193,19 +142,6 @@ def write_json_report(path: str, data) -> None:
             handle.write("\n")
     except OSError as error:
         raise DataError(f"{path}: cannot write ({error.strerror or error})") from None
-
-
-def require_package(module: str, flag: str, script: str) -> None:
-    """An optional dependency, checked when its flag is given (not at the end of a long run)."""
-    try:
-        __import__(module)
-    except ImportError:
-        raise DataError(f"{flag} needs the {module} package: uv run --with {module} {script} ...") from None
-
-
-def percent(value: float | None) -> str:
-    """A rate as a percentage; "n/a" when it was not measured (e.g. no rows of that kind)."""
-    return "n/a" if value is None else f"{100 * value:.1f}%"
 
 
 def run_main(main, argv=None) -> int:
@@ -292,11 +228,6 @@ def hf_token() -> str | None:
     return get_token()
 
 
-def _one_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {lines[0] if lines else ''}"
-
-
 def read_local_bytes(path: str) -> bytes:
     """A local file's bytes; missing or unreadable is one line."""
     try:
@@ -304,59 +235,10 @@ def read_local_bytes(path: str) -> bytes:
             return handle.read()
     except OSError as error:
         raise DataError(f"{path}: cannot read ({error.strerror or error})") from None
-
-
-def check_push_target(repo: str, *, repo_type: str = "model", private: bool = True) -> bool:
-    """Before a long run: a token, and a repo that is new, or private, or public with --public.
-    Returns whether it exists; one line otherwise."""
-    from huggingface_hub import HfApi
-    from huggingface_hub.errors import RepositoryNotFoundError
-    token = hf_token()
-    if not token:
-        raise DataError(f"pushing to {repo} needs a Hugging Face token (HF_TOKEN or `hf auth login`)")
-    try:
-        info = HfApi(token=token).repo_info(repo, repo_type=repo_type)
-    except RepositoryNotFoundError:
-        return False
-    except Exception as error:  # network, auth: before any work is done
-        raise DataError(f"cannot check the Hub repo {repo} ({_one_line(error)})") from None
-    if private and not info.private:
-        raise DataError(f"{repo} is a public repo: pass --public to push to it, or make it private first")
-    return True
-
-
-def push_to_hub(files: dict, repo: str, message: str, *, repo_type: str = "model", private: bool = True,
-                replace: str | None = None) -> str:
-    """Upload exactly `files` (path in the repo -> local file path or bytes) to `repo` in one commit.
-
-    The one Hub upload of the toolkit: a missing repo is created private unless private=False,
-    an existing public repo is refused unless private=False, the files under `replace` (a folder of
-    the repo) that `files` does not list are deleted in the same commit, and a file holding the
-    token is never sent. Any failure is one line."""
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
-    token = hf_token()
-    for path_in_repo, source in files.items():
-        if token and token.encode() in (source if isinstance(source, bytes) else read_local_bytes(source)):
-            raise DataError(f"refusing to upload {path_in_repo}: it contains the Hugging Face token")
-    api = HfApi(token=token)
-    try:
-        url = api.create_repo(repo, repo_type=repo_type, private=private, exist_ok=True)
-        check_push_target(repo, repo_type=repo_type, private=private)
-        stale = [path for path in (api.list_repo_files(repo, repo_type=repo_type) if replace else [])
-                 if path.startswith(replace.rstrip("/") + "/") and path not in files]
-        operations = [CommitOperationDelete(path) for path in stale]
-        operations += [CommitOperationAdd(path, source) for path, source in files.items()]
-        api.create_commit(repo, operations, commit_message=message, repo_type=repo_type)
-    except DataError:
-        raise
-    except Exception as error:  # network, auth, quota: one line, the local copy stays
-        raise DataError(f"push to {repo} failed ({_one_line(error)})") from None
-    print(f"pushed {len(files)} file(s) to {url}", file=sys.stderr)
-    return str(url)
 # --- end _cli.py ---
 
 
-# --- begin _bundled.py (vendored copy; edit _bundled.py, then run python dev/sync_vendored.py) ---
+# --- begin _bundled.py (vendored: what this script uses of it; edit _bundled.py, then run python dev/sync_vendored.py) ---
 """The bundled cycling-copilot tools and seeds, generated from cycling-copilot-tools.json and
 cycling-copilot-seeds.csv by dev/sync_vendored.py: edit those files, never this one."""
 
@@ -1673,7 +1555,7 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls","boundary"
 # --- end _bundled.py ---
 
 
-# --- begin _renderings.py (vendored copy; edit _renderings.py, then run python dev/sync_vendored.py) ---
+# --- begin _renderings.py (vendored: what this script uses of it; edit _renderings.py, then run python dev/sync_vendored.py) ---
 """The forms one request arrives in: renderings that keep its meaning, and the surface features a
 model could learn instead of it.
 
@@ -1690,23 +1572,9 @@ library only.
 """
 
 import hashlib
-import random
 import re
-import statistics
 
 RENDERINGS = ("as_written", "spoken", "typed", "filler", "numbers")
-DEFAULT_RENDERINGS = ("as_written", "spoken", "typed")
-RENDERING_HELP = {
-    "as_written": "the message exactly as in the dataset",
-    "spoken": "lower case, no punctuation, as speech recognisers commonly return it",
-    "typed": "capitalised, ending in ? or .",
-    "filler": "spoken, after a filler or wake word (uh, hey copilot, oye)",
-    "numbers": "numbers switched between digits and words (20 km / twenty kilometres)",
-}
-# The renderings every training row is seen in over a run, one per epoch in turn.
-AUGMENT_RENDERINGS = ("as_written", "spoken", "typed")
-AUGMENT_FILLER_SHARE = 0.25  # of the spoken and typed variants: fillers on both kinds of row alike
-AUGMENT_NUMBERS_SHARE = 0.5  # of the variants whose message holds a number
 
 SPANISH_MARKERS = re.compile(r"[¿¡ñáéíóú]")
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis", "una",
@@ -1715,9 +1583,6 @@ SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "p
                  "oye", "dime", "busca", "algún", "alguna", "te", "se", "yo", "muy", "más", "pues"}
 FILLERS = {"en": ("uh", "um", "hey copilot", "ok so", "so", "hey", "right", "er"),
            "es": ("eh", "oye", "oye copiloto", "vale", "pues", "a ver", "mmm")}
-# Words a recogniser or a rider puts before the request itself (the validator's filler share).
-FILLER_START = re.compile(r"^(?:uh+|um+|er+m?|hmm+|mm+|eh+|hey|ok(?:ay)?|so|right|oye|vale|pues|a ver|bueno|"
-                          r"hola|venga)\b(?=[\s,]+\w)", re.I)
 QUESTION_WORDS = {
     "en": {"what", "whats", "what's", "where", "wheres", "where's", "when", "how", "hows", "how's", "who", "which",
            "why", "is", "are", "am", "can", "could", "will", "would", "do", "does", "did", "should", "any", "have",
@@ -1832,104 +1697,10 @@ def render(message: str, rendering: str) -> str:
     if rendering == "numbers":
         return switch_numbers(message)
     raise ValueError(f"unknown rendering {rendering!r}: choose from {', '.join(RENDERINGS)}")
-
-
-# What meaning_key undoes: every filler and wake word (longest first, so "hey copilot" before "hey"),
-# every number word of either language (longest first: "twenty five" before "twenty"), and a unit
-# after a number as its abbreviation ("twenty kilometres", "20 km" and "20k" all read "20 km").
-_FILLER_PHRASE = re.compile(r"^(?:" + "|".join(sorted({re.escape(filler) for fillers in FILLERS.values()
-                                                        for filler in fillers}, key=len, reverse=True))
-                            + r")\s+(?=\w)")
-_NUMBER_WORDS = sorted(((word, number) for words in NUMBER_WORDS.values() for number, word in words.items()),
-                       key=lambda item: -len(item[0]))
-_UNITS = {"km": ("km", "k", "kilometres", "kilómetros"), "m": ("m", "metres", "metros"),
-          "min": ("min", "minutes", "minutos")}
-_NUMBER_UNIT = re.compile(r"\b(\d+) ?(" + "|".join(sorted((word for words in _UNITS.values() for word in words),
-                                                        key=len, reverse=True)) + r")\b")
-_UNIT_KEY = {word: unit for unit, words in _UNITS.items() for word in words}
-
-
-def meaning_key(message: str) -> str:
-    """What every rendering of `message` has in common: the unit the split keeps on one side and the
-    held-out check compares. Case, punctuation and spacing are ignored (like the de-duplication key,
-    `_data.normalise_message`), fillers and wake words in front are dropped, numbers are digits and a
-    unit after a number its abbreviation. So "So, where is the water?" and "Where is the water?" share
-    a key, as do "What's on the next 20 km?" and "what's on the next twenty kilometres": meaning_key
-    of any `render` or `augmented_variants` form of a message equals meaning_key of the message."""
-    text = re.sub(r"[\W_]+", " ", message.casefold()).strip()
-    while match := _FILLER_PHRASE.match(text) or FILLER_START.match(text):
-        text = text[match.end():].lstrip(" ,")
-    for word, number in _NUMBER_WORDS:
-        text = re.sub(rf"\b{word}\b", str(number), text)
-    return _NUMBER_UNIT.sub(lambda match: f"{match.group(1)} {_UNIT_KEY[match.group(2)]}", text)
-
-
-def augmented_variants(message: str, rng: random.Random) -> list[str]:
-    """The message in each of AUGMENT_RENDERINGS, for training: the spoken and typed ones sometimes
-    after a filler or wake word, and numbers sometimes switched between digits and words."""
-    variants = []
-    for rendering in AUGMENT_RENDERINGS:
-        text = message
-        if re.search(r"\d", text) or any(re.search(rf"\b{word}\b", text, re.I)
-                                         for word in NUMBER_WORDS[language(text)].values()):
-            if rng.random() < AUGMENT_NUMBERS_SHARE:
-                text = switch_numbers(text)
-        if rendering != "as_written" and rng.random() < AUGMENT_FILLER_SHARE:
-            text = with_filler(text, rng.choice(FILLERS[language(text)]), form=rendering)
-        else:
-            text = render(text, rendering)
-        variants.append(text)
-    return variants
-
-
-# ----------------------------------------------------------------------------- surface shortcuts
-
-SURFACE_FEATURES = {
-    "lower_case_start": "start in lower case",
-    "no_end_punctuation": "end without punctuation",
-    "filler_start": "start with a filler or wake word",
-    "spanish": "are in Spanish",
-}
-SHORTCUT_SHARE_GAP = 0.25  # a feature this much more common in one kind of row can stand in for the label
-SHORTCUT_LENGTH_RATIO = 2.0  # median length in words, one kind against the other
-
-
-def surface_features(message: str) -> dict[str, bool]:
-    stripped = message.strip().lstrip("¿¡\"'“‘(")
-    first_letter = next((character for character in stripped if character.isalpha()), "")
-    return {"lower_case_start": first_letter.islower(),
-            "no_end_punctuation": not message.strip().rstrip("\"')”’").endswith(tuple(END_PUNCTUATION)),
-            "filler_start": bool(FILLER_START.match(stripped)),
-            "spanish": language(message) == "es"}
-
-
-def surface_shares(messages: list[str]) -> dict:
-    """Share of `messages` with each surface feature, and their median length in words."""
-    features = [surface_features(message) for message in messages]
-    shares = {name: sum(row[name] for row in features) / len(features) if features else None
-              for name in SURFACE_FEATURES}
-    shares["median_words"] = statistics.median(len(message.split()) for message in messages) if messages else None
-    return shares
-
-
-def shortcut_report(call_messages: list[str], no_call_messages: list[str]) -> dict:
-    """Surface shares of both kinds of row, and a warning per feature that separates them."""
-    calls, no_calls = surface_shares(call_messages), surface_shares(no_call_messages)
-    warnings = []
-    if call_messages and no_call_messages:
-        for name, what in SURFACE_FEATURES.items():
-            if abs(no_calls[name] - calls[name]) >= SHORTCUT_SHARE_GAP:
-                warnings.append(f"no-call rows: {no_calls[name]:.0%} {what}, call rows: {calls[name]:.0%}: "
-                                f"a model can learn that instead of the meaning")
-        short, long = sorted((calls["median_words"], no_calls["median_words"]))
-        if short and long / short >= SHORTCUT_LENGTH_RATIO:
-            warnings.append(f"no-call rows: median {no_calls['median_words']:g} words, call rows: "
-                            f"{calls['median_words']:g}: a model can learn the length instead of the meaning")
-    return {"call_rows": calls, "no_call_rows": no_calls, "warnings": warnings}
 # --- end _renderings.py ---
 
 
-# --- begin _data.py (vendored copy; edit _data.py, then run python dev/sync_vendored.py) ---
+# --- begin _data.py (vendored: what this script uses of it; edit _data.py, then run python dev/sync_vendored.py) ---
 """The dataset contract: tools files, rows, loading, de-duplication and the held-out split.
 
 Single source: scripts carry a copy between `# --- begin _data.py` / `# --- end _data.py` marker
@@ -1943,14 +1714,11 @@ import hashlib
 import io
 import json
 import os
-import random
 import re
 import unicodedata
 import urllib.parse
 import urllib.request
-from collections import defaultdict
 from dataclasses import dataclass, field
-
 
 BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
 # A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
@@ -2481,20 +2249,6 @@ def read_dataset_rows(source: str | None = None) -> list[tuple[Location, dict]]:
     return rows
 
 
-def write_examples_csv(path: str, examples: list[Example], with_source: bool = False) -> None:
-    """Examples in the dataset format (user_message, tool_calls, and boundary when any row has one),
-    optionally with where each came from (named without local paths: these files may be published)."""
-    with_boundary = any(example.boundary for example in examples)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(list(COLUMNS) + ([BOUNDARY_COLUMN] if with_boundary else [])
-                        + (["source"] if with_source else []))
-        for example in examples:
-            writer.writerow([example.message, tool_calls_json(example.call)]
-                            + ([example.boundary] if with_boundary else [])
-                            + ([example.origin.published()] if with_source else []))
-
-
 def normalise_message(text: str) -> str:
     """Key for near-duplicate detection: case, accents' spacing, punctuation and spaces ignored."""
     return re.sub(r"[\W_]+", " ", text.casefold()).strip()
@@ -2517,10 +2271,6 @@ def suspect_reason(message: str, tools: list[dict]) -> str | None:
     if GENERATION_PROMPT.search(message):
         return "reads like a generation prompt, not speech"
     return None
-
-
-def count_suspect(examples: list[Example], tools: list[dict]) -> int:
-    return sum(suspect_reason(example.message, tools) is not None for example in examples)
 
 
 @dataclass
@@ -2589,18 +2339,6 @@ def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> di
     return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
 
 
-def no_call_warning(examples: list[Example]) -> str | None:
-    """Why the share of no-call rows is a problem (none, or more than half), or None."""
-    count = sum(example.call is None for example in examples)
-    if examples and not count:
-        return ("no rows with tool_calls [] (no tool applies): the model will call a tool for every input; "
-                "add out-of-scope rows (about a fifth of the data, like the bundled seeds)")
-    if count > len(examples) / 2:
-        return (f"{count} of {len(examples)} rows are no-call rows, more than half: the model may learn to "
-                "answer without a call when a tool applies")
-    return None
-
-
 def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
     """Merge datasets (bundled seeds when none), validate, de-duplicate; DataError on any error row."""
     rows, described = [], []
@@ -2618,97 +2356,10 @@ def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Ex
     if not report.examples:
         raise DataError("the dataset has no rows")
     return report.examples, report
-
-
-# ----------------------------------------------------------------------------- split
-
-
-def split_examples(examples: list[Example], tools: list[dict], test_fraction: float = 0.1, seed: int = 42,
-                   resplit: bool = False) -> tuple[list[Example], list[Example]]:
-    """Deterministic train/test split, stratified by `routing_label` (no-call rows
-    form a stratum of their own).
-
-    The unit of the split is a meaning: rows that share `_renderings.meaning_key` (one is another's
-    rendering: "So, where is the water?" and "Where is the water?", "20 km" and "twenty kilometres")
-    all land on one side, so no training row, nor any rendering of one, is a rendering of a test row.
-    A dataset that brings its own `test` split (a Hub dataset) keeps it: its test rows are test
-    rows and its other rows training rows, unless `resplit`; a row of any source that shares a
-    meaning with one of its test rows is a test row too, with one of its training rows a training
-    row. The rows of every other source are split here. That split depends only on the set of
-    messages, the seed and the fraction, never on row order, so training and evaluation derive the
-    same held-out rows from the same datasets. Each stratum gets its proportional share of the test
-    rows (largest remainders first), whole meanings in the order of their rank, skipping one that
-    would overshoot the share; a stratum with a single row stays in training."""
-    if not 0 <= test_fraction < 1:
-        raise DataError(f"--test-split must be in [0, 1), got {test_fraction}")
-    own_split = set() if resplit else set(sources_with_test_split(examples))
-
-    def keeps_its_split(example: Example) -> bool:
-        return example.origin is not None and example.origin.source in own_split
-
-    kept = [example for example in examples if keeps_its_split(example)]
-    kept_test_keys = {meaning_key(example.message) for example in kept if example.origin.split == "test"}
-    kept_test = [example for example in examples if meaning_key(example.message) in kept_test_keys]
-    kept_train_keys = {meaning_key(example.message) for example in kept} - kept_test_keys
-    kept_train = [example for example in examples if meaning_key(example.message) in kept_train_keys]
-    examples = [example for example in examples if meaning_key(example.message) not in kept_test_keys | kept_train_keys]
-
-    def rank(example: Example) -> str:
-        return hashlib.sha256(f"{seed}\0{normalise_message(example.message)}".encode()).hexdigest()
-
-    meanings = defaultdict(list)
-    for example in examples:
-        meanings[meaning_key(example.message)].append(example)
-    strata = defaultdict(list)  # label -> its meanings (lists of rows, each in rank order), in rank order
-    for rows in meanings.values():
-        rows.sort(key=rank)
-        strata[min(routing_label(example.call, tools) for example in rows)].append(rows)
-    rows_in = {label: sum(map(len, groups)) for label, groups in strata.items()}
-    for groups in strata.values():
-        groups.sort(key=lambda rows: rank(rows[0]))
-    total_test = round(len(examples) * test_fraction)
-    shares = {label: rows * test_fraction for label, rows in rows_in.items()}
-    quota = {label: int(share) for label, share in shares.items()}
-    by_remainder = sorted(strata, key=lambda label: (-(shares[label] - quota[label]), rank_label(label, seed)))
-    for label in by_remainder:
-        if sum(quota.values()) >= total_test:
-            break
-        if quota[label] + 1 < rows_in[label]:
-            quota[label] += 1
-    test, train = [], []
-    for label in sorted(strata):
-        taken = 0
-        for rows in strata[label]:
-            if taken + len(rows) <= quota[label]:
-                test += rows
-                taken += len(rows)
-            else:
-                train += rows
-    random.Random(seed).shuffle(train)
-    random.Random(seed + 1).shuffle(test)
-    return kept_train + train, kept_test + test
-
-
-def sources_with_test_split(examples: list[Example]) -> list[str]:
-    """The sources among `examples` that bring their own `test` split, in order of appearance."""
-    return list(dict.fromkeys(example.origin.source for example in examples
-                              if example.origin and example.origin.split == "test"))
-
-
-def rank_label(label: str, seed: int) -> str:
-    return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
-
-
-def select_split(examples: list[Example], tools: list[dict], split: str, test_fraction: float, seed: int,
-                 max_examples: int | None = None, resplit: bool = False) -> list[Example]:
-    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
-    train, test = split_examples(examples, tools, test_fraction, seed, resplit)
-    chosen = {"train": train, "test": test, "all": test + train}[split]
-    return chosen[:max_examples] if max_examples else chosen
 # --- end _data.py ---
 
 
-# --- begin _generation.py (vendored copy; edit _generation.py, then run python dev/sync_vendored.py) ---
+# --- begin _generation.py (vendored: what this script uses of it; edit _generation.py, then run python dev/sync_vendored.py) ---
 """Balanced, validated, resumable dataset expansion shared by the two dataset generators.
 
 Single source: `generate_dataset.py` (Hugging Face Inference Providers) and
@@ -2750,7 +2401,6 @@ validator carries this module for `--judge-model` (the same blind request, `judg
 OpenAI-compatible client (`openai_connect`).
 """
 
-import argparse
 import csv
 import email.utils
 import io
@@ -2763,7 +2413,6 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-
 
 WRITTEN_FORMS = ("spoken", "typed")  # a label's kept rows alternate between them
 STYLES = {
@@ -3286,50 +2935,6 @@ class NearDuplicates:
             if score > best[0]:
                 best = (score, other)
         return best
-
-
-# Near misses: a no-call row is a near miss of the tool whose call row it is most like (the similarity
-# above), when that similarity reaches NEAR_MISS_SIMILARITY: it shares the tool's words but not its job
-# ("how far did I ride last Tuesday" beside "how far have I ridden"). They are how a router learns where
-# a tool's job ends; a tool with fewer than MIN_NEAR_MISSES, or than MIN_NEAR_MISS_SHARE of its call
-# rows, is named. (Measured: the 155 twins written for the bundled seeds reach a median similarity of
-# 0.33 with the tool they were written for, found as the nearest in 131; the 360 other no-call rows 0.17.)
-NEAR_MISS_SIMILARITY = 0.25
-MIN_NEAR_MISSES = 15
-MIN_NEAR_MISS_SHARE = 0.10
-
-
-def nearest_call_tool(grams: frozenset[str], call_rows: list[tuple[frozenset[str], str]]) -> tuple[float, str]:
-    """The similarity to the most similar of `call_rows` ((n-grams, tool name) pairs, not empty) and
-    that row's tool: the tool a no-call row is a near miss of."""
-    return max((similarity(grams, other), name) for other, name in call_rows)
-
-
-def boundary_report(examples: list, tools: list[dict]) -> dict:
-    """Per declared tool: its call rows, its near misses and their boundaries (the optional column),
-    and a warning for each tool with too few."""
-    call_rows = [(char_ngrams(example.message), example.call.name) for example in examples if example.call]
-    tools_table = {tool["function"]["name"]: {"call_rows": 0, "near_misses": 0, "by_boundary": Counter()}
-                   for tool in tools}
-    for _, name in call_rows:
-        tools_table[name]["call_rows"] += 1
-    for example in examples:
-        if example.call is not None or not call_rows:
-            continue
-        score, name = nearest_call_tool(char_ngrams(example.message), call_rows)
-        if score >= NEAR_MISS_SIMILARITY:
-            tools_table[name]["near_misses"] += 1
-            tools_table[name]["by_boundary"][example.boundary or "unlabelled"] += 1
-    warnings = []
-    for name, counts in tools_table.items():
-        wanted = max(MIN_NEAR_MISSES, MIN_NEAR_MISS_SHARE * counts["call_rows"])
-        if counts["call_rows"] and counts["near_misses"] < wanted:
-            warnings.append(f"{name}: {counts['near_misses']} near misses (no-call rows that share its words but "
-                            f"not its job), fewer than {wanted:g}: the model will call it for requests it cannot "
-                            "serve (a past ride, another place or person, a change instead of a read); "
-                            "add no-call twins of its call rows")
-        counts["by_boundary"] = dict(counts["by_boundary"].most_common())
-    return {"similarity": NEAR_MISS_SIMILARITY, "tools": tools_table, "warnings": warnings}
 
 
 def judge_labels(tools: list[dict]) -> list[str]:

@@ -987,7 +987,7 @@ def main(argv=None) -> int:
     return 0
 
 
-# --- begin _cli.py (vendored copy; edit _cli.py, then run python dev/sync_vendored.py) ---
+# --- begin _cli.py (vendored: what this script uses of it; edit _cli.py, then run python dev/sync_vendored.py) ---
 """The command line every script shares: one parser, the shared flags, one-line errors, exit codes,
 JSON reports, installed versions, the Hub token and the one Hub upload.
 
@@ -1053,10 +1053,6 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
-
-
-def add_tools_argument(group) -> None:
-    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
 
 
 def add_data_arguments(parser, *, max_examples: str | None = None, split: bool = False, from_model: bool = False,
@@ -1276,7 +1272,7 @@ def push_to_hub(files: dict, repo: str, message: str, *, repo_type: str = "model
 # --- end _cli.py ---
 
 
-# --- begin _bundled.py (vendored copy; edit _bundled.py, then run python dev/sync_vendored.py) ---
+# --- begin _bundled.py (vendored: what this script uses of it; edit _bundled.py, then run python dev/sync_vendored.py) ---
 """The bundled cycling-copilot tools and seeds, generated from cycling-copilot-tools.json and
 cycling-copilot-seeds.csv by dev/sync_vendored.py: edit those files, never this one."""
 
@@ -2593,7 +2589,7 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls","boundary"
 # --- end _bundled.py ---
 
 
-# --- begin _renderings.py (vendored copy; edit _renderings.py, then run python dev/sync_vendored.py) ---
+# --- begin _renderings.py (vendored: what this script uses of it; edit _renderings.py, then run python dev/sync_vendored.py) ---
 """The forms one request arrives in: renderings that keep its meaning, and the surface features a
 model could learn instead of it.
 
@@ -2612,17 +2608,9 @@ library only.
 import hashlib
 import random
 import re
-import statistics
 
 RENDERINGS = ("as_written", "spoken", "typed", "filler", "numbers")
 DEFAULT_RENDERINGS = ("as_written", "spoken", "typed")
-RENDERING_HELP = {
-    "as_written": "the message exactly as in the dataset",
-    "spoken": "lower case, no punctuation, as speech recognisers commonly return it",
-    "typed": "capitalised, ending in ? or .",
-    "filler": "spoken, after a filler or wake word (uh, hey copilot, oye)",
-    "numbers": "numbers switched between digits and words (20 km / twenty kilometres)",
-}
 # The renderings every training row is seen in over a run, one per epoch in turn.
 AUGMENT_RENDERINGS = ("as_written", "spoken", "typed")
 AUGMENT_FILLER_SHARE = 0.25  # of the spoken and typed variants: fillers on both kinds of row alike
@@ -2800,56 +2788,10 @@ def augmented_variants(message: str, rng: random.Random) -> list[str]:
             text = render(text, rendering)
         variants.append(text)
     return variants
-
-
-# ----------------------------------------------------------------------------- surface shortcuts
-
-SURFACE_FEATURES = {
-    "lower_case_start": "start in lower case",
-    "no_end_punctuation": "end without punctuation",
-    "filler_start": "start with a filler or wake word",
-    "spanish": "are in Spanish",
-}
-SHORTCUT_SHARE_GAP = 0.25  # a feature this much more common in one kind of row can stand in for the label
-SHORTCUT_LENGTH_RATIO = 2.0  # median length in words, one kind against the other
-
-
-def surface_features(message: str) -> dict[str, bool]:
-    stripped = message.strip().lstrip("¿¡\"'“‘(")
-    first_letter = next((character for character in stripped if character.isalpha()), "")
-    return {"lower_case_start": first_letter.islower(),
-            "no_end_punctuation": not message.strip().rstrip("\"')”’").endswith(tuple(END_PUNCTUATION)),
-            "filler_start": bool(FILLER_START.match(stripped)),
-            "spanish": language(message) == "es"}
-
-
-def surface_shares(messages: list[str]) -> dict:
-    """Share of `messages` with each surface feature, and their median length in words."""
-    features = [surface_features(message) for message in messages]
-    shares = {name: sum(row[name] for row in features) / len(features) if features else None
-              for name in SURFACE_FEATURES}
-    shares["median_words"] = statistics.median(len(message.split()) for message in messages) if messages else None
-    return shares
-
-
-def shortcut_report(call_messages: list[str], no_call_messages: list[str]) -> dict:
-    """Surface shares of both kinds of row, and a warning per feature that separates them."""
-    calls, no_calls = surface_shares(call_messages), surface_shares(no_call_messages)
-    warnings = []
-    if call_messages and no_call_messages:
-        for name, what in SURFACE_FEATURES.items():
-            if abs(no_calls[name] - calls[name]) >= SHORTCUT_SHARE_GAP:
-                warnings.append(f"no-call rows: {no_calls[name]:.0%} {what}, call rows: {calls[name]:.0%}: "
-                                f"a model can learn that instead of the meaning")
-        short, long = sorted((calls["median_words"], no_calls["median_words"]))
-        if short and long / short >= SHORTCUT_LENGTH_RATIO:
-            warnings.append(f"no-call rows: median {no_calls['median_words']:g} words, call rows: "
-                            f"{calls['median_words']:g}: a model can learn the length instead of the meaning")
-    return {"call_rows": calls, "no_call_rows": no_calls, "warnings": warnings}
 # --- end _renderings.py ---
 
 
-# --- begin _data.py (vendored copy; edit _data.py, then run python dev/sync_vendored.py) ---
+# --- begin _data.py (vendored: what this script uses of it; edit _data.py, then run python dev/sync_vendored.py) ---
 """The dataset contract: tools files, rows, loading, de-duplication and the held-out split.
 
 Single source: scripts carry a copy between `# --- begin _data.py` / `# --- end _data.py` marker
@@ -2870,7 +2812,6 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
-
 
 BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
 # A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
@@ -3617,18 +3558,10 @@ def sources_with_test_split(examples: list[Example]) -> list[str]:
 
 def rank_label(label: str, seed: int) -> str:
     return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
-
-
-def select_split(examples: list[Example], tools: list[dict], split: str, test_fraction: float, seed: int,
-                 max_examples: int | None = None, resplit: bool = False) -> list[Example]:
-    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
-    train, test = split_examples(examples, tools, test_fraction, seed, resplit)
-    chosen = {"train": train, "test": test, "all": test + train}[split]
-    return chosen[:max_examples] if max_examples else chosen
 # --- end _data.py ---
 
 
-# --- begin _heldout.py (vendored copy; edit _heldout.py, then run python dev/sync_vendored.py) ---
+# --- begin _heldout.py (vendored: what this script uses of it; edit _heldout.py, then run python dev/sync_vendored.py) ---
 """A trained model's directory is the source of truth for its data: what training records there,
 and how evaluation and export choose the rows they score from it.
 
@@ -3663,9 +3596,6 @@ and their split by the held-out part's.
 import hashlib
 import json
 import os
-import sys
-from dataclasses import dataclass, field
-
 
 SPLIT_FILE, TOOLS_FILE = "split.json", "tools.json"
 PART_FILES = {"train": "train.csv", "validation": "validation.csv", "heldout": "heldout.csv"}
@@ -3712,205 +3642,10 @@ def save_split(directory: str, tools: list[dict], sources: list[dict], parts: di
     with open(os.path.join(directory, SPLIT_FILE), "w", encoding="utf-8") as handle:
         json.dump(record, handle, indent=2, ensure_ascii=False)
     return record
-
-
-# ----------------------------------------------------------------------------- evaluation and export read
-
-
-@dataclass
-class TrainedSplit:
-    """What a training output (local dir or Hub repo) recorded about its data."""
-    model: str
-    record: dict
-    tools: list[dict]
-    parts: dict = field(default_factory=dict)  # part name -> list of Example, checked against the record
-    rebuilt: bool = False  # the parts come from the training datasets, not from row files
-
-    @property
-    def training_messages(self) -> set[str]:
-        """Normalised messages of every row the model was trained on (train + validation)."""
-        return {normalise_message(example.message) for name in ("train", "validation")
-                for example in self.parts[name]}
-
-    @property
-    def training_meanings(self) -> set[str]:
-        """`_renderings.meaning_key` of every row the model was trained on: training saw each of
-        them in several renderings, so a row with the same key is one it saw."""
-        return {meaning_key(example.message) for name in ("train", "validation") for example in self.parts[name]}
-
-
-def model_file(model: str, name: str, required: bool = True) -> str | None:
-    """Local path of a file of a model dir or Hub model repo; None when it has no such file."""
-    if os.path.isdir(model):
-        path = os.path.join(model, name)
-        if os.path.exists(path):
-            return path
-        if required:
-            raise DataError(f"{model} has {SPLIT_FILE} but no {name}: an incomplete training output")
-        return None
-    try:
-        from huggingface_hub import hf_hub_download
-        from huggingface_hub.errors import EntryNotFoundError
-    except ImportError:
-        return None
-    try:
-        return hf_hub_download(model, name, token=hf_token())
-    except EntryNotFoundError:
-        if required:
-            raise DataError(f"{model} has {SPLIT_FILE} but no {name}: an incomplete training output") from None
-        return None
-    except Exception as error:  # no such repo, no network: loading the model says so clearly
-        if required:
-            raise DataError(f"{model}: cannot download {name} ({type(error).__name__})") from None
-        return None
-
-
-def read_trained_split(model: str) -> TrainedSplit | None:
-    """The training record of `model`, its tools and its row files; None for a model without one
-    (a base model, a fine-tune from elsewhere)."""
-    path = model_file(model, SPLIT_FILE, required=False)
-    if path is None:
-        return None
-    record = parse_json(read_text(path), f"{model}/{SPLIT_FILE}")
-    if not isinstance(record, dict) or record.get("schema") != SCHEMA:
-        raise DataError(f"{model}/{SPLIT_FILE}: not a schema {SCHEMA} training record")
-    tools_text = read_text(model_file(model, TOOLS_FILE))
-    if hashlib.sha256(tools_text.encode()).hexdigest() != record["tools_sha256"]:
-        raise DataError(f"{model}/{TOOLS_FILE} does not match {SPLIT_FILE} (sha256 differs): edited after training")
-    tools = parse_tools(tools_text, f"{model}/{TOOLS_FILE}")
-    trained = TrainedSplit(model, record, tools)
-    for name, part in record["parts"].items():
-        label = f"{model}/{part['file']}"
-        path = model_file(model, part["file"], required=os.path.isdir(model))
-        if path is None:  # pushed without --push-data: choose_rows rebuilds the parts from --dataset
-            trained.parts = {}
-            break
-        report = check_dataset(read_csv_rows(read_text(path), label), tools)
-        if report.errors:
-            raise DataError(f"{report.errors[0]}")
-        if examples_sha256(report.examples) != part["sha256"]:
-            raise DataError(f"{label} does not match {SPLIT_FILE} (sha256 differs): the rows were edited after "
-                            "training, so they no longer say what the model saw")
-        trained.parts[name] = report.examples
-    return trained
-
-
-def choose_tools(source: str | None, trained: TrainedSplit | None) -> tuple[list[dict], str]:
-    """--tools when given, else the tools the model was trained with, else the bundled ones."""
-    if source:
-        tools = load_tools(source)
-        if trained and tools != trained.tools:
-            print(f"warning: --tools {source} differs from the tools {trained.model} was trained with "
-                  f"({TOOLS_FILE})", file=sys.stderr)
-        return tools, source
-    if trained:
-        return trained.tools, f"{trained.model} {TOOLS_FILE}"
-    return load_tools(None), BUNDLED
-
-
-@dataclass
-class Selection:
-    """The rows to score and why they are held out."""
-    rows: list[Example]
-    held_out_source: str
-    sources: list[dict]  # the datasets they come from (`_data.describe_source`)
-    training_overlap: int = 0  # rows among the model's training rows (scored only when allowed)
-
-    def to_json(self) -> dict:
-        return {"held_out_source": self.held_out_source, "sources": self.sources, "scored_rows": len(self.rows),
-                "scored_rows_sha256": examples_sha256(self.rows), "training_overlap": self.training_overlap}
-
-
-def choose_rows(trained: TrainedSplit | None, tools: list[dict], datasets: list[str] | None, split: str,
-                test_fraction: float | None, seed: int | None, resplit: bool, limit: int | None,
-                allow_train_rows: bool) -> Selection:
-    """The rows evaluation and export score.
-
-    A training output without --dataset: its own held-out rows (heldout.csv; --split train: its
-    training rows). With --dataset (or a model without a record): the split of those datasets,
-    with the model's seed and test fraction unless given. Rows the model was trained on are
-    refused (DataError naming how many) unless `allow_train_rows`. A record without row files
-    takes its parts from --dataset, which must be exactly the datasets it was trained on."""
-    if trained and not trained.parts:
-        rebuild_parts(trained, tools, datasets)
-        datasets = None  # they are the training datasets: score the rebuilt parts like row files
-    if trained and not datasets:
-        sources = trained.record["sources"]
-        parts = trained.parts
-        rows = {"test": parts["heldout"], "train": parts["train"] + parts["validation"],
-                "all": parts["heldout"] + parts["train"] + parts["validation"]}[split]
-        heldout = trained.record["parts"]["heldout"]
-        if trained.rebuilt:
-            origin = (f"{trained.model}'s held-out rows rebuilt from its training datasets (no row files in the "
-                      "repo; the sources and the held-out rows match split.json's sha256)")
-            others = f"{trained.model} rows outside its held-out split, rebuilt from its training datasets"
-        else:
-            origin = f"{trained.model} heldout.csv: the rows its training held out"
-            others = f"{trained.model} {split} rows from its row files"
-        source = (f"{origin} ({trained.record['heldout_from']}; sha256 {heldout['sha256'][:12]})" if split == "test"
-                  else f"{others} (--split {split})")
-    else:
-        recorded = trained.record if trained else {}
-        seed = seed if seed is not None else recorded.get("seed", 42)
-        test_fraction = test_fraction if test_fraction is not None else recorded.get("test_fraction", 0.1)
-        resplit = resplit or recorded.get("resplit", False)
-        examples, report = load_examples(datasets, tools)
-        rows = select_split(examples, tools, split, test_fraction, seed, resplit=resplit)
-        sources = report.sources
-        source = (f"the {split} part of {split_description(report.sources, examples, test_fraction, seed, resplit)}"
-                  + ("" if trained else " (no training record with the model: the split training makes "
-                                        "of the same --dataset, --seed and --test-split)"))
-    rows = rows[:limit] if limit else rows
-    if not rows:
-        raise DataError(f"the {split} split is empty ({source}); use --split all or more data")
-    overlap = check_overlap(rows, trained, allow_train_rows)
-    if trained:
-        source += (f"; {overlap} of them training rows (--allow-train-rows)" if overlap
-                   else f"; none among its {len(trained.training_messages)} training rows")
-    return Selection(rows, source, sources, overlap)
-
-
-def rebuild_parts(trained: TrainedSplit, tools: list[dict], datasets: list[str] | None) -> None:
-    """The parts of a record whose row files were not uploaded, from the datasets it was trained on.
-
-    Those datasets must hash to its sources, and their split (its seed, test fraction, resplit)
-    to its held-out part; DataError otherwise. Every row outside the held-out part counts as a
-    training row (a --max-examples run trained on fewer): the overlap check stays on the safe side."""
-    record = trained.record
-    names = " + ".join(source["name"] for source in record["sources"])
-    missing = f"{trained.model} has no row files (pushed without --push-data)"
-    if not datasets and any(source["kind"] != "bundled" for source in record["sources"]):
-        raise DataError(f"{missing}: pass the --dataset flags it was trained on ({names}) to rebuild its held-out rows")
-    examples, report = load_examples(datasets, tools)
-    if sorted(source["sha256"] for source in report.sources) != sorted(source["sha256"] for source in record["sources"]):
-        given = " + ".join(source["name"] for source in report.sources)
-        raise DataError(f"{missing}, and --dataset {given} are not the datasets it was trained on ({names}; "
-                        "sha256 differs): pass exactly those to rebuild its held-out rows")
-    train, heldout = split_examples(examples, tools, record["test_fraction"], record["seed"], record["resplit"])
-    if examples_sha256(heldout) != record["parts"]["heldout"]["sha256"]:
-        raise DataError(f"{missing}: its datasets split into other held-out rows than {SPLIT_FILE} records "
-                        "(sha256 differs): a different version of this toolkit's split")
-    trained.parts = {"train": train, "validation": [], "heldout": heldout}
-    trained.rebuilt = True
-
-
-def check_overlap(rows: list[Example], trained: TrainedSplit | None, allow_train_rows: bool) -> int:
-    """How many `rows` the model was trained on: a training row or a rendering of one (the same
-    `_renderings.meaning_key`: case, punctuation, a filler in front, numbers as words or digits);
-    DataError unless allowed."""
-    if trained is None:
-        return 0
-    trained_on = trained.training_meanings
-    overlap = [row for row in rows if meaning_key(row.message) in trained_on]
-    if overlap and not allow_train_rows:
-        raise DataError(f"{len(overlap)} of the {len(rows)} rows to score were training rows of {trained.model} "
-                        f"or renderings of one (first: {overlap[0].origin}); score its held-out rows (no --dataset) "
-                        "or pass --allow-train-rows")
-    return len(overlap)
 # --- end _heldout.py ---
 
 
-# --- begin _format.py (vendored copy; edit _format.py, then run python dev/sync_vendored.py) ---
+# --- begin _format.py (vendored: what this script uses of it; edit _format.py, then run python dev/sync_vendored.py) ---
 """FunctionGemma's native format: control tokens, the renderer, its Jinja twin, the parser.
 
 Training, evaluation and the exported model all render prompts and answers with this code and
@@ -3924,21 +3659,12 @@ import re
 import sys
 from dataclasses import dataclass
 
-
 DEFAULT_MODEL = "google/functiongemma-270m-it"
 DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
 # What a model trained here answers, in prose and with no call, when no declared tool fits
 # (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
 DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
 
-# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them. The
-# tokens' text is defined in _data (CONTROL_TOKENS), whose row and tools checks refuse it in any text.
-CONTROL_TOKEN_IDS = {
-    PAD: 0, EOS: 1, BOS: 2,
-    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
-    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
-    START_OF_TURN: 105, END_OF_TURN: 106,
-}
 # A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
 STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
 FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
@@ -4032,58 +3758,6 @@ def chat_messages(message: str, call: Call | None = None, reply: str | None = No
     elif reply is not None:
         messages.append({"role": "assistant", "content": reply})
     return messages
-
-
-# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
-# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly (an
-# assistant message with content and no tool_calls is the no-call completion, then the turn's "\n").
-# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
-# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
-# the start token itself), so `text()` accepts a string or such a list.
-CHAT_TEMPLATE = (
-    "{%- macro text(c) -%}"
-    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
-    "{%- endmacro -%}"
-    "{%- macro value(v) -%}"
-    "{%- if v is string -%}<escape>{{ v }}<escape>"
-    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
-    "{%- elif v is none -%}null"
-    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
-    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
-    "{%- else -%}{{ v }}{%- endif -%}"
-    "{%- endmacro -%}"
-    "{%- macro schema(s) -%}{{ '{' }}"
-    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
-    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
-    "{%- endmacro -%}"
-    "{{ bos_token }}"
-    "{%- set first = messages[0] if messages else none -%}"
-    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
-    "<start_of_turn>developer{{ '\\n' }}"
-    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
-    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
-    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
-    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
-    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
-    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
-    "{%- endfor -%}"
-    "<end_of_turn>{{ '\\n' }}"
-    "{%- endif -%}"
-    "{%- for m in messages -%}"
-    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
-    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
-    "<start_of_turn>{{ role }}{{ '\\n' }}"
-    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
-    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
-    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
-    "{%- endfor -%}"
-    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
-    "{%- endif -%}"
-    "{%- endfor -%}"
-    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
-)
 
 
 class TemplateMismatch(RuntimeError):
@@ -4197,14 +3871,6 @@ def check_special_tokens(tokenizer, tools: list[dict], examples: list[Example], 
     return rows
 
 
-# ----------------------------------------------------------------------------- prompt length
-
-# The validator warns when the tool declarations and the longest row take more tokens than this:
-# export_litertlm.py's default --kv-cache-max-len, all the phone holds of a prompt and its answer.
-PROMPT_WARNING_TOKENS = 1024
-# FunctionGemma 270M's context (max_position_embeddings of google/functiongemma-270m-it): what the
-# validator holds the prompt to when it has no model's config.json to read.
-DEFAULT_MODEL_CONTEXT = 32768
 CHARS_PER_TOKEN = 4  # the validator's estimate without a tokenizer (Gemma: 3 to 5 for English and Spanish)
 
 
@@ -4445,7 +4111,7 @@ def parse_output(text: str, tools: list[dict]) -> Parsed:
 # --- end _format.py ---
 
 
-# --- begin _scoring.py (vendored copy; edit _scoring.py, then run python dev/sync_vendored.py) ---
+# --- begin _scoring.py (vendored: what this script uses of it; edit _scoring.py, then run python dev/sync_vendored.py) ---
 """Scoring generated answers against labelled rows, with the device's parser.
 
 Single source: scripts carry a copy between `# --- begin _scoring.py` / `# --- end _scoring.py`
@@ -4454,7 +4120,6 @@ marker lines; edit this file, then run `python dev/sync_vendored.py`. Standard l
 
 import re
 from collections import Counter, defaultdict
-
 
 # The figures reported for each rendering side by side (the first rendering also gets the full report),
 # and by_boundary when some row has a boundary.
@@ -4636,7 +4301,7 @@ def score_renderings(examples: list[Example], outputs: dict[str, list[str]], too
 # --- end _scoring.py ---
 
 
-# --- begin _inference.py (vendored copy; edit _inference.py, then run python dev/sync_vendored.py) ---
+# --- begin _inference.py (vendored: what this script uses of it; edit _inference.py, then run python dev/sync_vendored.py) ---
 """Model loading and greedy generation shared by the evaluate, train and export scripts.
 
 Single source: scripts carry a copy between `# --- begin _inference.py` / `# --- end
@@ -4700,16 +4365,6 @@ def _adapter_config(model: str) -> dict | None:
     return _model_json(model, "adapter_config.json")
 
 
-def no_call_reply_of(model: str, override: str | None = None) -> str:
-    """The prose reply a model gives when no tool applies: `override` (--no-call-reply), else the
-    one its training_config.json records (a model trained by train_functiongemma.py), else the default."""
-    if override is not None:
-        return check_no_call_reply(override)
-    config = _model_json(model, "training_config.json") or {}
-    return check_no_call_reply(config.get("no_call_reply") or DEFAULT_NO_CALL_REPLY)
-
-
-CALL_MARGIN_KEY = "call_margin"  # in training_config.json: {"value", "rule", "validation_curve", ...}
 # The rule training (and evaluate_functiongemma.py --choose-call-margin) chooses the margin by; the
 # README states it in the same words.
 CALL_MARGIN_RULE = (
@@ -4719,26 +4374,6 @@ CALL_MARGIN_RULE = (
     "the smallest M; without call answers among them (nothing shows what a margin costs) M = 0. At M an answer that "
     "started with a call keeps it when its margin is at least M and otherwise counts as a no-call answer")
 CALL_MARGIN_CARD = ("<!-- begin call margin -->", "<!-- end call margin -->")
-
-
-def check_call_margin(value, what: str) -> float:
-    """A call margin: a finite number >= 0 (DataError naming `what` otherwise)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise DataError(f"{what} must be a number >= 0, not {value!r}")
-    return float(value)
-
-
-def call_margin_of(model: str, override: float | None = None) -> tuple[float, str]:
-    """(margin, where it comes from) a model's calls must clear: `override` (--call-margin; 0 turns
-    it off), else the value its training_config.json records (`call_margin.value`, chosen by
-    training on its validation rows), else 0: plain greedy decoding, exactly as without a margin."""
-    if override is not None:
-        return check_call_margin(override, "--call-margin"), "--call-margin"
-    record = (_model_json(model, "training_config.json") or {}).get(CALL_MARGIN_KEY)
-    if record is None:
-        return 0.0, "none"
-    value = record.get("value") if isinstance(record, dict) else record
-    return check_call_margin(value, f"{model}/training_config.json {CALL_MARGIN_KEY}.value"), "training_config.json"
 
 
 def call_token_id(tokenizer) -> int:
@@ -4880,24 +4515,6 @@ def _cut_at_stop(tokens: list[int], stops: list[int]) -> list[int]:
         if token in stops:
             return tokens[:index + 1]
     return tokens
-
-
-def generate_per_row(model, tokenizer, tools: list[dict], messages: list[str], max_new_tokens: int = 32,
-                     progress: bool = True) -> list[str]:
-    """Reference path: plain greedy `model.generate` on one prompt at a time."""
-    import torch
-    stops = stop_token_ids(tokenizer)
-    answers = []
-    with torch.inference_mode(), _progress(len(messages), progress, "generate (per row)") as bar:
-        for ids in prompt_ids(tokenizer, tools, messages):
-            input_ids = torch.tensor([ids], device=model.device)
-            output = model.generate(input_ids, attention_mask=torch.ones_like(input_ids), do_sample=False,
-                                    max_new_tokens=max_new_tokens, eos_token_id=stops,
-                                    pad_token_id=tokenizer.pad_token_id)
-            new_tokens = _cut_at_stop(output[0, len(ids):].tolist(), stops)
-            answers.append(tokenizer.decode(new_tokens, skip_special_tokens=False))
-            bar.update(1)
-    return answers
 
 
 def shared_prefix_length(sequences: list[list[int]]) -> int:
@@ -5395,33 +5012,10 @@ def call_margin_card(record: dict | None) -> str:
         f"{false_calls['at_0']} to {false_calls['chosen']} of {record['no_call_answers']} no-call answers and "
         f"missed calls from {missed['at_0']} to {missed['chosen']} of {record['call_answers']} call answers.",
         end])
-
-
-def store_call_margin(directory: str, record: dict) -> None:
-    """Write a chosen call margin into a training output: training_config.json's `call_margin`, and
-    the call-margin section of its model card (README.md), replaced or added."""
-    path = os.path.join(directory, "training_config.json")
-    config = _model_json(directory, "training_config.json")
-    if config is None:
-        raise DataError(f"{directory} has no training_config.json: not a training output")
-    config[CALL_MARGIN_KEY] = record
-    write_json_report(path, config)
-    card = os.path.join(directory, "README.md")
-    if os.path.exists(card):
-        with open(card, encoding="utf-8") as handle:
-            text = handle.read()
-        begin, end = CALL_MARGIN_CARD
-        section = call_margin_card(record)
-        if begin in text and end in text:
-            text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        with open(card, "w", encoding="utf-8") as handle:
-            handle.write(text)
 # --- end _inference.py ---
 
 
-# --- begin _shared_prefix.py (vendored copy; edit _shared_prefix.py, then run python dev/sync_vendored.py) ---
+# --- begin _shared_prefix.py (vendored: what this script uses of it; edit _shared_prefix.py, then run python dev/sync_vendored.py) ---
 """Shared-prefix batching for supervised fine-tuning: compute the common prompt once per batch.
 
 Every training row starts with the same long developer turn (the tool declarations); only the

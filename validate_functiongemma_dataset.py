@@ -346,7 +346,7 @@ def main(argv=None) -> int:
     return 0
 
 
-# --- begin _cli.py (vendored copy; edit _cli.py, then run python dev/sync_vendored.py) ---
+# --- begin _cli.py (vendored: what this script uses of it; edit _cli.py, then run python dev/sync_vendored.py) ---
 """The command line every script shares: one parser, the shared flags, one-line errors, exit codes,
 JSON reports, installed versions, the Hub token and the one Hub upload.
 
@@ -414,10 +414,6 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_tools_argument(group) -> None:
-    group.add_argument("--tools", metavar="JSON", help="tools JSON file or https URL (default: bundled cycling-copilot tools)")
-
-
 def add_data_arguments(parser, *, max_examples: str | None = None, split: bool = False, from_model: bool = False,
                        resplit: bool = True):
     """The data flags every script spells and means the same way; returns the group for more.
@@ -472,14 +468,6 @@ def write_json_report(path: str, data) -> None:
             handle.write("\n")
     except OSError as error:
         raise DataError(f"{path}: cannot write ({error.strerror or error})") from None
-
-
-def require_package(module: str, flag: str, script: str) -> None:
-    """An optional dependency, checked when its flag is given (not at the end of a long run)."""
-    try:
-        __import__(module)
-    except ImportError:
-        raise DataError(f"{flag} needs the {module} package: uv run --with {module} {script} ...") from None
 
 
 def percent(value: float | None) -> str:
@@ -635,7 +623,7 @@ def push_to_hub(files: dict, repo: str, message: str, *, repo_type: str = "model
 # --- end _cli.py ---
 
 
-# --- begin _bundled.py (vendored copy; edit _bundled.py, then run python dev/sync_vendored.py) ---
+# --- begin _bundled.py (vendored: what this script uses of it; edit _bundled.py, then run python dev/sync_vendored.py) ---
 """The bundled cycling-copilot tools and seeds, generated from cycling-copilot-tools.json and
 cycling-copilot-seeds.csv by dev/sync_vendored.py: edit those files, never this one."""
 
@@ -1952,7 +1940,7 @@ BUNDLED_SEEDS_CSV = r'''"user_message","tool_calls","boundary"
 # --- end _bundled.py ---
 
 
-# --- begin _renderings.py (vendored copy; edit _renderings.py, then run python dev/sync_vendored.py) ---
+# --- begin _renderings.py (vendored: what this script uses of it; edit _renderings.py, then run python dev/sync_vendored.py) ---
 """The forms one request arrives in: renderings that keep its meaning, and the surface features a
 model could learn instead of it.
 
@@ -1968,24 +1956,8 @@ _renderings.py` marker lines; edit this file, then run `python dev/sync_vendored
 library only.
 """
 
-import hashlib
-import random
 import re
 import statistics
-
-RENDERINGS = ("as_written", "spoken", "typed", "filler", "numbers")
-DEFAULT_RENDERINGS = ("as_written", "spoken", "typed")
-RENDERING_HELP = {
-    "as_written": "the message exactly as in the dataset",
-    "spoken": "lower case, no punctuation, as speech recognisers commonly return it",
-    "typed": "capitalised, ending in ? or .",
-    "filler": "spoken, after a filler or wake word (uh, hey copilot, oye)",
-    "numbers": "numbers switched between digits and words (20 km / twenty kilometres)",
-}
-# The renderings every training row is seen in over a run, one per epoch in turn.
-AUGMENT_RENDERINGS = ("as_written", "spoken", "typed")
-AUGMENT_FILLER_SHARE = 0.25  # of the spoken and typed variants: fillers on both kinds of row alike
-AUGMENT_NUMBERS_SHARE = 0.5  # of the variants whose message holds a number
 
 SPANISH_MARKERS = re.compile(r"[¿¡ñáéíóú]")
 SPANISH_WORDS = {"qué", "que", "el", "la", "los", "las", "del", "de", "por", "para", "hay", "mi", "mis", "una",
@@ -1997,14 +1969,6 @@ FILLERS = {"en": ("uh", "um", "hey copilot", "ok so", "so", "hey", "right", "er"
 # Words a recogniser or a rider puts before the request itself (the validator's filler share).
 FILLER_START = re.compile(r"^(?:uh+|um+|er+m?|hmm+|mm+|eh+|hey|ok(?:ay)?|so|right|oye|vale|pues|a ver|bueno|"
                           r"hola|venga)\b(?=[\s,]+\w)", re.I)
-QUESTION_WORDS = {
-    "en": {"what", "whats", "what's", "where", "wheres", "where's", "when", "how", "hows", "how's", "who", "which",
-           "why", "is", "are", "am", "can", "could", "will", "would", "do", "does", "did", "should", "any", "have",
-           "has", "shall", "was", "were"},
-    "es": {"qué", "dónde", "cuándo", "cómo", "cuánto", "cuánta", "cuántos", "cuántas", "cuál", "quién",
-           "hay", "puedo", "puedes", "podemos", "voy", "vamos", "queda", "quedan", "falta", "faltan", "llueve",
-           "va", "tengo", "estoy"},
-}
 END_PUNCTUATION = ".?!…"
 NUMBER_WORDS = {
     "en": {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
@@ -2015,9 +1979,6 @@ NUMBER_WORDS = {
            40: "cuarenta", 50: "cincuenta", 60: "sesenta", 70: "setenta", 80: "ochenta", 90: "noventa",
            100: "cien"},
 }
-UNIT_WORDS = {"en": {"km": "kilometres", "k": "kilometres", "m": "metres", "min": "minutes"},
-              "es": {"km": "kilómetros", "k": "kilómetros", "m": "metros", "min": "minutos"}}
-DIGITS_WITH_UNIT = re.compile(r"\b(\d+)(?:\s*(km|k|m|min))?\b", re.I)  # "20 kilómetros": no unit, the space kept
 
 
 def language(message: str) -> str:
@@ -2025,92 +1986,6 @@ def language(message: str) -> str:
     if SPANISH_MARKERS.search(message.casefold()):
         return "es"
     return "es" if SPANISH_WORDS & set(re.findall(r"\w+", message.casefold())) else "en"
-
-
-def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def spoken(message: str) -> str:
-    """Lower case, no punctuation but the apostrophes inside words ("where's"), like a recogniser."""
-    text = message.casefold()
-    text = re.sub(r"(?<=\w)['’](?=\w)", "\x00", text)  # keep word-internal apostrophes
-    text = re.sub(r"[^\w\s\x00]", " ", text).replace("\x00", "'").replace("_", " ")
-    return _collapse(text)
-
-
-def is_question(message: str) -> bool:
-    stripped = message.strip()
-    if stripped.endswith("?") or stripped.startswith("¿"):
-        return True
-    words = spoken(stripped).split()
-    return bool(words) and words[0] in QUESTION_WORDS[language(message)]
-
-
-def _capitalise(text: str) -> str:
-    for index, character in enumerate(text):
-        if character.isalpha():
-            return text[:index] + character.upper() + text[index + 1:]
-    return text
-
-
-def typed(message: str) -> str:
-    """Capitalised, ending in ? (a question; Spanish opens it with ¿) or . (anything else)."""
-    question = is_question(message)
-    text = _collapse(message).rstrip(" " + END_PUNCTUATION + ",;:")
-    if not text:
-        return message
-    if question and language(message) == "es" and not text.startswith("¿"):
-        text = "¿" + text.lstrip("¡")
-    return _capitalise(text) + ("?" if question else ".")
-
-
-def _stable_choice(options, message: str):
-    """The same option for the same message on every machine (no PYTHONHASHSEED dependence)."""
-    digest = hashlib.sha256(message.encode("utf-8")).digest()
-    return options[digest[0] % len(options)]
-
-
-def with_filler(message: str, filler: str | None = None, form: str = "spoken") -> str:
-    """`message` after a filler or wake word, in the `form` ("spoken" or "typed") it arrives in."""
-    filler = filler or _stable_choice(FILLERS[language(message)], message)
-    if form == "spoken":
-        return spoken(f"{filler} {message}")
-    rest = typed(message)
-    if not re.match(r"(?:¿|¡)?I\b", rest):  # "I" stays capital after the filler
-        rest = re.sub(r"^([¿¡]?)(\w)", lambda match: match.group(1) + match.group(2).lower(), rest)
-    return _capitalise(f"{filler}, {rest}")
-
-
-def switch_numbers(message: str) -> str:
-    """Digits as words ("20 km" -> "twenty kilometres"), or, with no digits, number words as digits."""
-    lang = language(message)
-    words, units = NUMBER_WORDS[lang], UNIT_WORDS[lang]
-    if re.search(r"\d", message):
-        def as_words(match):
-            number, unit = int(match.group(1)), (match.group(2) or "").lower()
-            if number not in words:
-                return match.group(0)
-            return words[number] + (f" {units[unit]}" if unit else "")
-        return DIGITS_WITH_UNIT.sub(as_words, message)
-    for number, word in sorted(words.items(), key=lambda item: -len(item[1])):
-        message = re.sub(rf"\b{word}\b", str(number), message, flags=re.I)
-    return message
-
-
-def render(message: str, rendering: str) -> str:
-    """One rendering of `message` (see RENDERINGS); deterministic."""
-    if rendering == "as_written":
-        return message
-    if rendering == "spoken":
-        return spoken(message)
-    if rendering == "typed":
-        return typed(message)
-    if rendering == "filler":
-        return with_filler(message)
-    if rendering == "numbers":
-        return switch_numbers(message)
-    raise ValueError(f"unknown rendering {rendering!r}: choose from {', '.join(RENDERINGS)}")
 
 
 # What meaning_key undoes: every filler and wake word (longest first, so "hey copilot" before "hey"),
@@ -2141,24 +2016,6 @@ def meaning_key(message: str) -> str:
     for word, number in _NUMBER_WORDS:
         text = re.sub(rf"\b{word}\b", str(number), text)
     return _NUMBER_UNIT.sub(lambda match: f"{match.group(1)} {_UNIT_KEY[match.group(2)]}", text)
-
-
-def augmented_variants(message: str, rng: random.Random) -> list[str]:
-    """The message in each of AUGMENT_RENDERINGS, for training: the spoken and typed ones sometimes
-    after a filler or wake word, and numbers sometimes switched between digits and words."""
-    variants = []
-    for rendering in AUGMENT_RENDERINGS:
-        text = message
-        if re.search(r"\d", text) or any(re.search(rf"\b{word}\b", text, re.I)
-                                         for word in NUMBER_WORDS[language(text)].values()):
-            if rng.random() < AUGMENT_NUMBERS_SHARE:
-                text = switch_numbers(text)
-        if rendering != "as_written" and rng.random() < AUGMENT_FILLER_SHARE:
-            text = with_filler(text, rng.choice(FILLERS[language(text)]), form=rendering)
-        else:
-            text = render(text, rendering)
-        variants.append(text)
-    return variants
 
 
 # ----------------------------------------------------------------------------- surface shortcuts
@@ -2208,7 +2065,7 @@ def shortcut_report(call_messages: list[str], no_call_messages: list[str]) -> di
 # --- end _renderings.py ---
 
 
-# --- begin _data.py (vendored copy; edit _data.py, then run python dev/sync_vendored.py) ---
+# --- begin _data.py (vendored: what this script uses of it; edit _data.py, then run python dev/sync_vendored.py) ---
 """The dataset contract: tools files, rows, loading, de-duplication and the held-out split.
 
 Single source: scripts carry a copy between `# --- begin _data.py` / `# --- end _data.py` marker
@@ -2229,7 +2086,6 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
-
 
 BUNDLED = "bundled"  # the name users see for the embedded default tools and seeds
 # A row whose tool_calls is [] means "no tool applies": the model answers in prose and calls nothing.
@@ -2798,10 +2654,6 @@ def suspect_reason(message: str, tools: list[dict]) -> str | None:
     return None
 
 
-def count_suspect(examples: list[Example], tools: list[dict]) -> int:
-    return sum(suspect_reason(example.message, tools) is not None for example in examples)
-
-
 @dataclass
 class DatasetReport:
     """What validation found. `parsed` holds every valid row, `examples` the de-duplicated ones
@@ -2849,25 +2701,6 @@ def check_dataset(rows: list[tuple[Location, dict]], tools: list[dict]) -> Datas
     return report
 
 
-def describe_source(source: str | None, rows: list[tuple[Location, dict]]) -> dict:
-    """A dataset source as recorded next to a model: its name (a local file by base name only, never
-    a path), its row count and the sha256 of its rows as read (split, message, tool_calls each)."""
-    name = source or BUNDLED
-    public = rows[0][0].public if rows else ""
-    if public:
-        name = public
-    elif name != BUNDLED and os.path.exists(name):
-        name = os.path.basename(name)
-    kind = "bundled" if source in (None, BUNDLED) else "file" if public else "hub"
-    digest = hashlib.sha256()
-    for origin, row in rows:
-        cells = [origin.split, row.get("user_message"), row.get("tool_calls")]
-        if value_depth(cells[2]) > MAX_JSON_DEPTH:  # a Hub row parse_row refuses; json.dumps would recurse
-            cells[2] = "(nested too deep)"
-        digest.update(json.dumps(cells, ensure_ascii=False, sort_keys=True, default=repr).encode() + b"\n")
-    return {"name": name, "kind": kind, "rows": len(rows), "sha256": digest.hexdigest()}
-
-
 def no_call_warning(examples: list[Example]) -> str | None:
     """Why the share of no-call rows is a problem (none, or more than half), or None."""
     count = sum(example.call is None for example in examples)
@@ -2878,25 +2711,6 @@ def no_call_warning(examples: list[Example]) -> str | None:
         return (f"{count} of {len(examples)} rows are no-call rows, more than half: the model may learn to "
                 "answer without a call when a tool applies")
     return None
-
-
-def load_examples(sources: list[str] | None, tools: list[dict]) -> tuple[list[Example], DatasetReport]:
-    """Merge datasets (bundled seeds when none), validate, de-duplicate; DataError on any error row."""
-    rows, described = [], []
-    for source in sources or [BUNDLED]:
-        source_rows = read_dataset_rows(source)
-        described.append(describe_source(source, source_rows))
-        rows.extend(source_rows)
-    report = check_dataset(rows, tools)
-    report.sources = described
-    if report.errors:
-        shown = "; ".join(str(error) for error in report.errors[:3])
-        more = f" (and {len(report.errors) - 3} more)" if len(report.errors) > 3 else ""
-        raise DataError(f"{len(report.errors)} invalid row(s): {shown}{more}. "
-                        "Run validate_functiongemma_dataset.py for the full list")
-    if not report.examples:
-        raise DataError("the dataset has no rows")
-    return report.examples, report
 
 
 # ----------------------------------------------------------------------------- split
@@ -2976,18 +2790,10 @@ def sources_with_test_split(examples: list[Example]) -> list[str]:
 
 def rank_label(label: str, seed: int) -> str:
     return hashlib.sha256(f"{seed}\0{label}".encode()).hexdigest()
-
-
-def select_split(examples: list[Example], tools: list[dict], split: str, test_fraction: float, seed: int,
-                 max_examples: int | None = None, resplit: bool = False) -> list[Example]:
-    """The rows of `split` ("train", "test" or "all"), optionally the first `max_examples`."""
-    train, test = split_examples(examples, tools, test_fraction, seed, resplit)
-    chosen = {"train": train, "test": test, "all": test + train}[split]
-    return chosen[:max_examples] if max_examples else chosen
 # --- end _data.py ---
 
 
-# --- begin _format.py (vendored copy; edit _format.py, then run python dev/sync_vendored.py) ---
+# --- begin _format.py (vendored: what this script uses of it; edit _format.py, then run python dev/sync_vendored.py) ---
 """FunctionGemma's native format: control tokens, the renderer, its Jinja twin, the parser.
 
 Training, evaluation and the exported model all render prompts and answers with this code and
@@ -3001,24 +2807,11 @@ import re
 import sys
 from dataclasses import dataclass
 
-
 DEFAULT_MODEL = "google/functiongemma-270m-it"
 DEVELOPER_PROMPT = "You are a model that can do function calling with the following functions"
 # What a model trained here answers, in prose and with no call, when no declared tool fits
 # (`--no-call-reply`; recorded in training_config.json, which evaluation and export read back).
 DEFAULT_NO_CALL_REPLY = "Sorry, I can't help with that on the bike."
-
-# FunctionGemma's ids for its control tokens (Gemma 3 vocabulary); the device relies on them. The
-# tokens' text is defined in _data (CONTROL_TOKENS), whose row and tools checks refuse it in any text.
-CONTROL_TOKEN_IDS = {
-    PAD: 0, EOS: 1, BOS: 2,
-    START_DECLARATION: 46, END_DECLARATION: 47, START_CALL: 48, END_CALL: 49,
-    START_RESPONSE: 50, END_RESPONSE: 51, ESCAPE: 52,
-    START_OF_TURN: 105, END_OF_TURN: 106,
-}
-# A call turn ends with <start_function_response>; a prose turn with <end_of_turn>.
-STOP_TOKENS = (EOS, END_OF_TURN, START_RESPONSE)
-FAILURE_CLASSES = ("no_call", "malformed", "unknown_tool", "bad_arguments")
 
 
 # ----------------------------------------------------------------------------- rendering
@@ -3109,58 +2902,6 @@ def chat_messages(message: str, call: Call | None = None, reply: str | None = No
     elif reply is not None:
         messages.append({"role": "assistant", "content": reply})
     return messages
-
-
-# Our Jinja rendering of the format above, for tokenizers that carry none (and the stand-in
-# tokenizers of the tests). Rendering with it equals render_prompt/render_completion exactly (an
-# assistant message with content and no tool_calls is the no-call completion, then the turn's "\n").
-# It is also embedded in exported .litertlm files: LiteRT-LM hands the template each message's
-# content as a list of {"type": "text", "text": ...} parts (and defines no bos_token; it inserts
-# the start token itself), so `text()` accepts a string or such a list.
-CHAT_TEMPLATE = (
-    "{%- macro text(c) -%}"
-    "{{ (c if c is string else c|selectattr('type', 'equalto', 'text')|map(attribute='text')|join)|trim }}"
-    "{%- endmacro -%}"
-    "{%- macro value(v) -%}"
-    "{%- if v is string -%}<escape>{{ v }}<escape>"
-    "{%- elif v is sameas true -%}true{%- elif v is sameas false -%}false"
-    "{%- elif v is none -%}null"
-    "{%- elif v is mapping -%}{{ '{' }}{%- for k in v|sort -%}{{ k }}:{{ value(v[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}"
-    "{%- elif v is iterable -%}[{%- for item in v -%}{{ value(item) }}{{ ',' if not loop.last }}{%- endfor -%}]"
-    "{%- else -%}{{ v }}{%- endif -%}"
-    "{%- endmacro -%}"
-    "{%- macro schema(s) -%}{{ '{' }}"
-    "{%- if s.description is defined -%}description:<escape>{{ s.description }}<escape>,{%- endif -%}"
-    "{%- if s.enum is defined -%}enum:[{%- for e in s.enum -%}<escape>{{ e }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ s.type|upper }}<escape>{{ '}' }}"
-    "{%- endmacro -%}"
-    "{{ bos_token }}"
-    "{%- set first = messages[0] if messages else none -%}"
-    "{%- if (first and first.role in ['system', 'developer']) or tools -%}"
-    "<start_of_turn>developer{{ '\\n' }}"
-    "{%- if first and first.role in ['system', 'developer'] -%}{{ text(first.content) }}{%- endif -%}"
-    "{%- for tool in tools or [] -%}{%- set f = tool.function if tool.function is defined else tool -%}"
-    "{%- set p = f.parameters if f.parameters is defined and f.parameters else {} -%}"
-    "<start_function_declaration>declaration:{{ f.name }}{{ '{' }}description:<escape>{{ f.description }}<escape>,parameters:{{ '{' }}"
-    "{%- if p.properties -%}properties:{{ '{' }}{%- for k in p.properties|sort -%}{{ k }}:{{ schema(p.properties[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }},{%- endif -%}"
-    "{%- if p.required -%}required:[{%- for r in p.required -%}<escape>{{ r }}<escape>{{ ',' if not loop.last }}{%- endfor -%}],{%- endif -%}"
-    "type:<escape>{{ (p.type or 'object')|upper }}<escape>{{ '}}' }}<end_function_declaration>"
-    "{%- endfor -%}"
-    "<end_of_turn>{{ '\\n' }}"
-    "{%- endif -%}"
-    "{%- for m in messages -%}"
-    "{%- if not (loop.first and m.role in ['system', 'developer']) -%}"
-    "{%- set role = 'model' if m.role == 'assistant' else m.role -%}"
-    "<start_of_turn>{{ role }}{{ '\\n' }}"
-    "{%- if m.content -%}{{ text(m.content) }}{%- endif -%}"
-    "{%- for c in m.tool_calls or [] -%}{%- set fc = c.function if c.function is defined else c -%}"
-    "<start_function_call>call:{{ fc.name }}{{ '{' }}{%- for k in fc.arguments|sort -%}{{ k }}:{{ value(fc.arguments[k]) }}{{ ',' if not loop.last }}{%- endfor -%}{{ '}' }}<end_function_call>"
-    "{%- endfor -%}"
-    "{%- if m.tool_calls -%}<start_function_response>{%- else -%}<end_of_turn>{{ '\\n' }}{%- endif -%}"
-    "{%- endif -%}"
-    "{%- endfor -%}"
-    "{%- if add_generation_prompt -%}<start_of_turn>model{{ '\\n' }}{%- endif -%}"
-)
 
 
 class TemplateMismatch(RuntimeError):
@@ -3388,141 +3129,10 @@ def model_json_file(model: str, filename: str):
     if not os.path.isfile(path):
         return None
     return parse_json(decode_text(read_local_bytes(path), path), path)
-
-
-# ----------------------------------------------------------------------------- parsing model output
-
-
-def prose_text(output: str) -> str:
-    """The text of an answer without its closing stop token, trimmed (what an app shows for a no-call answer)."""
-    for token in STOP_TOKENS:
-        output = output.removesuffix(token)
-    return output.strip()
-
-
-@dataclass(frozen=True)
-class Parsed:
-    call: Call | None
-    failure: str | None = None  # one of FAILURE_CLASSES
-    detail: str = ""
-
-
-class _CallSyntaxError(Exception):
-    pass
-
-
-class _CallReader:
-    """Strict reader of `call:NAME{key:value,...}`, the grammar LiteRT-LM accepts."""
-
-    NAME = re.compile(r"[a-zA-Z_][a-zA-Z0-9_.-]*")
-    NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
-
-    def __init__(self, text: str):
-        self.text, self.pos = text, 0
-
-    def expect(self, literal: str):
-        if not self.text.startswith(literal, self.pos):
-            raise _CallSyntaxError(f"expected {literal!r} at char {self.pos}")
-        self.pos += len(literal)
-
-    def name(self) -> str:
-        match = self.NAME.match(self.text, self.pos)
-        if not match:
-            raise _CallSyntaxError(f"expected a name at char {self.pos}")
-        self.pos = match.end()
-        return match.group()
-
-    def call(self) -> tuple[str, dict]:
-        self.expect("call:")
-        name = self.name()
-        arguments = self.object()
-        if self.pos != len(self.text):
-            raise _CallSyntaxError(f"unexpected text after the arguments: {self.text[self.pos:self.pos + 20]!r}")
-        return name, arguments
-
-    def object(self) -> dict:
-        self.expect("{")
-        result = {}
-        while not self.text.startswith("}", self.pos):
-            if result:
-                self.expect(",")
-            key = self.name()
-            self.expect(":")
-            if key in result:
-                raise _CallSyntaxError(f"duplicate argument {key!r}")
-            result[key] = self.value()
-        self.expect("}")
-        return result
-
-    def array(self) -> list:
-        self.expect("[")
-        result = []
-        while not self.text.startswith("]", self.pos):
-            if result:
-                self.expect(",")
-            result.append(self.value())
-        self.expect("]")
-        return result
-
-    def value(self):
-        if self.text.startswith(ESCAPE, self.pos):
-            end = self.text.find(ESCAPE, self.pos + len(ESCAPE))
-            if end < 0:
-                raise _CallSyntaxError("unterminated <escape> string")
-            value = self.text[self.pos + len(ESCAPE):end]
-            self.pos = end + len(ESCAPE)
-            return value
-        if self.text.startswith("{", self.pos):
-            return self.object()
-        if self.text.startswith("[", self.pos):
-            return self.array()
-        for literal, value in (("true", True), ("false", False), ("null", None)):
-            if self.text.startswith(literal, self.pos):
-                self.pos += len(literal)
-                return value
-        match = self.NUMBER.match(self.text, self.pos)
-        if not match:
-            raise _CallSyntaxError(f"expected a value at char {self.pos} (strings need <escape> quotes)")
-        self.pos = match.end()
-        number = match.group()
-        return float(number) if any(c in number for c in ".eE") else int(number)
-
-
-def parse_output(text: str, tools: list[dict]) -> Parsed:
-    """Parse generated text like LiteRT-LM's FunctionGemma parser; never raises.
-
-    Text outside <start_function_call>…<end_function_call> is plain content; a response with no
-    call is `no_call` (the right answer when no tool applies, as the scorer decides); a broken call (or more than one: the router wants exactly one) is
-    `malformed`; then the call is checked against the tools."""
-    try:
-        if not isinstance(text, str):
-            return Parsed(None, "malformed", f"not text: {type(text).__name__}")
-        starts = text.count(START_CALL)
-        if starts == 0:
-            return Parsed(None, "no_call", "no <start_function_call> in the answer")
-        spans = re.findall(re.escape(START_CALL) + r"(.*?)" + re.escape(END_CALL), text, flags=re.S)
-        if len(spans) != starts:
-            return Parsed(None, "malformed", "<start_function_call> without <end_function_call>")
-        if len(spans) > 1:
-            return Parsed(None, "malformed", f"{len(spans)} calls, expected exactly one")
-        try:
-            name, arguments = _CallReader(spans[0]).call()
-        except _CallSyntaxError as error:
-            return Parsed(None, "malformed", str(error))
-        call = Call.make(name, arguments)
-        functions = tools_by_name(tools)
-        if name not in functions:
-            return Parsed(call, "unknown_tool", f"unknown tool {name!r}")
-        problem = check_arguments(functions[name], arguments)
-        if problem:
-            return Parsed(call, "bad_arguments", problem)
-        return Parsed(call)
-    except Exception as error:  # the contract is "never raises": report instead
-        return Parsed(None, "malformed", f"unparseable: {type(error).__name__}")
 # --- end _format.py ---
 
 
-# --- begin _generation.py (vendored copy; edit _generation.py, then run python dev/sync_vendored.py) ---
+# --- begin _generation.py (vendored: what this script uses of it; edit _generation.py, then run python dev/sync_vendored.py) ---
 """Balanced, validated, resumable dataset expansion shared by the two dataset generators.
 
 Single source: `generate_dataset.py` (Hugging Face Inference Providers) and
@@ -3564,63 +3174,11 @@ validator carries this module for `--judge-model` (the same blind request, `judg
 OpenAI-compatible client (`openai_connect`).
 """
 
-import argparse
-import csv
 import email.utils
-import io
 import json
-import os
-import random
-import re
-import shutil
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
-
-
-WRITTEN_FORMS = ("spoken", "typed")  # a label's kept rows alternate between them
-STYLES = {
-    "standard": "a plain, natural request or question in English, the way most riders would say it",
-    "terse": "a terse voice command in English, one to four words, as if spoken mid-effort",
-    "indirect": ("indirect intent in English: describe the situation or the need without naming the "
-                 "thing to check (like \"my legs are done\" asking for a flatter route)"),
-    "spanish": "natural, colloquial Spanish, as a rider from Spain or Latin America would say it",
-    "chatty": "chatty, informal English: one or two relaxed sentences with some filler words",
-}
-# The kinds of out-of-scope input a voice router on a bike hears (the bundled seeds' no-call rows).
-NO_CALL_STYLES = {
-    "chit_chat": "chit-chat and acknowledgements in English: thanks, ok, greetings, praise, small talk",
-    "other_apps": ("another app's job, in English: music, phone calls, messages, navigation to a street "
-                   "address, timers, alarms, photos, volume"),
-    "near_tool": ("a question in English close to the functions' topics but outside what their values "
-                  "cover (calories burned, heart rate, cadence, tyre pressure), or general knowledge"),
-    "fragment": ("a fragment or speech-recognition noise in English: a filler word, the wake word alone, "
-                 "half a sentence cut off"),
-    "near_miss": ("a near-miss in English: it mentions a function's topic but asks for nothing "
-                  "(\"I already had water\", \"no need to reroute\", \"forget the forecast\")"),
-    "spanish": ("any of these kinds (chit-chat, another app's job, a near question, a fragment, a "
-                "near-miss) in natural, colloquial Spanish"),
-}
-DEFAULT_TWIN_SHARE = 0.33  # of the no-call rows: a third are twins of call rows
-MAX_MESSAGE_CHARS = 200
-GENERATION_EXIT_CODES = {0: "the plan is filled",
-                         1: "stopped by server failures, or planned rows still missing (re-run to resume)"}
-MAX_PER_REQUEST = 10
-EXTRA_PER_REQUEST = 2  # ask for a few more than missing: some candidates get rejected
-MAX_IDLE_REPLIES = 3  # usable replies in a row that add no row before a slot is given up
-MAX_EXAMPLES_IN_PROMPT = 12  # seeds of the requested value
-MAX_AVOID_IN_PROMPT = 15
-SYSTEM_PROMPT = ("You write training data for the voice and chat assistant of a bike computer. Each "
-                 "message is one thing a cyclist might say or type to it during a ride. Answer with "
-                 'JSON only, shaped {"messages": ["...", "..."]}: no commentary, no numbering.')
-# Model chatter instead of a rider's message: list markers, preambles, labels, self-reference.
-META_TEXT = re.compile(
-    r"^\s*(?:\d+[.)]\s|[-*•]\s|#)"
-    r"|^\s*(?:(?:sure|certainly|of course|okay|ok)\W+)?here (?:are|is)\b"
-    r"|^\s*(?:example|message|note)\s*\d*\s*:|:\s*$|^\s*[\"“«].*[\"”»]\s*$"
-    r"|\bas an ai\b|\blanguage model\b|\buser_message\b|\btool_calls?\b|\bjson\b",
-    re.IGNORECASE)
 
 
 class TransientError(Exception):
@@ -3657,359 +3215,6 @@ def retry_after_seconds(value: str | None) -> float | None:
         return None
 
 
-# ----------------------------------------------------------------------------- plan
-
-
-@dataclass
-class Slot:
-    """Target rows of one (tool, value, style), of one no-call style (tool None), or of the twins of one
-    tool across one boundary (no call; `style` is the boundary), and how many the output holds."""
-    tool: str | None
-    argument: str | None
-    value: str | None
-    style: str
-    target: int
-    done: int = 0
-    boundary: str = ""  # a twin slot's boundary (one of BOUNDARIES), else ""
-
-    @property
-    def missing(self) -> int:
-        return max(0, self.target - self.done)
-
-    @property
-    def call(self) -> Call | None:
-        return Call.make(self.tool, {self.argument: self.value}) if self.tool and not self.boundary else None
-
-    @property
-    def name(self) -> str:
-        if self.boundary:
-            return f"{NO_CALL_LABEL} twin of {self.tool}"
-        return f"{self.tool}={self.value}" if self.tool else NO_CALL_LABEL
-
-    @property
-    def key(self) -> tuple:
-        """What a written row of this slot is counted by: its call, and a no-call row's boundary."""
-        return row_key(self.call, self.boundary)
-
-
-def row_key(call: Call | None, boundary: str) -> tuple:
-    """A row's key for crediting and holdings: (call, "") for a call row (whatever its boundary column
-    says), (None, boundary) for a no-call row: a twin counts by its boundary, any other no-call row by ""."""
-    return (call, "") if call is not None else (None, boundary)
-
-
-def planned_argument(function: dict) -> str:
-    """The routing argument the plan balances over; the generator fills no other argument."""
-    key = routing_argument(function)
-    if key is None:
-        raise DataError(f"tool {function['name']} has no enum argument to balance the dataset over")
-    others = [name for name in function["parameters"].get("required", []) if name != key]
-    if others:
-        raise DataError(f"tool {function['name']}: required argument {others[0]!r} has no enum; "
-                        "the generator only fills one enum argument per tool")
-    return key
-
-
-def share_of(total: int, parts: int, index: int) -> int:
-    """Part `index` of `total` spread evenly over `parts`, the first ones taking the remainder."""
-    return total // parts + (index < total % parts)
-
-
-def plan_slots(tools: list[dict], styles: list[str], per_value: int, no_call_share: float = 0.0,
-               twin_share: float = 0.0, boundaries: list[str] | None = None) -> list[Slot]:
-    """Slots in fill order: tools and values as declared, styles as given, then the no-call bucket,
-    `no_call_share` of all planned rows: spread evenly over NO_CALL_STYLES, but for `twin_share` of it,
-    the twins, which come last: spread evenly over the tools as declared and, round robin over all the
-    twins, over `boundaries` (default: all of BOUNDARIES), one slot per (tool, boundary)."""
-    if per_value < 1:
-        raise DataError(f"--per-value must be at least 1, got {per_value}")
-    if not 0 <= no_call_share < 1:
-        raise DataError(f"--no-call-share must be at least 0 and below 1, got {no_call_share}")
-    if not 0 <= twin_share <= 1:
-        raise DataError(f"--twin-share must be between 0 and 1, got {twin_share}")
-    boundaries = list(BOUNDARIES) if boundaries is None else [name for name in BOUNDARIES if name in boundaries]
-    slots = []
-    functions = tools_by_name(tools)
-    for name, function in functions.items():
-        argument = planned_argument(function)
-        for value in function["parameters"]["properties"][argument]["enum"]:
-            slots.extend(Slot(name, argument, value, style, per_value) for style in styles)
-    no_call_rows = round(len(slots) * per_value * no_call_share / (1 - no_call_share))
-    twin_rows = round(no_call_rows * twin_share) if boundaries else 0
-    for index, style in enumerate(NO_CALL_STYLES):
-        target = share_of(no_call_rows - twin_rows, len(NO_CALL_STYLES), index)
-        if target:
-            slots.append(Slot(None, None, None, style, target))
-    turn = 0  # the boundary of the next twin, round robin over all of them: spread per tool and in total
-    for index, name in enumerate(functions):
-        targets = Counter()
-        for _ in range(share_of(twin_rows, len(functions), index)):
-            targets[boundaries[turn % len(boundaries)]] += 1
-            turn += 1
-        slots.extend(Slot(name, None, None, boundary, targets[boundary], boundary=boundary)
-                     for boundary in boundaries if targets[boundary])
-    return slots
-
-
-def planned_twins(slots: list[Slot]) -> dict[str, dict[str, int]]:
-    """tool -> boundary -> planned twin rows, in plan order."""
-    planned = {}
-    for slot in slots:
-        if slot.boundary:
-            planned.setdefault(slot.tool, {})[slot.boundary] = slot.target
-    return planned
-
-
-# ----------------------------------------------------------------------------- output file
-
-
-@dataclass
-class OutputState:
-    """What the output CSV already holds."""
-    examples: list  # Example, in file order
-    torn_bytes: int = 0  # length of an incomplete last line (cut off before appending)
-    columns: list = field(default_factory=list)  # its header ([] when there is none yet)
-
-
-def read_output(path: str, tools: list[dict]) -> OutputState:
-    """Rows already in the output; DataError names the line of a row that is not valid."""
-    if not os.path.exists(path):
-        return OutputState([])
-    data = read_local_bytes(path)
-    complete = data[:data.rfind(b"\n") + 1]
-    state = OutputState([], torn_bytes=len(data) - len(complete))
-    if not complete.strip():
-        # Nothing but a torn first line may be cut off: anything else is not ours to truncate.
-        if data.strip() and not b'"user_message","tool_calls","boundary"'.startswith(data):
-            decode_text(data, path)  # says what the file is, if it is not text
-            raise DataError(f"{path}: not a dataset CSV written by this generator; choose another --output")
-        return state
-    text = decode_text(complete, path)
-    rows = read_csv_rows(text, path)  # checks the header first
-    state.columns = next(csv.reader(io.StringIO(text, newline="")))
-    for origin, row in rows:
-        try:
-            state.examples.append(parse_row(row, tools, origin))
-        except DataError as error:
-            raise DataError(f"{origin}: {error}; fix or remove that row, or choose another --output") from None
-    return state
-
-
-def credit_existing(slots: list[Slot], examples: list) -> None:
-    """Credit rows in the file to their (tool, value)'s slots, the no-call rows to the no-call styles
-    and the twins to their boundary's slots, in plan order (see the module doc)."""
-    available = Counter(row_key(example.call, example.boundary) for example in examples)
-    for slot in slots:
-        slot.done = min(slot.target, available[slot.key])
-        available[slot.key] -= slot.done
-
-
-class RowWriter:
-    """Appends whole CSV rows: one os.write per row, then fsync, so a kill never leaves half a row.
-
-    A new file's header is user_message,tool_calls, and boundary when `boundary` (the plan holds
-    twins); an existing file keeps its header, and a file without the boundary column gets it (its
-    rows an empty one: rewritten once into a new file that replaces it) before its first twin."""
-
-    def __init__(self, path: str, torn_bytes: int, columns: list[str] | None = None, boundary: bool = False):
-        self.path = path
-        self.torn_bytes = torn_bytes
-        self.columns = list(columns or [])
-        self.boundary = boundary
-        self.descriptor = None
-
-    def _open(self) -> None:
-        if self.torn_bytes:
-            os.truncate(self.path, os.path.getsize(self.path) - self.torn_bytes)
-            self.torn_bytes = 0
-        self.descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        if os.fstat(self.descriptor).st_size == 0:
-            self.columns = list(COLUMNS) + ([BOUNDARY_COLUMN] if self.boundary else [])
-            self._write_line(self.columns)
-
-    def _add_boundary_column(self) -> None:
-        """Rewrite the file with a boundary column (empty on its rows), atomically: a kill leaves the
-        old file or the new one."""
-        self.close()
-        rows = read_csv_rows(decode_text(read_local_bytes(self.path), self.path), self.path)
-        columns = self.columns + [BOUNDARY_COLUMN]
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([row.get(column) or "" for column in columns] for _, row in rows)
-        temporary = f"{self.path}.boundary.tmp"
-        with open(temporary, "w", encoding="utf-8", newline="") as handle:
-            handle.write(buffer.getvalue())
-            handle.flush()
-            os.fsync(handle.fileno())
-        shutil.copymode(self.path, temporary)
-        os.replace(temporary, self.path)
-        self.columns = columns
-        log(f"{self.path}: added a {BOUNDARY_COLUMN} column for the twins (empty on the {len(rows)} rows "
-            "already there)")
-        self.descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-
-    def _write_line(self, fields: list[str]) -> None:
-        buffer = io.StringIO()
-        csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n").writerow(fields)
-        data = buffer.getvalue().encode("utf-8")
-        while data:
-            data = data[os.write(self.descriptor, data):]
-        os.fsync(self.descriptor)
-
-    def write(self, message: str, call: Call | None, boundary: str = "") -> None:
-        if self.descriptor is None:
-            self._open()
-        if boundary and BOUNDARY_COLUMN not in self.columns:
-            self._add_boundary_column()
-        fields = {"user_message": message, "tool_calls": tool_calls_json(call), BOUNDARY_COLUMN: boundary}
-        self._write_line([fields.get(column, "") for column in self.columns])
-
-    def close(self) -> None:
-        if self.descriptor is not None:
-            os.close(self.descriptor)
-            self.descriptor = None
-
-
-# ----------------------------------------------------------------------------- prompt and reply
-
-
-def reply_schema(count: int) -> dict:
-    return {
-        "type": "object",
-        "properties": {"messages": {"type": "array", "items": {"type": "string"},
-                                    "minItems": 1, "maxItems": count}},
-        "required": ["messages"],
-        "additionalProperties": False,
-    }
-
-
-def build_request(slot: Slot, function: dict, count: int, seeds: list, avoid: list[str]) -> list[dict]:
-    """Chat messages asking for `count` user messages of one (tool, value, style)."""
-    schema = function["parameters"]["properties"][slot.argument]
-    others = [value for value in schema["enum"] if value != slot.value]
-    # All seeds of the value, then a few of each other value for contrast.
-    examples = [seed for seed in seeds if seed.call == slot.call][:MAX_EXAMPLES_IN_PROMPT]
-    for value in others:
-        examples += [seed for seed in seeds if seed.call == Call.make(slot.tool, {slot.argument: value})][:2]
-    example_lines = [f'- {json.dumps(seed.message, ensure_ascii=False)} [{seed.call.args[slot.argument]}]'
-                     for seed in examples]
-    avoid_lines = [f"- {json.dumps(message, ensure_ascii=False)}" for message in avoid]
-    lines = [
-        f"Function: {slot.tool}",
-        f"What it does: {function.get('description', '')}",
-        f'Argument: {slot.argument} = "{slot.value}" ({schema.get("description", "")})',
-        f"Other values of {slot.argument}, which the messages must NOT mean: {', '.join(others) or 'none'}",
-        f"Style: {slot.style}: {STYLES[slot.style]}",
-        "",
-        f"Real messages for {slot.tool} (the {slot.argument} each one maps to in brackets):",
-        *(example_lines or ["- (none yet)"]),
-    ]
-    if avoid_lines:
-        lines += ["", f'Already written for "{slot.value}" (do not repeat or closely paraphrase):', *avoid_lines]
-    lines += [
-        "",
-        f"Write {count} different messages in that style that clearly ask for {slot.tool} with "
-        f'{slot.argument}="{slot.value}". Vary the wording and the situation. Each message is a single '
-        f"line under {MAX_MESSAGE_CHARS} characters, has no quotes around it, no numbering, and never "
-        "names the function.",
-    ]
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
-
-
-def function_lines(tools: list[dict]) -> list[str]:
-    """One line per tool: its name, description and enum values."""
-    lines = []
-    for name, function in tools_by_name(tools).items():
-        values = [value for schema in function.get("parameters", {}).get("properties", {}).values()
-                  for value in schema.get("enum", [])]
-        lines.append(f"- {name}: {function.get('description', '')}" + (f" (values: {', '.join(values)})" if values else ""))
-    return lines
-
-
-def build_no_call_request(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str]) -> list[dict]:
-    """Chat messages asking for `count` user messages of one no-call style: the tools are shown as what to avoid."""
-    no_call_seeds = [seed for seed in seeds if seed.call is None]
-    # spread over the seeds: they are written kind by kind
-    examples = no_call_seeds[::max(1, len(no_call_seeds) // MAX_EXAMPLES_IN_PROMPT)][:MAX_EXAMPLES_IN_PROMPT]
-    lines = [
-        "Kind: messages that none of the functions below can serve; the assistant answers them in words "
-        "and calls nothing",
-        f"Style: {slot.style}: {NO_CALL_STYLES[slot.style]}",
-        "",
-        "The assistant's functions, which the messages must NOT ask for (nor any of their values):",
-        *function_lines(tools),
-        "",
-        "Real messages of this kind (of every style):",
-        *([f"- {json.dumps(seed.message, ensure_ascii=False)} [no call]" for seed in examples] or ["- (none yet)"]),
-    ]
-    if avoid:
-        lines += ["", "Already written (do not repeat or closely paraphrase):",
-                  *(f"- {json.dumps(message, ensure_ascii=False)}" for message in avoid)]
-    lines += [
-        "",
-        f"Write {count} different messages in that style that a cyclist might say to the assistant and that "
-        "none of these functions can serve. Vary the wording and the situation. Each message is a single line "
-        f"under {MAX_MESSAGE_CHARS} characters, has no quotes around it, no numbering, and never names a function.",
-    ]
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
-
-
-def twin_sources(slot: Slot, seeds: list, written: dict, count: int, rng: random.Random) -> list[tuple[str, Call]]:
-    """`count` (or all, if fewer) call rows of a twin slot's tool to rewrite, sampled: its seed rows, or,
-    for a tool without any, the rows written for it (the call slots are filled first)."""
-    pool = [(seed.message, seed.call) for seed in seeds if seed.call is not None and seed.call.name == slot.tool]
-    if not pool:
-        pool = [(message, call) for call, messages in written.items()
-                if call is not None and call.name == slot.tool for message in messages]
-    return rng.sample(pool, min(count, len(pool)))
-
-
-def build_twin_request(slot: Slot, tools: list[dict], count: int, sources: list[tuple[str, Call]],
-                       avoid: list[str]) -> list[dict]:
-    """Chat messages asking for `count` twins of one tool's call rows across one boundary: rewrites that keep
-    a row's topic and most of its words but that no tool can serve."""
-    argument = routing_argument(tools_by_name(tools)[slot.tool])
-    description = tools_by_name(tools)[slot.tool].get("description", "")
-    lines = [
-        "Kind: near misses (\"twins\") of real requests for one function: each keeps a request's topic and most of "
-        "its words but crosses one boundary, so that none of the functions below can serve it; the assistant "
-        "answers them in words and calls nothing",
-        f"Function of the requests: {slot.tool}: {description}",
-        f"Boundary to cross: {slot.boundary}: {BOUNDARIES[slot.boundary]}",
-        "",
-        "The assistant's functions, which the messages must NOT ask for (nor any of their values):",
-        *function_lines(tools),
-        "",
-        f"Real requests for {slot.tool} to rewrite (the {argument} each one asks for in brackets):",
-        *([f"- {json.dumps(message, ensure_ascii=False)} [{call.args.get(argument, '')}]" for message, call in sources]
-          or ["- (none yet: write requests this function could serve, then cross the boundary)"]),
-    ]
-    if avoid:
-        lines += ["", "Already written (do not repeat or closely paraphrase):",
-                  *(f"- {json.dumps(message, ensure_ascii=False)}" for message in avoid)]
-    lines += [
-        "",
-        f"Write {count} different messages, each a rewrite of a different request above: keep its topic, its "
-        f"language and most of its words, but move it across the {slot.boundary} boundary ({BOUNDARIES[slot.boundary]}) "
-        "so that it no longer asks for anything these functions do. A rewrite that one of the functions could still "
-        f"serve is wrong. Each message is a single line under {MAX_MESSAGE_CHARS} characters, has no quotes around "
-        "it, no numbering, and never names a function.",
-    ]
-    return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": "\n".join(lines)}]
-
-
-def request_for(slot: Slot, tools: list[dict], count: int, seeds: list, avoid: list[str],
-                rng: random.Random | None = None, written: dict | None = None) -> list[dict]:
-    """The request of a slot; a twin slot's shows call rows of its tool sampled with `rng` (see twin_sources)."""
-    if slot.boundary:
-        sources = twin_sources(slot, seeds, written or {}, count, rng or random.Random(0))
-        return build_twin_request(slot, tools, count, sources, avoid)
-    if slot.call is None:
-        return build_no_call_request(slot, tools, count, seeds, avoid)
-    return build_request(slot, tools_by_name(tools)[slot.tool], count, seeds, avoid)
-
-
 def reply_field(text: str, key: str, kind: type):
     """`key` of a structured-output reply; BadReply when the reply is not JSON or not the schema's shape."""
     try:  # refused like any JSON input: nested too deep, huge numbers, NaN (_data.parse_json)
@@ -4021,42 +3226,6 @@ def reply_field(text: str, key: str, kind: type):
     return reply[key]
 
 
-def parse_reply(text: str) -> list:
-    """The candidate messages of a reply; BadReply when it is not the schema's shape."""
-    return reply_field(text, "messages", list)
-
-
-def rejection(candidate, slot: Slot, tools: list[dict], seen: set[str]) -> str | None:
-    """Why a candidate message cannot become a row, or None."""
-    if not isinstance(candidate, str):
-        return "not_text"
-    message = candidate.strip()
-    if not normalise_message(message):
-        return "empty"
-    if "\n" in message:
-        return "multi_line"
-    if len(message) > MAX_MESSAGE_CHARS:
-        return "too_long"
-    if META_TEXT.search(message) or suspect_reason(message, tools):
-        return "meta_text"
-    if control_token_problem(message, "the message"):
-        return "control_token"
-    try:
-        parse_row({"user_message": message, "tool_calls": tool_calls_json(slot.call)}, tools)
-    except DataError:
-        return "invalid_row"
-    if normalise_message(message) in seen:
-        return "duplicate"
-    return None
-
-
-# ----------------------------------------------------------------------------- near duplicates and the judge
-
-# Above this character 3-gram Jaccard similarity to a seed or a written row of the same label, a
-# candidate is a near duplicate. Measured (README): no two bundled seeds of one label exceed 0.50,
-# no public row exceeds 0.68 against a seed; above 0.75 public pairs differ only by word order or
-# filler ("speed report" / "Report speed", "How's the time going?" / "How is the time going?").
-DEFAULT_MAX_SIMILARITY = 0.75
 NGRAM = 3
 JUDGE_SYSTEM_PROMPT = ("You route what a cyclist says or types to the voice and chat assistant of a bike "
                        "computer. The assistant answers each message with at most one call of its functions. "
@@ -4080,26 +3249,6 @@ def char_ngrams(message: str) -> frozenset[str]:
 def similarity(first: frozenset[str], second: frozenset[str]) -> float:
     """Jaccard similarity of two n-gram sets."""
     return len(first & second) / len(first | second) if first or second else 1.0
-
-
-class NearDuplicates:
-    """The messages of each label (a Call, or None for no call) with their n-grams."""
-
-    def __init__(self):
-        self.by_label: dict = {}
-
-    def add(self, call: Call | None, message: str) -> None:
-        self.by_label.setdefault(call, []).append((message, char_ngrams(message)))
-
-    def nearest(self, call: Call | None, message: str) -> tuple[float, str | None]:
-        """The most similar message of the label and its similarity (0, None when there is none)."""
-        grams = char_ngrams(message)
-        best = (0.0, None)
-        for other, other_grams in self.by_label.get(call, []):
-            score = similarity(grams, other_grams)
-            if score > best[0]:
-                best = (score, other)
-        return best
 
 
 # Near misses: a no-call row is a near miss of the tool whose call row it is most like (the similarity
@@ -4214,65 +3363,6 @@ def judge_label(judge, message: str, tools: list[dict], budget: "FailureBudget")
         return label
 
 
-@dataclass
-class Quality:
-    """What became of one label's candidates in this run (a no-call style counts apart, the twins per tool
-    and per boundary)."""
-    generated: int = 0  # candidates looked at (a reply's extras left once the slot is full are not)
-    failed_checks: int = 0  # chatter, too long, exact duplicate, ... (see `rejection`)
-    near_duplicates: list = field(default_factory=list)  # {"message", "nearest", "similarity"}
-    judge_rejected: Counter = field(default_factory=Counter)  # the judge's label instead -> count
-    kept: int = 0
-
-    @property
-    def judged(self) -> int:
-        return self.kept + sum(self.judge_rejected.values())
-
-    def add(self, other: "Quality") -> None:
-        self.generated += other.generated
-        self.failed_checks += other.failed_checks
-        self.near_duplicates += other.near_duplicates
-        self.judge_rejected += other.judge_rejected
-        self.kept += other.kept
-
-    def to_json(self, examples: bool = True) -> dict:
-        return {"generated": self.generated, "failed_checks": self.failed_checks,
-                "near_duplicates": len(self.near_duplicates), "judge_rejected": sum(self.judge_rejected.values()),
-                "judge_read_instead": dict(self.judge_rejected.most_common()), "kept": self.kept,
-                **({"near_duplicate_examples": self.near_duplicates} if examples else {})}
-
-
-def quality_key(slot: "Slot", tools: list[dict]) -> str:
-    """A call slot's `tool:value`; a no-call slot's `(no call) style`; a twin slot's `(no call) twins of tool`."""
-    if slot.boundary:
-        return f"{NO_CALL_LABEL} twins of {slot.tool}"
-    return routing_label(slot.call, tools) if slot.call else f"{NO_CALL_LABEL} {slot.style}"
-
-
-def merged_quality(counts) -> Quality:
-    total = Quality()
-    for each in counts:
-        total.add(each)
-    return total
-
-
-def by_label(quality: dict) -> dict[str, Quality]:
-    """The run's counts (keyed (quality_key, boundary)) per label, in plan order: a tool's twins as one."""
-    view = {}
-    for (key, _), counts in quality.items():
-        view.setdefault(key, Quality()).add(counts)
-    return view
-
-
-def by_boundary(quality: dict) -> dict[str, Quality]:
-    """The run's counts of the twins per boundary, in BOUNDARIES order."""
-    view = {}
-    for (_, boundary), counts in quality.items():
-        if boundary:
-            view.setdefault(boundary, Quality()).add(counts)
-    return {boundary: view[boundary] for boundary in BOUNDARIES if boundary in view}
-
-
 def disagreements(quality: dict[str, Quality]) -> list[str]:
     """The labels the judge often reads otherwise (see JUDGE_DISAGREES_OFTEN), each with how often and as what."""
     judged = sum(counts.judged for counts in quality.values())
@@ -4284,39 +3374,6 @@ def disagreements(quality: dict[str, Quality]) -> list[str]:
             instead = ", ".join(f"{label} {count}" for label, count in counts.judge_rejected.most_common())
             named.append(f"{key} ({rejected} of {counts.judged} judged; read as {instead})")
     return named
-
-
-def print_quality_table(heading: str, rows: list[tuple[str, Quality]], width: int) -> None:
-    print(f"  {heading:<{width}}{'generated':>10}{'checks':>8}{'near-dup':>10}{'judge':>7}{'kept':>6}  judge read instead")
-    for key, counts in rows:
-        instead = ", ".join(f"{label} {count}" for label, count in counts.judge_rejected.most_common())
-        print(f"  {key:<{width}}{counts.generated:>10}{counts.failed_checks:>8}{len(counts.near_duplicates):>10}"
-              f"{sum(counts.judge_rejected.values()):>7}{counts.kept:>6}  {instead if key != 'total' else ''}".rstrip())
-
-
-def print_quality(quality: dict, judge_model: str | None, max_similarity: float) -> None:
-    """The per-label table of this run's candidates (`quality` keyed (quality_key, boundary)), the twins'
-    per boundary, then the labels the judge often reads otherwise."""
-    labels = by_label(quality)
-    shown = {key: counts for key, counts in labels.items() if counts.generated}
-    if not shown:
-        return
-    total = merged_quality(shown.values())
-    judge = f"judge {judge_model}" if judge_model else "no judge"
-    width = max(40, *(len(key) + 2 for key in shown))
-    print(f"\nthis run's candidates ({judge}, --max-similarity {max_similarity:g}):")
-    print_quality_table("label", [*shown.items(), ("total", total)], width)
-    boundaries = {boundary: counts for boundary, counts in by_boundary(quality).items() if counts.generated}
-    if boundaries:
-        print("the twins per boundary:")
-        print_quality_table("boundary", list(boundaries.items()), width)
-    if judge_model and total.kept:
-        print(f"judge requests per kept row: {total.judged / total.kept:.2f} "
-              f"({total.judged} judged, {total.kept} kept)")
-    named = disagreements(labels)
-    if named:
-        print("the judge often reads these otherwise (ambiguous tool descriptions or enum values?): "
-              + "; ".join(named))
 
 
 # ----------------------------------------------------------------------------- retries
@@ -4361,8 +3418,6 @@ def log(line: str) -> None:
 # ----------------------------------------------------------------------------- OpenAI-compatible client
 
 ROUTER_URL = "https://router.huggingface.co/v1"
-GENERATION_TEMPERATURE = 0.9
-TOKENS_PER_MESSAGE = 60
 
 
 def openai_failure(error: Exception, base_url: str, model: str, timeout: float) -> Exception | None:
@@ -4444,283 +3499,6 @@ def add_request_arguments(group) -> None:
 def check_request_arguments(args: argparse.Namespace) -> None:
     if args.max_failures < 1 or args.timeout <= 0 or args.retry_delay < 0:
         raise DataError("--max-failures must be at least 1, --timeout positive and --retry-delay not negative")
-
-
-def add_generation_arguments(parser: argparse.ArgumentParser, default_model: str):
-    """The flags both generators share; returns the "server" group for the client's own flag."""
-    data = parser.add_argument_group("data")
-    data.add_argument("--seeds", action="append", metavar="CSV_OR_HUB_ID",
-                      help="seed CSV path, CSV URL or Hub dataset id; repeat to merge (default: bundled seeds)")
-    add_tools_argument(data)
-    plan = parser.add_argument_group("plan")
-    plan.add_argument("--per-value", type=int, default=3, metavar="N",
-                      help="rows per (tool, value, style) (default %(default)s)")
-    plan.add_argument("--styles", nargs="+", choices=list(STYLES), default=list(STYLES), metavar="STYLE",
-                      help=f"message styles, any of {', '.join(STYLES)} (default: all)")
-    plan.add_argument("--no-call-share", type=float, default=0.2, metavar="FRACTION",
-                      help="fraction of all planned rows that no tool can serve (tool_calls []), in the styles "
-                           f"{', '.join(NO_CALL_STYLES)} (default %(default)s; 0: none)")
-    plan.add_argument("--twin-share", type=float, default=DEFAULT_TWIN_SHARE, metavar="FRACTION",
-                      help="fraction of the no-call rows that are twins: rewrites of a sampled call row of a tool "
-                           "that keep its topic and most of its words but cross one --boundaries boundary so that "
-                           "no tool serves them, spread evenly over the tools and the boundaries, written with "
-                           "their boundary in a boundary column (default %(default)s; 0: none)")
-    plan.add_argument("--boundaries", nargs="+", choices=list(BOUNDARIES), default=list(BOUNDARIES),
-                      metavar="BOUNDARY",
-                      help="the boundaries twins cross, any of " + "; ".join(
-                          f"{name} ({description})" for name, description in BOUNDARIES.items()) + " (default: all)")
-    plan.add_argument("--dry-run", action="store_true",
-                      help="print the plan (the twins per tool and boundary), the first call, no-call and twin "
-                           "prompts and the judge's prompt; call no server")
-    server = parser.add_argument_group("server")
-    server.add_argument("--model", default=default_model, help="generator model (default %(default)s)")
-    server.add_argument("--sampling-seed", type=int, default=42, metavar="N",
-                        help="sampling seed sent with each request (default 42)")
-    add_request_arguments(server)
-    checks = parser.add_argument_group("checks")
-    checks.add_argument("--judge-model", metavar="MODEL",
-                        help="model that re-labels each candidate blind, on the same server; a candidate is kept "
-                             "only when it reads the intended label (default: --model)")
-    checks.add_argument("--no-judge", action="store_true", help="keep candidates without asking a judge")
-    checks.add_argument("--max-similarity", type=float, default=DEFAULT_MAX_SIMILARITY, metavar="SIMILARITY",
-                        help="reject a candidate whose character 3-gram Jaccard similarity to a seed or a written "
-                             "row of the same label is above this (default %(default)s; 1: off)")
-    output = parser.add_argument_group("output")
-    output.add_argument("--output", type=output_file, default="generated-dataset.csv", metavar="CSV",
-                        help="CSV to append to (user_message,tool_calls, and boundary when the plan holds twins); "
-                             "re-run to resume (default %(default)s)")
-    add_json_argument(output, "the plan, what the output holds, what was rejected and this run's quality per label")
-    return server
-
-
-def print_plan(slots: list[Slot], styles: list[str]) -> None:
-    pairs = Counter((slot.tool, slot.value) for slot in slots if slot.call)
-    no_call = [slot for slot in slots if slot.call is None and not slot.boundary]
-    no_call_target = sum(slot.target for slot in slots if slot.call is None)
-    twins = planned_twins(slots)
-    twin_target = sum(sum(per_tool.values()) for per_tool in twins.values())
-    target = sum(slot.target for slot in slots)
-    missing = sum(slot.missing for slot in slots)
-    kinds = f"{len(no_call)} styles"
-    if twin_target:
-        kinds = ", ".join(([f"{no_call_target - twin_target} in {kinds}"] if no_call else []) + [f"{twin_target} twins"])
-    print(f"plan: {len(pairs)} (tool, value) pairs x {len(styles)} styles ({', '.join(styles)}) "
-          f"x {slots[0].target} = {target - no_call_target} call rows + {no_call_target} no-call rows "
-          f"({kinds}) = {target} rows; the output holds {target - missing}, {missing} to generate")
-    if twins:
-        print_twin_plan(twins)
-
-
-def print_twin_plan(twins: dict[str, dict[str, int]]) -> None:
-    """The planned twins per tool and boundary, with totals."""
-    boundaries = [name for name in BOUNDARIES if any(name in per_tool for per_tool in twins.values())]
-    width = max(26, *(len(tool) + 2 for tool in twins))
-    print("twins planned (no-call rewrites of a tool's call rows across one boundary), per tool and boundary:")
-    print(f"  {'tool':<{width}}{'twins':>6}" + "".join(f"{name:>{len(name) + 2}}" for name in boundaries))
-    totals = Counter()
-    for tool, per_tool in twins.items():
-        totals.update(per_tool)
-        print(f"  {tool:<{width}}{sum(per_tool.values()):>6}"
-              + "".join(f"{per_tool.get(name, 0):>{len(name) + 2}}" for name in boundaries))
-    print(f"  {'total':<{width}}{sum(totals.values()):>6}"
-          + "".join(f"{totals[name]:>{len(name) + 2}}" for name in boundaries))
-
-
-def print_holdings(path: str, slots: list[Slot], tools: list[dict]) -> None:
-    """Table of what the output file holds per (tool, value), no-call rows and twins per boundary, against the plan."""
-    if not os.path.exists(path):
-        print(f"\n{path}: nothing written")
-        return
-    held = Counter(row_key(example.call, example.boundary) for example in read_output(path, tools).examples)
-    targets = Counter()
-    for slot in slots:
-        label = f"{NO_CALL_LABEL} twins" if slot.boundary else slot.tool or NO_CALL_LABEL
-        targets[(label, slot.value or slot.boundary, slot.key)] += slot.target
-    print(f"\n{path}: {sum(held.values())} rows")
-    print(f"  {'tool':<26}{'value':<20}{'rows':>6}{'target':>8}")
-    for (tool, value, key), target in targets.items():
-        short = max(0, target - held[key])
-        print(f"  {tool:<26}{value:<20}{held[key]:>6}{target:>8}{f'  missing {short}' if short else ''}")
-
-
-@dataclass
-class Checks:
-    """What a candidate must pass after `rejection`: not a near duplicate, then the judge (if any)."""
-    near: NearDuplicates
-    max_similarity: float
-    judge: object = None  # the judge's `ask`, or None
-    quality: dict = field(default_factory=dict)  # (quality_key, boundary) -> Quality, in plan order
-
-    def verdict(self, message: str, slot: Slot, tools: list[dict], budget: FailureBudget,
-                counts: Quality) -> str | None:
-        """Why the candidate is not kept ("near_duplicate", "judge_disagreed"), or None."""
-        score, nearest = self.near.nearest(slot.call, message)
-        if score > self.max_similarity:
-            counts.near_duplicates.append({"message": message, "nearest": nearest, "similarity": round(score, 3)})
-            return "near_duplicate"
-        if self.judge is not None:
-            label = judge_label(self.judge, message, tools, budget)
-            if label != routing_label(slot.call, tools):
-                counts.judge_rejected[label] += 1
-                return "judge_disagreed"
-        return None
-
-
-def fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, seed, checks: Checks) -> None:
-    """Ask for each slot's missing rows until it is full or the model stops adding new ones."""
-    from tqdm.auto import tqdm
-    rng = random.Random(seed)
-    requests = 0
-    with tqdm(total=sum(slot.missing for slot in slots), unit="row", desc="generating") as progress:
-        for slot in slots:
-            idle = 0
-            while slot.missing and idle < MAX_IDLE_REPLIES:
-                count = min(MAX_PER_REQUEST, slot.missing + EXTRA_PER_REQUEST)
-                earlier = written.setdefault(slot.call, [])  # a twin is a no-call row like the others
-                avoid = rng.sample(earlier, min(MAX_AVOID_IN_PROMPT, len(earlier)))
-                request = request_for(slot, tools, count, seeds, avoid, rng, written)
-                requests += 1
-                try:
-                    candidates = parse_reply(ask(request, reply_schema(count), seed + requests,
-                                                 GENERATION_TEMPERATURE, 100 + TOKENS_PER_MESSAGE * count))
-                except TransientError as error:
-                    budget.failed(str(error), error.retry_after)
-                    continue
-                except FatalError as error:
-                    raise GenerationStopped(str(error)) from None
-                except BadReply as error:
-                    rejected[str(error)] += 1
-                    budget.failed(f"unusable reply ({error}) for {slot.name}", wait=False)
-                    continue
-                budget.succeeded()
-                added = 0
-                counts = checks.quality.setdefault((quality_key(slot, tools), slot.boundary), Quality())
-                for candidate in candidates:
-                    if not slot.missing:
-                        break
-                    counts.generated += 1
-                    reason = rejection(candidate, slot, tools, seen)
-                    if reason:
-                        rejected[reason] += 1
-                        counts.failed_checks += 1
-                        continue
-                    message = render(candidate.strip(), WRITTEN_FORMS[len(earlier) % len(WRITTEN_FORMS)])
-                    reason = checks.verdict(message, slot, tools, budget, counts)
-                    if reason:
-                        rejected[reason] += 1
-                        continue
-                    writer.write(message, slot.call, slot.boundary)
-                    seen.add(normalise_message(message))
-                    earlier.append(message)
-                    checks.near.add(slot.call, message)
-                    counts.kept += 1
-                    slot.done += 1
-                    added += 1
-                    progress.update(1)
-                idle = 0 if added else idle + 1
-            if slot.missing:
-                log(f"giving up on {slot.name} ({slot.style}) after {MAX_IDLE_REPLIES} replies "
-                    f"without a new row; {slot.missing} missing")
-
-
-def run_summary(args, slots: list[Slot], tools: list[dict], rejected: Counter, failures: int, stopped: str | None,
-                quality: dict | None = None) -> dict:
-    """The --json report: the plan against the output, the rejections, the failures, and what became of
-    this run's candidates per label (`quality` keyed (quality_key, boundary)), and of the twins per tool
-    and per boundary."""
-    quality = quality or {}
-    labels = {key: counts for key, counts in by_label(quality).items() if counts.generated}
-    per_tool = {}
-    for slot in slots:
-        counts = quality.get((quality_key(slot, tools), slot.boundary)) if slot.boundary else None
-        if counts is not None:
-            per_tool.setdefault(slot.tool, Quality()).add(counts)
-    return {"output": args.output, "planned_rows": sum(slot.target for slot in slots),
-            "missing_rows": sum(slot.missing for slot in slots),
-            "missing": [{"tool": slot.tool, "value": slot.value, "style": slot.style, "boundary": slot.boundary or None,
-                         "rows": slot.missing} for slot in slots if slot.missing],
-            "rejected": dict(rejected.most_common()), "failures": failures, "stopped": stopped,
-            "judge_model": None if args.no_judge else args.judge_model or args.model,
-            "max_similarity": args.max_similarity,
-            "quality": {key: counts.to_json() for key, counts in labels.items()},
-            "twins": {"planned": planned_twins(slots),
-                      "per_tool": {tool: counts.to_json(examples=False) for tool, counts in per_tool.items()
-                                   if counts.generated},
-                      "per_boundary": {boundary: counts.to_json(examples=False)
-                                       for boundary, counts in by_boundary(quality).items() if counts.generated}},
-            "judge_disagrees_often": disagreements(labels)}
-
-
-def run_generation(args: argparse.Namespace, connect) -> int:
-    """The whole run for a client; `connect(args, model)` returns the client's `ask` function."""
-    check_request_arguments(args)
-    if not 0 < args.max_similarity <= 1:
-        raise DataError(f"--max-similarity must be above 0 and at most 1, got {args.max_similarity}")
-    tools = load_tools(args.tools)
-    seeds, _ = load_examples(args.seeds, tools)
-    slots = plan_slots(tools, args.styles, args.per_value, args.no_call_share, args.twin_share, args.boundaries)
-    state = read_output(args.output, tools)
-    credit_existing(slots, state.examples)
-    print_plan(slots, args.styles)
-    if args.dry_run:
-        for kind, bucket in (("call", [slot for slot in slots if slot.call]),
-                             ("no-call", [slot for slot in slots if slot.call is None and not slot.boundary]),
-                             ("twin", [slot for slot in slots if slot.boundary])):
-            if not bucket:
-                continue
-            first = next((slot for slot in bucket if slot.missing), bucket[0])
-            count = min(MAX_PER_REQUEST, first.missing + EXTRA_PER_REQUEST)
-            print(f"\nfirst {kind} request ({first.name}, {first.style}), no server called:")
-            for message in request_for(first, tools, count, seeds, [], random.Random(args.sampling_seed)):
-                print(f"--- {message['role']}\n{message['content']}")
-            print(f"--- response schema\n{json.dumps(reply_schema(count))}")
-        if not args.no_judge and seeds:
-            print(f"\njudge request for each candidate (here the seed {seeds[0].message!r}; the intended label "
-                  f"is never shown), no server called:")
-            for message in judge_request(seeds[0].message, tools):
-                print(f"--- {message['role']}\n{message['content']}")
-            print(f"--- response schema\n{json.dumps(judge_schema(tools))}")
-        if args.json:
-            write_json_report(args.json, run_summary(args, slots, tools, Counter(), 0, None))
-        return 0
-    if state.torn_bytes:
-        log(f"{args.output}: cutting off an incomplete last line ({state.torn_bytes} bytes)")
-    ask = connect(args, args.model)
-    judge_model = None if args.no_judge else args.judge_model or args.model
-    checks = Checks(NearDuplicates(), args.max_similarity, connect(args, judge_model) if judge_model else None,
-                    {(quality_key(slot, tools), slot.boundary): Quality() for slot in slots})
-    seen = {normalise_message(example.message) for example in seeds + state.examples}
-    written = {}
-    for example in state.examples:
-        written.setdefault(example.call, []).append(example.message)
-    for example in seeds + state.examples:
-        checks.near.add(example.call, example.message)
-    writer = RowWriter(args.output, state.torn_bytes, state.columns, any(slot.boundary for slot in slots))
-    budget = FailureBudget(args.max_failures, args.retry_delay, random.Random(args.sampling_seed))
-    rejected = Counter()
-    stopped = None
-    try:
-        fill_slots(slots, tools, seeds, ask, writer, seen, written, budget, rejected, args.sampling_seed, checks)
-    except GenerationStopped as error:
-        stopped = str(error)
-    finally:
-        writer.close()
-    print_holdings(args.output, slots, tools)
-    missing = sum(slot.missing for slot in slots)
-    print("rejected candidates: " + (", ".join(f"{reason} {count}" for reason, count in rejected.most_common())
-                                     or "none"))
-    print(f"failed requests and unusable replies: {budget.total}")
-    print_quality(checks.quality, judge_model, args.max_similarity)
-    if args.json:
-        write_json_report(args.json, run_summary(args, slots, tools, rejected, budget.total, stopped, checks.quality))
-    if stopped:
-        print(f"error: {stopped}", file=sys.stderr)
-        return 1
-    if missing:
-        print(f"error: {missing} planned rows still missing (the model kept repeating itself, writing unusable "
-              "text or text the judge read otherwise); re-run the same command to fill them", file=sys.stderr)
-        return 1
-    return 0
 # --- end _generation.py ---
 
 

@@ -6,11 +6,18 @@
 
 1. `_bundled.py` is generated from `cycling-copilot-tools.json` and `cycling-copilot-seeds.csv`.
 2. Each script in SCRIPTS gets, after its `main` and before its `if __name__ == "__main__":`
-   guard, exactly the modules it declares, in dependency order, each between its
-   `# --- begin MODULE.py` / `# --- end MODULE.py ---` banner lines. A module's imports of other
-   project modules are left out of its copy: the script already defines those names above it.
-3. The declarations are checked: every module a script carries is used (by the script's own code
-   or by another module it carries), and every module those need is carried.
+   guard, the part of each declared module it uses, in dependency order, each between its
+   `# --- begin MODULE.py` / `# --- end MODULE.py ---` banner lines. The part is the module's
+   docstring and the top-level statements (definitions, assignments, imports; any statement that
+   binds nothing too) that the script reaches: the names its own code reads, then the names those
+   statements read, followed across modules through their `from _x import` lines, to a fixed point.
+   Statements are copied verbatim, in the module's order, with the comments above them.
+   Annotations do not count as reads: every script starts with `from __future__ import annotations`.
+   A module's imports of other project modules are left out: the script defines those names itself.
+   Names read only inside strings (getattr by name, globals()) are not followed; the tests forbid
+   globals() in the modules, and check that every global name a script reads is defined in it.
+3. The declarations are checked: every module a script declares is reached, and every module it
+   reaches is declared (a reached name from an undeclared module is named).
 """
 
 import argparse
@@ -33,7 +40,7 @@ SCRIPTS = {
     "generate_dataset-local-ollama.py": ["_cli", "_bundled", "_data", "_renderings", "_generation"],
 }
 BEGIN, END = "# --- begin {}.py", "# --- end {}.py ---"
-BANNER = " (vendored copy; edit {0}.py, then run python dev/sync_vendored.py) ---"
+BANNER = " (vendored: what this script uses of it; edit {0}.py, then run python dev/sync_vendored.py) ---"
 GUARD = 'if __name__ == "__main__":'
 
 
@@ -55,14 +62,6 @@ def project_imports(tree: ast.Module) -> list[ast.ImportFrom]:
     return [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module in MODULES]
 
 
-def vendored_body(name: str, source: str) -> str:
-    """The module's text without its imports of other project modules."""
-    lines = source.splitlines(keepends=True)
-    for node in reversed(project_imports(ast.parse(source))):
-        del lines[node.lineno - 1:node.end_lineno]
-    return re.sub(r"\n{4,}", "\n\n\n", "".join(lines))
-
-
 def defined_names(tree: ast.Module) -> set[str]:
     names = set()
     for node in tree.body:
@@ -74,8 +73,126 @@ def defined_names(tree: ast.Module) -> set[str]:
     return names
 
 
-def used_names(tree: ast.AST) -> set[str]:
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+def statement_names(node: ast.stmt) -> set[str]:
+    """The names a top-level statement binds (a definition, an assignment or an import)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+    targets = {ast.Assign: lambda: node.targets, ast.AnnAssign: lambda: [node.target],
+               ast.AugAssign: lambda: [node.target]}.get(type(node), lambda: [])()
+    return {name.id for target in targets for name in ast.walk(target) if isinstance(name, ast.Name)}
+
+
+def annotations(tree: ast.AST) -> list[ast.AST]:
+    """The annotations under tree: never evaluated in a script, which starts with
+    `from __future__ import annotations`."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs + [node.args.vararg, node.args.kwarg]
+            found += [argument.annotation for argument in arguments if argument and argument.annotation]
+            found += [node.returns] if node.returns else []
+        elif isinstance(node, ast.AnnAssign):
+            found.append(node.annotation)
+    return found
+
+
+def used_names(tree: ast.AST, evaluated_only: bool = False) -> set[str]:
+    """The names read under tree; with evaluated_only, not those only in annotations."""
+    skip = {id(node) for annotation in (annotations(tree) if evaluated_only else []) for node in ast.walk(annotation)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in skip}
+
+
+class Module:
+    """A module's top-level statements: what each binds and reads, and the text that carries it."""
+
+    def __init__(self, name: str, source: str):
+        self.name, self.lines = name, source.splitlines(keepends=True)
+        self.tree = ast.parse(source)
+        self.body = self.tree.body
+        # A statement's text starts after the previous statement's last line: its comments come with it.
+        self.starts, previous = [], 0
+        for node in self.body:
+            self.starts.append(previous)
+            previous = node.end_lineno
+        self.imported = {alias.asname or alias.name: node.module for node in project_imports(self.tree)
+                         for alias in node.names}
+        self.binders: dict[str, list[int]] = {}
+        for index, node in enumerate(self.body):
+            if not (isinstance(node, ast.ImportFrom) and node.module in MODULES):
+                for bound in statement_names(node):
+                    self.binders.setdefault(bound, []).append(index)
+
+    def is_docstring(self, index: int) -> bool:
+        node = self.body[index]
+        return index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+            and isinstance(node.value.value, str)
+
+    def always_kept(self) -> list[int]:
+        """The docstring and every top-level statement that binds nothing (a call, an `if` block):
+        carried whenever anything of the module is."""
+        return [index for index, node in enumerate(self.body)
+                if self.is_docstring(index) or (not statement_names(node) and not isinstance(node, ast.ImportFrom))]
+
+    def text(self, kept: set[int]) -> str:
+        """The kept statements in source order, each with the comments above it, spaced as in the source."""
+        out, last = [], None
+        for index in sorted(kept):
+            chunk = self.lines[self.starts[index]:self.body[index].end_lineno]
+            if last is not None and last != index - 1:
+                # The gap of the first left-out statement: a def after a left-out constant keeps its two blank lines.
+                gap = self.lines[self.starts[last + 1]:self.body[last + 1].end_lineno]
+                blanks = max(leading_blanks(chunk), leading_blanks(gap))
+                chunk = ["\n"] * blanks + chunk[leading_blanks(chunk):]
+            out += chunk
+            last = index
+        return re.sub(r"\n{4,}", "\n\n\n", "".join(out))
+
+
+def leading_blanks(lines: list[str]) -> int:
+    return next((number for number, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def reached(own: str, declared: list[str], modules: dict[str, Module]) -> tuple[dict[str, set[int]], list[str]]:
+    """The top-level statements of each module that a script's own code reaches, followed through the
+    names each reached statement reads (in its module: its own definitions and its imports), and the
+    reached names that come from a module the script does not declare."""
+    tree = ast.parse(own)
+    lazy = any(isinstance(node, ast.ImportFrom) and node.module == "__future__"
+               and any(alias.name == "annotations" for alias in node.names) for node in tree.body)
+    own_names = {name for node in tree.body for name in statement_names(node)}
+    kept: dict[str, set[int]] = {name: set() for name in modules}
+    problems, queue = [], []
+
+    def want(module: str, name: str, via: str) -> None:
+        seen = set()
+        while name in modules[module].imported and (module, name) not in seen:
+            seen.add((module, name))
+            source = modules[module].imported[name]
+            if source not in declared and via != "(own code)":
+                problems.append(f"{via} uses {name} from {source}.py, which the script does not carry")
+            module = source
+        for index in modules[module].binders.get(name, []):
+            if index not in kept[module]:
+                if not kept[module]:
+                    queue.extend((module, extra) for extra in modules[module].always_kept())
+                queue.append((module, index))
+            kept[module].add(index)
+
+    for name in sorted(used_names(tree, lazy) - own_names):
+        owners = [module for module in MODULES if name in modules[module].binders]
+        owner = next((module for module in owners if module in declared), owners[0] if owners else None)
+        if owner:
+            want(owner, name, "(own code)")
+    while queue:
+        module, index = queue.pop()
+        kept[module].add(index)
+        node = modules[module].body[index]
+        via = f"{module}.py" + (f"'s {node.name}" if hasattr(node, "name") else "")
+        for name in sorted(used_names(node, lazy)):
+            want(module, name, via)
+    return {name: indexes for name, indexes in kept.items() if indexes}, problems
 
 
 def own_code(text: str) -> str:
@@ -83,41 +200,27 @@ def own_code(text: str) -> str:
     return re.sub(r"^# --- begin _\w+\.py.*?^# --- end _\w+\.py ---\n", "", text, flags=re.S | re.M)
 
 
-def declaration_problems(script: str, declared: list[str], own: str, sources: dict[str, str]) -> list[str]:
-    trees = {name: ast.parse(sources[name]) for name in MODULES}
-    problems = []
-    for name in declared:
-        for node in project_imports(trees[name]):
-            if node.module not in declared:
-                problems.append(f"{script}: {name}.py imports {node.module}.py, which the script does not carry")
-    needed, names = set(), used_names(ast.parse(own))
-    while True:
-        more = {name for name in MODULES if name not in needed and defined_names(trees[name]) & names}
-        if not more:
-            break
-        needed |= more
-        for name in more:
-            names |= used_names(trees[name])
-    problems += [f"{script}: carries {name}.py but never uses it" for name in declared if name not in needed]
-    problems += [f"{script}: uses {name}.py but does not declare it in SCRIPTS" for name in MODULES
-                 if name in needed and name not in declared]
-    return problems
-
-
-def vendored_blocks(declared: list[str], sources: dict[str, str]) -> str:
+def vendored_blocks(own: str, declared: list[str], modules: dict[str, Module]) -> tuple[str, list[str]]:
+    """The vendored blocks of a script with this own code, and what is wrong with its declaration."""
+    kept, problems = reached(own, declared, modules)
+    problems = sorted(set(problems))
+    problems += [f"carries {name}.py but never uses it" for name in declared if name not in kept]
+    problems += [f"uses {name}.py but does not declare it in SCRIPTS" for name in MODULES
+                 if name in kept and name not in declared]
     blocks = []
-    for name in sorted(declared, key=MODULES.index):
-        body = vendored_body(name, sources[name]).rstrip("\n") + "\n"
+    for name in sorted(kept.keys() & set(declared), key=MODULES.index):
+        body = modules[name].text(kept[name]).rstrip("\n") + "\n"
         blocks.append(BEGIN.format(name) + BANNER.format(name) + "\n" + body + END.format(name) + "\n")
-    return "\n\n".join(blocks)
+    return "\n\n".join(blocks), problems
 
 
-def synced_script(path: Path, declared: list[str], sources: dict[str, str]) -> str:
+def synced_script(path: Path, declared: list[str], modules: dict[str, Module]) -> tuple[str, list[str]]:
     own = own_code(path.read_text(encoding="utf-8"))
     head, guard, tail = own.rpartition("\n" + GUARD)
     if not guard:
         sys.exit(f"{path.name}: no {GUARD!r} line")
-    return head.rstrip("\n") + "\n\n\n" + vendored_blocks(declared, sources) + "\n\n" + GUARD + tail
+    blocks, problems = vendored_blocks(own, declared, modules)
+    return head.rstrip("\n") + "\n\n\n" + blocks + "\n\n" + GUARD + tail, [f"{path.name}: {problem}" for problem in problems]
 
 
 def expected_files() -> tuple[dict[Path, str], list[str]]:
@@ -125,12 +228,13 @@ def expected_files() -> tuple[dict[Path, str], list[str]]:
     bundled = bundled_module()
     sources = {name: (ROOT / f"{name}.py").read_text(encoding="utf-8") for name in MODULES}
     sources["_bundled"] = bundled
+    modules = {name: Module(name, source) for name, source in sources.items()}
     files = {ROOT / "_bundled.py": bundled}
     problems = []
     for script, declared in SCRIPTS.items():
         path = ROOT / script
-        files[path] = synced_script(path, declared, sources)
-        problems += declaration_problems(script, declared, own_code(files[path]), sources)
+        files[path], found = synced_script(path, declared, modules)
+        problems += found
     return files, problems
 
 
