@@ -4954,11 +4954,14 @@ class ToolCallConstraint:
         return self._exits_cache[key]
 
     def options(self, node: _Node, remaining: int):
-        """`allowed`, narrowed to the tokens after which an answer still fits in `remaining` tokens."""
+        """`allowed`, narrowed to the tokens after which an answer still fits in `remaining` tokens
+        (`begin` checks the first state, so some token always fits and no answer is ever cut)."""
+        import torch
         ids, banned = self.allowed(node)
         exits, costs = self._exits(node)
         if ids is None and remaining >= 1 + int(costs.min()):  # a plain token (staying put) leaves room to finish
-            return ids, banned
+            # ...but an exit may not: in prose, a call too long for the budget must not be opened
+            return ids, torch.cat([banned, exits[costs > remaining]])
         if ids is not None and remaining >= int(costs.max()):
             return ids, banned
         return exits[costs <= remaining], None

@@ -193,6 +193,49 @@ def test_calls_or_text_allows_prose_ended_by_end_of_turn_or_a_call_and_nothing_a
         assert not either.accepts(answer) and not calls.accepts(answer), wrong
 
 
+
+def shortest_call(constraint) -> int:
+    """Tokens of the shortest complete call, <start_function_call> included."""
+    return 1 + constraint.distance(constraint.advance(constraint.start, START))
+
+
+def test_calls_or_text_opens_a_call_only_when_the_budget_holds_one(tokenizer, tools):
+    """In prose, <start_function_call> is allowed exactly while the tokens left hold the shortest
+    complete call; prose (any plain token, then a stop) stays allowed below that."""
+    either = _constrained.ToolCallConstraint(tokenizer, tools, "calls_or_text")
+    shortest = shortest_call(either)
+    for remaining in (shortest - 1, shortest, shortest + 1):
+        ids, banned = either.options(either.start, remaining)
+        too_short = {START} if remaining < shortest else set()
+        assert ids is None and set(banned.tolist()) == {either.pad} | too_short, remaining  # the rest: prose
+    ids, _ = either.options(either.start, 1)
+    assert START not in ids and END_OF_TURN in ids  # one token left: only a stop
+
+
+@pytest.mark.parametrize("offset", [-1, 0])
+def test_calls_or_text_at_the_budget_edge_calls_in_full_or_answers_in_prose(tiny, tools, offset):
+    """A bias on <start_function_call> (a negative call margin) makes the random model open a call
+    wherever it may. With the budget one token short of the shortest call it must not open one (it
+    did, and decoding crashed on a state with no token left to fit); with exactly that budget it
+    makes the call. Either way every answer fits the budget and parses like the device does."""
+    model, tokenizer = tiny
+    vocab_size = model.get_output_embeddings().weight.shape[0]
+    constraint = _constrained.ToolCallConstraint(tokenizer, tools, "calls_or_text", vocab_size)
+    policy = Recording(model, constraint)
+    budget = shortest_call(constraint) + offset
+    messages = ["speed?", "where can I get water", "¿va a llover?", "battery"]
+    _inference.apply_call_margin(model, tokenizer, -1000.0)
+    try:
+        answers = _inference.generate_answers(model, tokenizer, tools, messages, batch_size=3,
+                                              max_new_tokens=budget, progress=False, policy=policy)
+    finally:
+        _inference.apply_call_margin(model, tokenizer, 0)
+    for tokens in (tokens for batch in policy.batches for tokens in batch):
+        assert len(tokens) <= budget and tokens[-1] in constraint.stops
+    for answer in answers:
+        assert _format.parse_output(answer, tools).failure == ("no_call" if offset < 0 else None), answer
+
+
 def test_optional_boolean_and_free_string_arguments(tokenizer):
     tools = _data.parse_tools("""[{"type": "function", "function": {"name": "note", "parameters": {
         "type": "object", "properties": {"urgent": {"type": "boolean"}, "text": {"type": "string"},
