@@ -44,14 +44,24 @@ def recorded() -> set[tuple[str, str]]:
     return {(line["model_sha256"], line["rows_sha256"]) for line in lines}
 
 
-def measure(label: str, model: Path, rows: str, rows_file: Path) -> dict:
+def evaluation_report(model: Path, rows_file: Path | None, *flags: str, **run) -> tuple[list[str], dict]:
+    """(command, its --json report): evaluate_functiongemma.py on `model` in its own process, on every
+    row of `rows_file` (a probe set), or on the model's own held-out rows (None);
+    `flags` go to the script (e.g. --call-margin 0), `run` to subprocess.run (env, stdout).
+    CalledProcessError when the evaluation fails."""
     command = [sys.executable, "evaluate_functiongemma.py", "--model", str(model)]
-    if rows != "heldout":
-        command += ["--dataset", str(rows_file.relative_to(ROOT)), "--split", "all"]
+    if rows_file is not None:
+        command += ["--dataset", str(rows_file.relative_to(ROOT) if rows_file.is_relative_to(ROOT) else rows_file),
+                    "--split", "all"]
+    command += flags
     with tempfile.TemporaryDirectory() as folder:
         report_path = Path(folder) / "report.json"
-        subprocess.run(command + ["--json", str(report_path)], cwd=ROOT, check=True)
-        report = json.loads(report_path.read_text())
+        subprocess.run(command + ["--json", str(report_path)], cwd=ROOT, check=True, **run)
+        return command, json.loads(report_path.read_text())
+
+
+def measure(label: str, model: Path, rows: str, rows_file: Path) -> dict:
+    command, report = evaluation_report(model, None if rows == "heldout" else rows_file)
     return {
         "model": label, "model_dir": model.name, "model_sha256": sha256(*(model / name for name in MODEL_FILES)),
         "rows": rows, "rows_sha256": sha256(rows_file), "examples": report["examples"],

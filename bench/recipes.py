@@ -18,9 +18,18 @@ training script (self-contained: its vendored modules are in it), held-out robus
 headline: a row counts only when right in every rendering), accuracy as written and per rendering,
 false-call and missed-call rates per rendering, the rows whose answer changes with the rendering
 alone, the held-out row count and hash, train and run minutes, the child's peak RSS, the device
-and the date. A recipe already recorded for the same flags, step budget, base model, data, code
+and the date. Then the trained run is scored on two probe sets it never trained on
+(`bench/probes.md`): `bench/out-of-scope.csv` (no-call rows only) and `bench/boundary.csv` (minimal
+pairs of no-call and call rows), each by `evaluate_functiongemma.py --split all` in a process of
+its own (`bench/meaning.py`'s `evaluation_report`), once with the call margin training stored in
+the run's `training_config.json` (evaluation's default) and once with `--call-margin 0`. The line
+records that margin (`call_margin`, and `call_margin_source`: `training_config.json`, or `none`
+when training stored none and both settings score the same greedy answers) and, under `probes`,
+per probe set its row count, no-call row count and sha256, and per setting (`stored_margin`,
+`margin_0`) the false-call rate per rendering, with robust accuracy where the set holds call rows
+(the boundary pairs: a margin that silences false calls there also costs right calls). A recipe already recorded for the same flags, step budget, base model, data, code
 and device kind (cpu or cuda) is skipped, so the table fills across sessions: commit the file
-each time a line lands. A recipe that fails appends nothing and stops the bench (exit 1).
+each time a line lands. A recipe that fails (training or a probe evaluation) appends nothing and stops the bench (exit 1).
 
 Recipes pin every setting they depend on (never the script's defaults, which this table is meant
 to set). `--max-steps N` gives every recipe the same fixed step budget (recorded in its line, and
@@ -43,8 +52,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "dev")]
+sys.path[:0] = [str(ROOT), str(ROOT / "dev"), str(ROOT / "bench")]
 
+import meaning  # noqa: E402
 import stand_in  # noqa: E402
 
 TRAIN_SCRIPT = ROOT / "train_functiongemma.py"
@@ -69,6 +79,10 @@ RECIPES = {
     "full-1e-5": ("full fine-tune at the bottom of Google's range, 3 epochs",
                   FULL + ["--lr", "1e-5", "--epochs", "3"]),
 }
+# The probe sets every finished recipe is scored on (line key: file), and the call-margin settings:
+# the margin training stored (evaluation's default), and none.
+PROBES = {"out_of_scope": meaning.PROBES["out-of-scope"], "boundary": meaning.PROBES["boundary"]}
+MARGINS = {"stored_margin": (), "margin_0": ("--call-margin", "0")}
 # What makes two lines the same measurement: a recipe recorded with all of these is skipped.
 KEY = ("recipe", "flags", "max_steps", "model", "data_sha256", "code_sha256", "device_kind")
 
@@ -138,8 +152,35 @@ def run_recipe(command: list[str], env: dict) -> tuple[int, float, float]:
     return process.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024  # Linux: kB
 
 
+def probe_figures(run_dir: Path, env: dict | None = None) -> dict:
+    """The trained run on every PROBES set at every MARGINS setting, each evaluation in its own process:
+    {"call_margin", "call_margin_source", "probes": {probe: {"rows", "no_call_rows", "sha256",
+    setting: {"false_call_rate": {rendering: rate}, "robust_accuracy" (sets with call rows)}}}}.
+    CalledProcessError when an evaluation fails."""
+    stored, probes = None, {}
+    for probe, rows_file in PROBES.items():
+        figures = {}
+        for setting, flags in MARGINS.items():
+            _, report = meaning.evaluation_report(run_dir.resolve(), rows_file, *flags, env=env,
+                                                  stdout=subprocess.DEVNULL)
+            applied = (report["call_margin"], report["call_margin_source"])
+            if setting == "margin_0" and applied[0] != 0:
+                raise RuntimeError(f"{probe}: --call-margin 0 applied the margin {applied[0]}")
+            if setting == "stored_margin":
+                if stored not in (None, applied):
+                    raise RuntimeError(f"{probe}: the stored margin read {applied}, before {stored}")
+                stored = applied
+            figures.update(rows=report["examples"], no_call_rows=report["no_call_rows"], sha256=sha256_file(rows_file))
+            figures[setting] = {"false_call_rate": {rendering: values["false_call_rate"]
+                                                    for rendering, values in report["renderings"].items()}}
+            if report["call_rows"]:
+                figures[setting]["robust_accuracy"] = report["robust_accuracy"]
+        probes[probe] = figures
+    return {"call_margin": stored[0], "call_margin_source": stored[1], "probes": probes}
+
+
 def result_line(name: str, flags: list[str], key: dict, run_dir: Path, seconds: float, peak_mb: float,
-                extra: dict) -> dict:
+                extra: dict, probes: dict) -> dict:
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     heldout = metrics.get("heldout")
     if not heldout:
@@ -158,6 +199,7 @@ def result_line(name: str, flags: list[str], key: dict, run_dir: Path, seconds: 
         "rendering_sensitive_rows": heldout["rendering_sensitive_rows"],
         "heldout_rows": heldout["examples"], "heldout_call_rows": heldout["call_rows"],
         "heldout_no_call_rows": heldout["no_call_rows"], "heldout_sha256": split["parts"]["heldout"]["sha256"],
+        **probes,
         "train_rows": config["rows"]["train"], "steps": metrics["train"]["steps"],
         "train_loss": metrics["train"].get("train_loss"),
         "train_minutes": round(metrics["train"]["train_runtime"] / 60, 2),
@@ -198,6 +240,24 @@ def per_rendering(values: dict) -> str:
     return " / ".join(percent(values.get(rendering)) for rendering in RENDERINGS)
 
 
+def probe_rates(line: dict, probe: str) -> str:
+    """A probe set's false-call rates (a / s / t) at the stored margin, then at margin 0; "–" for a
+    line recorded before the probes were."""
+    figures = line.get("probes", {}).get(probe)
+    if not figures:
+        return "–"
+    return (f"{per_rendering(figures['stored_margin']['false_call_rate'])} "
+            f"(at 0: {per_rendering(figures['margin_0']['false_call_rate'])})")
+
+
+def probe_robust(line: dict, probe: str) -> str:
+    figures = line.get("probes", {}).get(probe)
+    if not figures:
+        return "–"
+    return (f"{percent(figures['stored_margin'].get('robust_accuracy'))} "
+            f"(at 0: {percent(figures['margin_0'].get('robust_accuracy'))})")
+
+
 def table(results: list[dict]) -> str:
     """The Markdown table of the recorded recipes, best robust accuracy first (then the cheaper)."""
     if not results:
@@ -206,16 +266,20 @@ def table(results: list[dict]) -> str:
                 "here.\n")
     ordered = sorted(results, key=lambda line: (-line["robust_accuracy"], line["train_minutes"]))
     rows = ["| recipe | settings | budget | **robust** | as written / spoken / typed | false calls (a / s / t) | "
-            "missed calls (a / s / t) | answer changes with rendering | held-out rows (no-call) | train min | "
+            "missed calls (a / s / t) | answer changes with rendering | held-out rows (no-call) | call margin | "
+            "out-of-scope false calls (a / s / t) | boundary false calls (a / s / t) | boundary robust | train min | "
             "peak RSS | device | data / code | date |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for line in ordered:
         budget = f"{line['max_steps']} steps" if line.get("max_steps") else f"{line['steps']} steps (epochs)"
         rows.append(" | ".join([
             f"| `{line['recipe']}`", settings(line["flags"]), budget, f"**{percent(line['robust_accuracy'])}**",
             per_rendering(line["accuracy"]), per_rendering(line["false_call_rate"]),
             per_rendering(line["missed_call_rate"]), str(line["rendering_sensitive_rows"]),
-            f"{line['heldout_rows']} ({line['heldout_no_call_rows']})", f"{line['train_minutes']:.0f}",
+            f"{line['heldout_rows']} ({line['heldout_no_call_rows']})",
+            "–" if line.get("call_margin") is None else f"{line['call_margin']:.3g}",
+            probe_rates(line, "out_of_scope"), probe_rates(line, "boundary"), probe_robust(line, "boundary"),
+            f"{line['train_minutes']:.0f}",
             f"{line['peak_rss_mb'] / 1024:.1f} GB", line["device"].replace("|", "/"),
             f"`{line['data_sha256'][:8]}` / `{line['code_sha256'][:8]}`", line["date"][:10]]) + " |")
     return "\n".join(rows) + "\n"
@@ -327,13 +391,24 @@ def main(argv=None) -> int:
             return 130 if code in (130, -signal.SIGINT) else 1
         for checkpoint in run_dir.glob("checkpoint-*"):
             shutil.rmtree(checkpoint)
+        print(f"{name}: trained; scoring the probe sets {', '.join(path.name for path in PROBES.values())} "
+              "at the stored call margin and at 0", flush=True)
+        try:
+            probes = probe_figures(run_dir, env)
+        except (subprocess.CalledProcessError, RuntimeError, KeyboardInterrupt) as error:
+            why = (f"exit {error.returncode}" if isinstance(error, subprocess.CalledProcessError)
+                   else "interrupted" if isinstance(error, KeyboardInterrupt) else str(error))
+            print(f"{name}: probe evaluation failed ({why}): nothing recorded", file=sys.stderr)
+            return 130 if isinstance(error, KeyboardInterrupt) else 1
         line = result_line(name, RECIPES[name][1], key, run_dir, seconds, peak_mb,
                            {"data": data_files, "code": TRAIN_SCRIPT.name, "device": device_name,
-                            "threads": args.threads, "cpus": os.cpu_count()})
+                            "threads": args.threads, "cpus": os.cpu_count()}, probes)
         append_line(results_path, line)
         results.append(line)
         print(f"{name}: robust {percent(line['robust_accuracy'])}, as written {percent(line['as_written_accuracy'])}, "
-              f"false calls {per_rendering(line['false_call_rate'])}, {line['train_minutes']:.1f} train min, "
+              f"false calls {per_rendering(line['false_call_rate'])}, call margin {line['call_margin']:.3g}, "
+              f"out-of-scope false calls {probe_rates(line, 'out_of_scope')}, "
+              f"boundary false calls {probe_rates(line, 'boundary')}, {line['train_minutes']:.1f} train min, "
               f"peak RSS {peak_mb / 1024:.1f} GB: appended to {results_path}", flush=True)
     return 0
 

@@ -1,7 +1,10 @@
 """bench/recipes.py on a tiny model: one recipe trained in its own process, its line appended, then skipped."""
 
+import csv
+import hashlib
 import importlib.util
 import json
+import shutil
 import subprocess
 import sys
 
@@ -14,7 +17,8 @@ BENCH = ROOT / "bench" / "recipes.py"
 LINE_KEYS = {"recipe", "flags", "max_steps", "model", "data", "data_sha256", "code", "code_sha256", "device",
              "device_kind", "method", "robust_accuracy", "as_written_accuracy", "accuracy", "false_call_rate",
              "missed_call_rate", "rendering_sensitive_rows", "heldout_rows", "heldout_sha256", "train_minutes",
-             "run_minutes", "peak_rss_mb", "date"}
+             "run_minutes", "peak_rss_mb", "date", "call_margin", "call_margin_source", "probes"}
+RENDERINGS = ("as_written", "spoken", "typed")
 
 
 def bench(*args, timeout=600):
@@ -69,6 +73,65 @@ def test_a_finished_recipe_appends_one_line_with_every_figure(benched, tiny_mode
     assert (run / "model.safetensors").exists() and not list(run.glob("checkpoint-*"))  # checkpoints deleted
 
 
+def probe_rows(path):
+    """(rows, no-call rows) of a probe file, read here with the csv module alone."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    return len(rows), sum(json.loads(row["tool_calls"]) == [] for row in rows)
+
+
+def test_a_finished_recipe_is_scored_on_the_probe_sets_at_the_stored_margin_and_at_0(benched):
+    """The tiny random model answers every row in prose: no false call on any probe row, in any
+    rendering, at either margin; on the boundary pairs every no-call row is right and every call row
+    wrong, so robust accuracy is the no-call share. The margin is the one training stored."""
+    folder, _, first = benched
+    assert first.returncode == 0, first.stderr[-3000:]
+    line = json.loads((folder / "recipes.jsonl").read_text().splitlines()[0])
+    config = json.loads((folder / "runs" / "full-5e-5" / "training_config.json").read_text())
+    assert (line["call_margin"], line["call_margin_source"]) == (config["call_margin"]["value"], "training_config.json")
+    expected = {}
+    for probe, name in (("out_of_scope", "out-of-scope.csv"), ("boundary", "boundary.csv")):
+        path = ROOT / "bench" / name
+        rows, no_call = probe_rows(path)
+        setting = {"false_call_rate": dict.fromkeys(RENDERINGS, 0.0),
+                   **({"robust_accuracy": no_call / rows} if probe == "boundary" else {})}
+        expected[probe] = {"rows": rows, "no_call_rows": no_call, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                           "stored_margin": setting, "margin_0": setting}
+    assert line["probes"] == expected
+    assert expected["out_of_scope"]["rows"] == expected["out_of_scope"]["no_call_rows"] >= 50
+    assert 0 < expected["boundary"]["no_call_rows"] < expected["boundary"]["rows"]
+    assert "boundary false calls 0.0% / 0.0% / 0.0% (at 0: 0.0% / 0.0% / 0.0%)" in first.stdout
+
+
+def test_probe_figures_apply_the_stored_margin_then_none(benched, recipes, tmp_path, monkeypatch):
+    """A margin planted in a copy of the run is the one the stored setting applies and the line records;
+    without one the source is "none" (0). Two pairs of boundary rows stand in for the probe sets."""
+    folder, _, first = benched
+    assert first.returncode == 0, first.stderr[-3000:]
+    run = tmp_path / "run"
+    shutil.copytree(folder / "runs" / "full-5e-5", run)
+    pairs = tmp_path / "pairs.csv"
+    with open(ROOT / "bench" / "boundary.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(pairs, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([row for row in rows if json.loads(row["tool_calls"]) == []][:3]
+                         + [row for row in rows if json.loads(row["tool_calls"]) != []][:1])
+    monkeypatch.setattr(recipes, "PROBES", {"boundary": pairs})
+    config = json.loads((run / "training_config.json").read_text())
+    setting = {"false_call_rate": dict.fromkeys(RENDERINGS, 0.0), "robust_accuracy": 0.75}
+    figures = {"boundary": {"rows": 4, "no_call_rows": 3, "sha256": hashlib.sha256(pairs.read_bytes()).hexdigest(),
+                            "stored_margin": setting, "margin_0": setting}}
+    config["call_margin"]["value"] = 7.5
+    (run / "training_config.json").write_text(json.dumps(config))
+    assert recipes.probe_figures(run) == {"call_margin": 7.5, "call_margin_source": "training_config.json",
+                                          "probes": figures}
+    del config["call_margin"]
+    (run / "training_config.json").write_text(json.dumps(config))
+    assert recipes.probe_figures(run) == {"call_margin": 0.0, "call_margin_source": "none", "probes": figures}
+
+
 def test_a_recorded_recipe_is_skipped_without_training(benched):
     folder, flags, first = benched
     assert first.returncode == 0, first.stderr[-3000:]
@@ -92,7 +155,17 @@ def test_a_recorded_recipe_is_skipped_without_training(benched):
 
 
 def test_table_is_generated_from_the_results(tmp_path):
-    """Three recorded lines: best robust accuracy first, then the cheaper; every figure in its column."""
+    """Three recorded lines: best robust accuracy first, then the cheaper; every figure in its column
+    (a line recorded before the probe sets shows "–" for them)."""
+    def probes(out_of_scope, boundary):
+        def setting(rates, robust=None):
+            return {"false_call_rate": dict(zip(RENDERINGS, rates)),
+                    **({"robust_accuracy": robust} if robust is not None else {})}
+        return {"out_of_scope": {"rows": 80, "no_call_rows": 80, "sha256": "0" * 64,
+                                 "stored_margin": setting(out_of_scope[0]), "margin_0": setting(out_of_scope[1])},
+                "boundary": {"rows": 138, "no_call_rows": 69, "sha256": "1" * 64,
+                             "stored_margin": setting(*boundary[0]), "margin_0": setting(*boundary[1])}}
+
     common = {"heldout_rows": 40, "heldout_no_call_rows": 12, "model": "m", "device_kind": "cpu"}
     lines = [
         {"recipe": "lora-a", "flags": ["--method", "lora", "--lora-r", "16", "--lora-alpha", "32", "--lr", "2e-4",
@@ -102,6 +175,8 @@ def test_table_is_generated_from_the_results(tmp_path):
          "false_call_rate": {"as_written": 0.1, "spoken": 0.2, "typed": 0.0},
          "missed_call_rate": {"as_written": 0.05, "spoken": 0.125}, "rendering_sensitive_rows": 3,
          "train_minutes": 12.4, "peak_rss_mb": 3072, "device": "cuda (NVIDIA T4 | 16 GB)",
+         "call_margin": 0.0, "call_margin_source": "none",
+         "probes": probes([(0, 0, 0), (0, 0, 0)], [((0.5, 0.5, 0.5), 0.4), ((0.5, 0.5, 0.5), 0.4)]),
          "data_sha256": "ab" * 32, "code_sha256": "cd" * 32, "date": "2026-02-03T04:05:06+00:00", **common},
         {"recipe": "full-5e-5", "flags": ["--method", "full", "--warmup", "0.1", "--batch-size", "8", "--lr", "5e-5",
                                           "--epochs", "3"],
@@ -110,6 +185,8 @@ def test_table_is_generated_from_the_results(tmp_path):
          "false_call_rate": {"as_written": 0.0, "spoken": 0.0, "typed": 0.0},
          "missed_call_rate": {"as_written": 0.1, "spoken": 0.1, "typed": 0.1}, "rendering_sensitive_rows": 5,
          "train_minutes": 30.0, "peak_rss_mb": 10240, "device": "cpu (16 cores)",
+         "call_margin": 1.2345, "call_margin_source": "training_config.json",
+         "probes": probes([(0.025, 0.05, 0.0), (0.1, 0.125, 0.2)], [((0.1, 0.2, 0.15), 0.6), ((0.3, 0.35, 0.4), 0.65)]),
          "data_sha256": "01" * 32, "code_sha256": "23" * 32, "date": "2026-01-01T00:00:00+00:00", **common},
         {"recipe": "lora-b", "flags": ["--method", "lora", "--lora-r", "8", "--lora-alpha", "16"],
          "max_steps": None, "steps": 60, "robust_accuracy": 0.625,
@@ -125,17 +202,21 @@ def test_table_is_generated_from_the_results(tmp_path):
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == (
         "| recipe | settings | budget | **robust** | as written / spoken / typed | false calls (a / s / t) | "
-        "missed calls (a / s / t) | answer changes with rendering | held-out rows (no-call) | train min | peak RSS | "
-        "device | data / code | date |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "missed calls (a / s / t) | answer changes with rendering | held-out rows (no-call) | call margin | "
+        "out-of-scope false calls (a / s / t) | boundary false calls (a / s / t) | boundary robust | train min | "
+        "peak RSS | device | data / code | date |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         "| `full-5e-5` | full, lr 5e-5, 3 ep, warmup 0.1, batch 8 | 200 steps | **70.0%** | 80.0% / 75.0% / 70.0% | "
-        "0.0% / 0.0% / 0.0% | 10.0% / 10.0% / 10.0% | 5 | 40 (12) | 30 | 10.0 GB | cpu (16 cores) | "
-        "`01010101` / `23232323` | 2026-01-01 |\n"
+        "0.0% / 0.0% / 0.0% | 10.0% / 10.0% / 10.0% | 5 | 40 (12) | 1.23 | "
+        "2.5% / 5.0% / 0.0% (at 0: 10.0% / 12.5% / 20.0%) | 10.0% / 20.0% / 15.0% (at 0: 30.0% / 35.0% / 40.0%) | "
+        "60.0% (at 0: 65.0%) | 30 | 10.0 GB | cpu (16 cores) | `01010101` / `23232323` | 2026-01-01 |\n"
         "| `lora-b` | LoRA r8/16 | 60 steps (epochs) | **62.5%** | 62.5% / 62.5% / 62.5% | 50.0% / 50.0% / 50.0% | "
-        "0.0% / 0.0% / 0.0% | 0 | 40 (12) | 10 | 1.5 GB | cpu (2 cores) | `efefefef` / `01010101` | 2026-03-04 |\n"
+        "0.0% / 0.0% / 0.0% | 0 | 40 (12) | – | – | – | – | 10 | 1.5 GB | cpu (2 cores) | "
+        "`efefefef` / `01010101` | 2026-03-04 |\n"
         "| `lora-a` | LoRA r16/32, lr 2e-4, 3 ep, warmup 0.03, batch 8 | 120 steps (epochs) | **62.5%** | "
-        "75.0% / 70.0% / 65.0% | 10.0% / 20.0% / 0.0% | 5.0% / 12.5% / – | 3 | 40 (12) | 12 | 3.0 GB | "
-        "cuda (NVIDIA T4 / 16 GB) | `abababab` / `cdcdcdcd` | 2026-02-03 |\n")
+        "75.0% / 70.0% / 65.0% | 10.0% / 20.0% / 0.0% | 5.0% / 12.5% / – | 3 | 40 (12) | 0 | "
+        "0.0% / 0.0% / 0.0% (at 0: 0.0% / 0.0% / 0.0%) | 50.0% / 50.0% / 50.0% (at 0: 50.0% / 50.0% / 50.0%) | "
+        "40.0% (at 0: 40.0%) | 12 | 3.0 GB | cuda (NVIDIA T4 / 16 GB) | `abababab` / `cdcdcdcd` | 2026-02-03 |\n")
 
 
 def test_peak_memory_is_the_child_process_own(recipes):
