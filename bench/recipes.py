@@ -61,6 +61,7 @@ TRAIN_SCRIPT = ROOT / "train_functiongemma.py"
 SEEDS = ROOT / "cycling-copilot-seeds.csv"
 RESULTS = ROOT / "bench" / "results" / "recipes.jsonl"
 README = ROOT / "README.md"
+PEAK_POLL_SECONDS = 0.1
 BLOCK = re.compile(r"(<!-- recipes: bench/results/recipes.jsonl -->\n)(?P<table>.*?)(<!-- end recipes -->)", re.S)
 RENDERINGS = ("as_written", "spoken", "typed")
 LORA = ["--method", "lora", "--warmup", "0.03", "--batch-size", "8"]
@@ -140,16 +141,32 @@ def prepare_run_dir(folder: Path) -> None:
 
 
 def run_recipe(command: list[str], env: dict) -> tuple[int, float, float]:
-    """(exit code, wall seconds, peak RSS in MB) of the training process: its own rusage (wait4),
-    not the whole bench's."""
+    """(exit code, wall seconds, peak RSS in MB) of the training process alone. Its rusage (wait4)
+    would not do: Linux hands a child the high-water mark of the process that started it at exec, so
+    a big bench (or test) process would be measured instead; the child's own VmHWM, read while it
+    runs, is its own."""
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=ROOT)
+    peak_kb = 0
+    while True:
+        try:
+            process.wait(timeout=PEAK_POLL_SECONDS)
+            break
+        except subprocess.TimeoutExpired:
+            peak_kb = max(peak_kb, high_water_kb(process.pid))
+        except KeyboardInterrupt:  # the child got the Ctrl-C too: let it save and stop
+            process.wait()
+            break
+    return process.returncode, time.perf_counter() - started, peak_kb / 1024
+
+
+def high_water_kb(pid: int) -> int:
+    """The peak resident memory of a live process so far (VmHWM, Linux), 0 once it is gone."""
     try:
-        _, status, usage = os.wait4(process.pid, 0)
-    except KeyboardInterrupt:  # the child got the Ctrl-C too: let it save and stop
-        _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, time.perf_counter() - started, usage.ru_maxrss / 1024  # Linux: kB
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0
 
 
 def probe_figures(run_dir: Path, env: dict | None = None) -> dict:

@@ -220,13 +220,14 @@ def test_table_is_generated_from_the_results(tmp_path):
 
 
 def test_peak_memory_is_the_child_process_own(recipes):
-    """run_recipe reads the training process's own peak RSS (wait4), not the bench's: a child that
-    holds 100 MB, then one that holds 300 MB, measure those plus an interpreter's few MB."""
+    """run_recipe reads the training process's own peak RSS, not the bench's (this test process holds
+    a tiny model and far more than 100 MB): a child that holds 100 MB, then one that holds 300 MB,
+    for a second each, measure those plus an interpreter's few MB."""
     import sys as system
     peaks = {}
     for megabytes in (100, 300):
         code, seconds, peak = recipes.run_recipe(
-            [system.executable, "-c", f"block = b'\\x01' * ({megabytes} * 2 ** 20); raise SystemExit(3)"], env=None)
+            [system.executable, "-c", f"import time; block = b'\\x01' * ({megabytes} * 2 ** 20); time.sleep(1); raise SystemExit(3)"], env=None)
         assert code == 3 and seconds > 0
         peaks[megabytes] = peak
     assert 100 <= peaks[100] < 140 and 300 <= peaks[300] < 340, peaks
