@@ -14,7 +14,7 @@ Usage:
     uv run validate_functiongemma_dataset.py                      # the bundled seeds and tools
     uv run validate_functiongemma_dataset.py --dataset data.csv --dataset user/more-data \\
         --tools tools.json --tokenizer google/functiongemma-270m-it --max-length 1024 \\
-        --output clean.csv --json report.json [--push-to-hub user/dataset]
+        --output clean.csv --json report.json [--output-repo user/dataset]
     uv run validate_functiongemma_dataset.py --dataset data.csv --judge-model meta-llama/Llama-3.3-70B-Instruct
 
 A dataset is a CSV with columns user_message,tool_calls (tool_calls: a JSON list with exactly one
@@ -35,13 +35,13 @@ report carries both kinds' shares. Suspect rows are
 warned about too: a message that names a declared function or an identifier-like enum value (one
 with `_`, like bike_shop) verbatim, or reads like a generation prompt ("... (Varied phrasing.
 variant 0)"). Such a row is free accuracy when held out and noise in training; --drop-suspect
-leaves them out of --output and --push-to-hub. A file that cannot be used at all (missing, not
+leaves them out of --output and --output-repo. A file that cannot be used at all (missing, not
 UTF-8, binary, empty, no data rows, wrong header, broken quoting) is one line and exit 2. So are
 tool declarations that, with the longest row, cannot fit the model's context (--tokenizer's
 config.json, else FunctionGemma's 32,768 tokens); the report gives their size in tokens (exact with
 --tokenizer, else estimated at 4 characters a token) and warns above 1,024, export's default KV
 cache on the phone.
---push-to-hub creates a private dataset unless --public.
+--output-repo creates a private dataset unless --public.
 
 --judge-model sends every valid row to that model (an OpenAI-compatible server: the Hugging Face
 router unless --base-url; HF_TOKEN) in the generators' blind request, which shows the tools and
@@ -51,6 +51,7 @@ with their lines. They are listed, not errors: the exit code is the same as with
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -71,7 +72,7 @@ REQUIREMENTS = {
 
 def build_parser():
     parser = script_parser("validate_functiongemma_dataset.py", __doc__, exit_codes={0: "valid", 1: "errors found"},
-                           job="--flavor cpu-basic --secrets HF_TOKEN -- --dataset USER/DATASET --push-to-hub USER/DATASET-clean")
+                           job="--flavor cpu-basic --secrets HF_TOKEN -- --dataset USER/DATASET --output-repo USER/DATASET-clean")
     add_data_arguments(parser, resplit=False)
     checks = parser.add_argument_group("checks")
     checks.add_argument("--tokenizer", help="tokenizer id or path: measure rendered lengths in tokens exactly, refuse text it "
@@ -85,10 +86,12 @@ def build_parser():
     output = parser.add_argument_group("output")
     output.add_argument("--output", type=output_file, metavar="CSV", help="write the valid, de-duplicated rows to this CSV")
     output.add_argument("--drop-suspect", action="store_true",
-                        help="leave suspect rows (see above) out of --output and --push-to-hub")
+                        help="leave suspect rows (see above) out of --output and --output-repo")
     add_json_argument(output, "the full report")
-    output.add_argument("--push-to-hub", metavar="REPO",
+    output.add_argument("--output-repo", metavar="REPO",
                         help="push the valid rows to this Hub dataset as train/test splits (--seed, --test-split)")
+    # the name this script had before every script called a Hub repo to write --output-repo
+    output.add_argument("--push-to-hub", dest="output_repo", metavar="REPO", help=argparse.SUPPRESS)
     add_public_argument(output)
     judge = parser.add_argument_group("judge")
     judge.add_argument("--judge-model", metavar="MODEL",
@@ -285,8 +288,8 @@ def print_report(result: dict, errors: list[RowError]) -> None:
 def main(argv=None) -> int:
     require(REQUIREMENTS)
     args = parse_args(argv)
-    if args.push_to_hub:
-        check_push_target(args.push_to_hub, repo_type="dataset", private=not args.public)
+    if args.output_repo:
+        check_push_target(args.output_repo, repo_type="dataset", private=not args.public)
     tools = load_tools(args.tools)
     rows = []
     for source in args.dataset or [BUNDLED]:
@@ -341,8 +344,8 @@ def main(argv=None) -> int:
         print(f"wrote {len(kept)} valid, de-duplicated rows to {args.output}{dropped}")
     if report.errors:
         return 1
-    if args.push_to_hub:
-        push_splits(args.push_to_hub, kept, tools, args.test_split, args.seed, args.public)
+    if args.output_repo:
+        push_splits(args.output_repo, kept, tools, args.test_split, args.seed, args.public)
     return 0
 
 

@@ -238,7 +238,7 @@ GOOD_ROWS = rows('"windy?","[{""name"": ""get_weather_forecast"", ""args"": {""q
 def test_validator_pushes_a_private_dataset_unless_public(tmp_path, public):
     dataset = write_input(tmp_path, "rows", GOOD_ROWS.encode())
     with FakeHub(token="hf_validatorSECRET") as hub:
-        result = run("validate_functiongemma_dataset.py", "--dataset", dataset, "--push-to-hub", "alice/rows",
+        result = run("validate_functiongemma_dataset.py", "--dataset", dataset, "--output-repo", "alice/rows",
                      *(["--public"] if public else []), env=hub.env(tmp_path / "home"))
         assert result.returncode == 0, result.stderr
         repo = hub.repos["alice/rows"]
@@ -252,7 +252,7 @@ def test_validator_refuses_an_existing_public_dataset_without_public(tmp_path):
     dataset = write_input(tmp_path, "rows", GOOD_ROWS.encode())
     with FakeHub() as hub:
         hub.add_repo("alice/rows", kind="dataset", private=False)
-        result = run("validate_functiongemma_dataset.py", "--dataset", dataset, "--push-to-hub", "alice/rows",
+        result = run("validate_functiongemma_dataset.py", "--dataset", dataset, "--output-repo", "alice/rows",
                      env=hub.env(tmp_path / "home"))
         commits = len(hub.repos["alice/rows"]["commits"])
     assert_one_line(result, ["alice/rows is a public repo: pass --public"])

@@ -239,10 +239,17 @@ def test_unreadable_csv_and_output_overwrite(run_script, tmp_path):
     assert result.returncode == 2 and good.read_text() == before
 
 
-def test_push_to_hub_without_token_is_refused(run_script, tmp_path):
-    result = run_script("validate_functiongemma_dataset.py", "--push-to-hub", "me/data",
+@pytest.mark.parametrize("flag", ["--output-repo", "--push-to-hub"])  # the one name, and the old one kept working
+def test_output_repo_without_token_is_refused(run_script, tmp_path, flag):
+    result = run_script("validate_functiongemma_dataset.py", flag, "me/data",
                         env={"HF_TOKEN": "", "HF_HOME": str(tmp_path)})
     assert result.returncode == 2 and "token" in result.stderr
+
+
+def test_every_script_names_a_hub_repo_to_write_output_repo(run_script):
+    for script in ("validate_functiongemma_dataset.py", "train_functiongemma.py", "export_litertlm.py"):
+        result = run_script(script, "--help")
+        assert result.returncode == 0 and "--output-repo REPO" in result.stdout and "--push-to-hub" not in result.stdout
 
 
 def test_suspect_rows_are_warned_with_lines_and_dropped_on_request(run_script, tmp_path):
