@@ -6,7 +6,9 @@ For every model and every row set (the model's own heldout.csv, bench/out-of-sco
 bench/spoken-in-scope.csv, bench/boundary.csv; see bench/probes.md) it runs
 evaluate_functiongemma.py in its own process with the default renderings (as written, spoken,
 typed), appends one JSON line per (model, rows) to bench/results/meaning.jsonl as soon as it is
-measured (the command, the rows' sha256, robust accuracy, the evaluation report's renderings whole:
+measured (the command, the rows' sha256, the call margin applied (the model's stored one unless
+--call-margin M sets it; --call-margin 0 is plain greedy) and where it came from, robust accuracy,
+the evaluation report's renderings whole:
 accuracy, false-call and missed-call rates per rendering, and any per-boundary false calls it
 gives for boundary.csv; the rows whose answer changes with the rendering alone), and prints the
 table. Pairs already recorded for the same model files and rows are skipped, so an interrupted run
@@ -37,11 +39,12 @@ def sha256(*paths: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def recorded() -> set[tuple[str, str]]:
+def recorded() -> set[tuple[str, str, float | None]]:
+    """(model, rows, --call-margin given or None) of every line measured."""
     if not RESULTS.exists():
         return set()
     lines = [json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()]
-    return {(line["model_sha256"], line["rows_sha256"]) for line in lines}
+    return {(line["model_sha256"], line["rows_sha256"], line.get("call_margin_flag")) for line in lines}
 
 
 def evaluation_report(model: Path, rows_file: Path | None, *flags: str, **run) -> tuple[list[str], dict]:
@@ -60,11 +63,14 @@ def evaluation_report(model: Path, rows_file: Path | None, *flags: str, **run) -
         return command, json.loads(report_path.read_text())
 
 
-def measure(label: str, model: Path, rows: str, rows_file: Path) -> dict:
-    command, report = evaluation_report(model, None if rows == "heldout" else rows_file)
+def measure(label: str, model: Path, rows: str, rows_file: Path, call_margin: float | None = None) -> dict:
+    flags = [] if call_margin is None else ["--call-margin", f"{call_margin:g}"]
+    command, report = evaluation_report(model, None if rows == "heldout" else rows_file, *flags)
     return {
         "model": label, "model_dir": model.name, "model_sha256": sha256(*(model / name for name in MODEL_FILES)),
         "rows": rows, "rows_sha256": sha256(rows_file), "examples": report["examples"],
+        "call_margin_flag": call_margin, "call_margin": report["call_margin"],
+        "call_margin_source": report["call_margin_source"],
         "call_rows": report["call_rows"], "no_call_rows": report["no_call_rows"],
         "command": "uv run " + " ".join(command[1:]).replace(str(model), f"<{label}>"),
         "robust_accuracy": report["robust_accuracy"], "rendering_sensitive_rows": report["rendering_sensitive_rows"],
@@ -76,13 +82,18 @@ def percent(value) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
+def model_label(line: dict) -> str:
+    """The line's label, with the call margin it was scored at when that was not plain greedy."""
+    return line["model"] + (f" (M={line['call_margin']:.3g})" if line.get("call_margin") else "")
+
+
 def print_table(lines: list[dict]) -> None:
     print("| model | rows | robust | as written | spoken | typed | false calls (w/s/t) | missed calls (w/s/t) | flips |")
     print("|---|---|---|---|---|---|---|---|---|")
     for line in lines:
         values = line["renderings"]
         names = [name for name in ("as_written", "spoken", "typed") if name in values]
-        print(f"| {line['model']} | {line['rows']} ({line['examples']}) | **{percent(line['robust_accuracy'])}** | "
+        print(f"| {model_label(line)} | {line['rows']} ({line['examples']}) | **{percent(line['robust_accuracy'])}** | "
               + " | ".join(percent(values[name]["combined_accuracy"]) for name in names) + " | "
               + " / ".join(percent(values[name]["false_call_rate"]) for name in names) + " | "
               + " / ".join(percent(values[name]["missed_call_rate"]) for name in names)
@@ -95,7 +106,7 @@ def print_table(lines: list[dict]) -> None:
         values = line["renderings"]
         names = [name for name in ("as_written", "spoken", "typed") if name in values]
         for boundary, counts in next(iter(values.values()))["by_boundary"].items():
-            print(f"| {line['model']} | {line['rows']} | {boundary} ({counts['no_call_rows']} + {counts['call_rows']}) | "
+            print(f"| {model_label(line)} | {line['rows']} | {boundary} ({counts['no_call_rows']} + {counts['call_rows']}) | "
                   + " / ".join(percent(values[name]["by_boundary"][boundary]["false_call_rate"]) for name in names)
                   + " | " + " / ".join(percent(values[name]["by_boundary"][boundary]["call_accuracy"]) for name in names)
                   + " |")
@@ -105,6 +116,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", action="append", required=True, metavar="LABEL=DIR",
                         help="a training output directory, with the label the table gives it (repeat)")
+    parser.add_argument("--call-margin", type=float, metavar="M",
+                        help="score with this call margin (0: plain greedy) instead of each model's stored one")
     args = parser.parse_args()
     done = recorded()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -112,11 +125,11 @@ def main() -> int:
         label, _, folder = entry.partition("=")
         model = Path(folder).resolve()
         for rows, rows_file in [("heldout", model / "heldout.csv"), *PROBES.items()]:
-            key = (sha256(*(model / name for name in MODEL_FILES)), sha256(rows_file))
+            key = (sha256(*(model / name for name in MODEL_FILES)), sha256(rows_file), args.call_margin)
             if key in done:
                 print(f"{label} on {rows}: already recorded, skipped", file=sys.stderr)
                 continue
-            line = measure(label, model, rows, rows_file)
+            line = measure(label, model, rows, rows_file, args.call_margin)
             with RESULTS.open("a", encoding="utf-8") as handle:
                 handle.write(json.dumps(line) + "\n")
     print_table([json.loads(line) for line in RESULTS.read_text().splitlines() if line.strip()])
