@@ -31,8 +31,8 @@ Each row becomes prompt -> completion rendered exactly as FunctionGemma sees the
 <start_function_response>); the loss covers the completion only (TRL SFTTrainer). --method lora
 (default) trains PEFT LoRA adapters on every linear projection, the base frozen; --method full
 trains every weight (the embeddings, tied to the output head, included; never resized) with its
-own defaults (lr 5e-5, 10% warmup: Google's FunctionGemma full fine-tunes use lr 1e-5 to 5e-5
-for 2 to 5 epochs), and writes a whole checkpoint that evaluation and export load like an adapter.
+own defaults (--help lists both methods' defaults; they follow Google's FunctionGemma full
+fine-tunes), and writes a whole checkpoint that evaluation and export load like an adapter.
 A row no tool serves (tool_calls []) teaches the --no-call-reply prose answer closed by
 <end_of_turn>: no call, so the app does nothing. The reply is recorded in training_config.json.
 Several --dataset are merged and de-duplicated like the validator does; the shared, stratified
@@ -117,7 +117,7 @@ DEFAULT_LORA_TARGETS = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up
 # of the batch the same mask there, and the loss would no longer be the per-row one.
 LORA_DROPOUT_WITHOUT_SHARED_PREFIX = 0.05
 # What each --method trains, and its settings when the user gives none (resolved in parse_args;
-# training_config.json and the card record them with METHOD_WHY).
+# training_config.json and the card record them with method_why).
 METHODS = ("lora", "full")
 METHOD_DEFAULTS = {
     # A LoRA update starts at zero and stays low-rank: it takes the usual LoRA learning rate, about
@@ -131,14 +131,15 @@ METHOD_DEFAULTS = {
     # moment estimates are still noisy: a longer warmup (10% of the steps) keeps those steps small.
     "full": {"lr": 5e-5, "epochs": 3, "warmup": 0.1},
 }
+# What each method trains and why its defaults are what they are; method_why writes the values in
+# from METHOD_DEFAULTS, so the card and training_config.json cannot disagree with the settings.
 METHOD_WHY = {
-    "lora": ("LoRA adapters on every linear projection, the base model frozen: a few MB to store and push; "
-             "lr 2e-4 (a LoRA update starts at zero and stays low-rank, so it takes about ten times a full "
-             "fine-tune's lr), 3% warmup, 3 epochs (every row seen once in each of the three renderings)."),
-    "full": ("Every weight trained, the embeddings (tied to the output head, never resized) included: "
-             "lr 5e-5 with 10% warmup and 3 epochs, from Google's FunctionGemma full fine-tunes (lr 1e-5 to "
-             "5e-5, 2 to 5 epochs, loss on the answer only); the warmup keeps the first AdamW steps, which "
-             "move every pretrained weight, small; 3 epochs show every row once in each of the three renderings."),
+    "lora": ("LoRA adapters on every linear projection, the base model frozen: a few MB to store and push",
+             "a LoRA update starts at zero and stays low-rank, so it takes about ten times a full fine-tune's lr "
+             "and a short warmup"),
+    "full": ("Every weight trained, the embeddings (tied to the output head, never resized) included",
+             "from Google's FunctionGemma full fine-tunes (lr 1e-5 to 5e-5, 2 to 5 epochs, loss on the answer "
+             "only); the warmup keeps the first AdamW steps, which move every pretrained weight, small"),
 }
 LORA_FLAGS = ("lora_r", "lora_alpha", "lora_dropout", "lora_targets")
 # The per-epoch eval loss needs only a small slice of the training part: enough rows to see
@@ -160,11 +161,22 @@ CHECKPOINT_FILES = (*MODEL_FILES["lora"], *MODEL_FILES["full"], "optimizer.pt", 
                     "scaler.pt", "rng_state.pth", "trainer_state.json")
 
 
+def setting_text(value: float) -> str:
+    """A setting as --help and the card write it: 2e-4, not 0.0002."""
+    return f"{value:.0e}".replace("e-0", "e-") if 0 < value < 1e-3 else f"{value:g}"
+
+
+def method_why(method: str) -> str:
+    """What --method trains, its default settings and why (for the card and training_config.json)."""
+    what, why = METHOD_WHY[method]
+    values = METHOD_DEFAULTS[method]
+    return (f"{what}. Defaults: lr {setting_text(values['lr'])}, {values['warmup']:.0%} warmup, {setting_text(values['epochs'])} "
+            f"epochs: {why}; {setting_text(values['epochs'])} epochs show every row once in each of the three renderings.")
+
+
 def method_default(name: str) -> str:
     """A setting's default per --method, for --help: "default 2e-4 with --method lora, 5e-5 with full"."""
-    def shown(value) -> str:
-        return f"{value:.0e}".replace("e-0", "e-") if 0 < value < 1e-3 else f"{value:g}"
-    lora, full = (shown(METHOD_DEFAULTS[method][name]) for method in ("lora", "full"))
+    lora, full = (setting_text(METHOD_DEFAULTS[method][name]) for method in ("lora", "full"))
     return f"default {lora} with either --method" if lora == full else f"default {lora} with --method lora, {full} with full"
 
 
@@ -830,7 +842,7 @@ def training_config(args, sources: list[dict], tools: list[dict], splits: dict, 
         "tools": [tool["function"]["name"] for tool in tools],
         "rows": {name: len(rows) for name, rows in splits.items()},
         # which weights trained, why these settings, and which of them were the method's defaults
-        "method": args.method, "method_why": METHOD_WHY[args.method], "method_defaults": args.defaults,
+        "method": args.method, "method_why": method_why(args.method), "method_defaults": args.defaults,
         **{key: getattr(args, key) for key in ("test_split", "seed", "max_examples", "epochs", "lr", "warmup",
                                                "batch_size", "gradient_accumulation_steps", "max_steps", "save_steps", "lora_r",
                                                "lora_alpha", "lora_dropout", "lora_targets", "shared_prefix",
