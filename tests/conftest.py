@@ -134,3 +134,15 @@ def pytest_collection_modifyitems(config, items):
 def pytest_report_header(config):
     seed = config.getoption("--shuffle")
     return None if seed is None else f"test order shuffled by --shuffle {seed}"
+
+
+def many_tools(count: int) -> list[dict]:
+    """The bundled tools and `count` more, each with an 80-word description and eight values: tool
+    declarations too long for a phone's prompt, or a model's context."""
+    import json
+    extra = [{"type": "function", "function": {
+        "name": f"read_sensor_{index}", "description": "Reads one more sensor of the bike for the rider. " * 8,
+        "parameters": {"type": "object", "properties": {"query": {
+            "type": "string", "description": "Which reading.", "enum": [f"reading_{n}" for n in range(8)]}},
+            "required": ["query"]}}} for index in range(count)]
+    return json.loads(_data.BUNDLED_TOOLS_JSON) + extra

@@ -26,6 +26,7 @@ import _data
 import _format
 import _generation
 from _cli import DataError
+from conftest import many_tools
 
 FUZZ_EXAMPLES = 500  # generated inputs per property test (the tokenizer's: TOKEN_EXAMPLES)
 TOKEN_EXAMPLES = 200
@@ -395,16 +396,6 @@ def classes(tmp_path) -> dict[str, tuple[str, object, str]]:
                                             "token of Gemma's vocabulary, not text: text cannot carry the model's tokens"),
         "400_tools": ("--tools", many, f"{many}: the tool declarations take "),
     }
-
-
-def many_tools(count: int) -> list[dict]:
-    """The bundled tools and `count` more, each with an 80-word description and eight values."""
-    extra = [{"type": "function", "function": {
-        "name": f"read_sensor_{index}", "description": "Reads one more sensor of the bike for the rider. " * 8,
-        "parameters": {"type": "object", "properties": {"query": {
-            "type": "string", "description": "Which reading.", "enum": [f"reading_{n}" for n in range(8)]}},
-            "required": ["query"]}}} for index in range(count)]
-    return json.loads(_data.BUNDLED_TOOLS_JSON) + extra
 
 
 def single_error_line(result, code: int) -> str:

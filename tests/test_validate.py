@@ -7,7 +7,7 @@ import pytest
 
 import _data
 import _format
-from conftest import load_script
+from conftest import load_script, many_tools
 
 GOOD = [
     ("Where can I fill my bottle?", "find_nearby_poi", {"query": "water"}),
@@ -148,16 +148,6 @@ def test_tokenizer_lengths_and_truncation(run_script, tmp_path, tokenizer_dir):
     assert [error["line"] for error in errors] == [6] and "truncated" in errors[0]["message"]
 
 
-def extra_tools(count: int) -> list[dict]:
-    """The bundled tools and `count` more, each described in a few sentences with eight values."""
-    extra = [{"type": "function", "function": {
-        "name": f"read_sensor_{index}", "description": "Reads one more sensor of the bike for the rider. " * 8,
-        "parameters": {"type": "object", "properties": {"query": {
-            "type": "string", "description": "Which reading.", "enum": [f"reading_{n}" for n in range(8)]}},
-            "required": ["query"]}}} for index in range(count)]
-    return json.loads(_data.BUNDLED_TOOLS_JSON) + extra
-
-
 def test_the_rendered_prompt_size_is_reported_estimated_or_exact(run_script, tmp_path, tokenizer_dir):
     dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD] + [["thanks", "[]"]])
     result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--json", tmp_path / "r.json")
@@ -184,7 +174,7 @@ def test_the_rendered_prompt_size_is_reported_estimated_or_exact(run_script, tmp
 def test_tool_declarations_too_long_are_warned_about_or_refused(run_script, tmp_path, tokenizer_dir, tiny_model_dir):
     dataset = write_csv(tmp_path / "d.csv", [[m, call_json(n, a)] for m, n, a in GOOD] + [["thanks", "[]"]])
     tools = tmp_path / "tools.json"
-    tools.write_text(json.dumps(extra_tools(12)), encoding="utf-8")  # 2,800 tokens: over the phone's 1,024
+    tools.write_text(json.dumps(many_tools(12)), encoding="utf-8")  # 2,800 tokens: over the phone's 1,024
     result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tools", tools,
                         "--tokenizer", tokenizer_dir, "--json", tmp_path / "r.json")
     assert result.returncode == 0, result.stderr
@@ -195,7 +185,7 @@ def test_tool_declarations_too_long_are_warned_about_or_refused(run_script, tmp_
             "(export_litertlm.py's default --kv-cache-max-len): the phone prefills the declarations for every "
             "request; declare fewer tools or shorter descriptions, or export with a larger --kv-cache-max-len"
             ) in result.stdout.splitlines()
-    tools.write_text(json.dumps(extra_tools(40)), encoding="utf-8")  # 8,000 tokens: over the tiny model's 4,096
+    tools.write_text(json.dumps(many_tools(40)), encoding="utf-8")  # 8,000 tokens: over the tiny model's 4,096
     result = run_script("validate_functiongemma_dataset.py", "--dataset", dataset, "--tools", tools,
                         "--tokenizer", tiny_model_dir)
     assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
