@@ -28,7 +28,9 @@ when training stored none and both settings score the same greedy answers) and, 
 per probe set its row count, no-call row count and sha256, and per setting (`stored_margin`,
 `margin_0`) the false-call rate per rendering, with robust accuracy where the set holds call rows
 (the boundary pairs: a margin that silences false calls there also costs right calls). A recipe already recorded for the same flags, step budget, base model, data, code
-and device kind (cpu or cuda) is skipped, so the table fills across sessions: commit the file
+and device kind (cpu or cuda) is skipped, and one trained but not scored (its probe evaluation
+failed or was interrupted; `bench_run.json` in its folder keeps its time and peak memory) is scored
+without training it again, so the table fills across sessions: commit the file
 each time a line lands. A recipe that fails (training or a probe evaluation) appends nothing and stops the bench (exit 1).
 
 Recipes pin every setting they depend on (never the script's defaults, which this table is meant
@@ -62,6 +64,7 @@ SEEDS = ROOT / "cycling-copilot-seeds.csv"
 RESULTS = ROOT / "bench" / "results" / "recipes.jsonl"
 README = ROOT / "README.md"
 PEAK_POLL_SECONDS = 0.1
+FINISHED = "bench_run.json"  # in a run folder: trained by the bench, with its time and peak memory
 BLOCK = re.compile(r"(<!-- recipes: bench/results/recipes.jsonl -->\n)(?P<table>.*?)(<!-- end recipes -->)", re.S)
 RENDERINGS = ("as_written", "spoken", "typed")
 LORA = ["--method", "lora", "--warmup", "0.03", "--batch-size", "8"]
@@ -138,6 +141,17 @@ def prepare_run_dir(folder: Path) -> None:
         if not (folder / "split.json").exists() and not (folder / "training_config.json").exists():
             sys.exit(f"error: {folder} exists and is not a training run: choose another --output-root")
         shutil.rmtree(folder)
+
+
+def finished_run(run_dir: Path, key: dict) -> dict | None:
+    """The FINISHED record ({"key", "seconds", "peak_rss_mb"}) of a run trained for `key` whose
+    scoring did not end in a line (a probe evaluation failed or was interrupted), else None: the
+    bench scores it again instead of training it again."""
+    try:
+        record = json.loads((run_dir / FINISHED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if record.get("key") == key and (run_dir / "metrics.json").exists() else None
 
 
 def run_recipe(command: list[str], env: dict) -> tuple[int, float, float]:
@@ -220,7 +234,8 @@ def result_line(name: str, flags: list[str], key: dict, run_dir: Path, seconds: 
         "train_rows": config["rows"]["train"], "steps": metrics["train"]["steps"],
         "train_loss": metrics["train"].get("train_loss"),
         "train_minutes": round(metrics["train"]["train_runtime"] / 60, 2),
-        "run_minutes": round(seconds / 60, 2), "peak_rss_mb": round(peak_mb),
+        "run_minutes": None if seconds is None else round(seconds / 60, 2),
+        "peak_rss_mb": None if peak_mb is None else round(peak_mb),
         "precision": config["precision"],
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
@@ -297,7 +312,7 @@ def table(results: list[dict]) -> str:
             "–" if line.get("call_margin") is None else f"{line['call_margin']:.3g}",
             probe_rates(line, "out_of_scope"), probe_rates(line, "boundary"), probe_robust(line, "boundary"),
             f"{line['train_minutes']:.0f}",
-            f"{line['peak_rss_mb'] / 1024:.1f} GB", line["device"].replace("|", "/"),
+            "–" if line["peak_rss_mb"] is None else f"{line['peak_rss_mb'] / 1024:.1f} GB", line["device"].replace("|", "/"),
             f"`{line['data_sha256'][:8]}` / `{line['code_sha256'][:8]}`", line["date"][:10]]) + " |")
     return "\n".join(rows) + "\n"
 
@@ -393,21 +408,29 @@ def main(argv=None) -> int:
             print(f"{name}: already recorded {line['date']} for this data, code and device "
                   f"(robust {percent(line['robust_accuracy'])}): skipped", flush=True)
             continue
-        model = model or str(stand_in.real_gemma3_270m())
         run_dir = Path(args.output_root) / name
-        prepare_run_dir(run_dir)
-        command = [sys.executable, str(TRAIN_SCRIPT), "--model", model,
-                   *[part for path in datasets for part in ("--dataset", str(path))], *RECIPES[name][1],
-                   *(["--max-steps", str(args.max_steps)] if args.max_steps else []), "--output-dir", str(run_dir)]
-        print(f"{name}: {settings(RECIPES[name][1])}"
-              + (f", {args.max_steps} steps" if args.max_steps else "") + f" -> {run_dir}", flush=True)
-        code, seconds, peak_mb = run_recipe(command, env)
-        if code != 0:
-            print(f"{name}: training failed (exit {code}) after {seconds / 60:.1f} min: nothing recorded",
-                  file=sys.stderr)
-            return 130 if code in (130, -signal.SIGINT) else 1
-        for checkpoint in run_dir.glob("checkpoint-*"):
-            shutil.rmtree(checkpoint)
+        trained = finished_run(run_dir, key)
+        if trained:
+            seconds, peak_mb = trained["seconds"], trained["peak_rss_mb"]
+            print(f"{name}: already trained in {run_dir} for this data, code and device, not scored: scoring it",
+                  flush=True)
+        else:
+            model = model or str(stand_in.real_gemma3_270m())
+            prepare_run_dir(run_dir)
+            command = [sys.executable, str(TRAIN_SCRIPT), "--model", model,
+                       *[part for path in datasets for part in ("--dataset", str(path))], *RECIPES[name][1],
+                       *(["--max-steps", str(args.max_steps)] if args.max_steps else []), "--output-dir", str(run_dir)]
+            print(f"{name}: {settings(RECIPES[name][1])}"
+                  + (f", {args.max_steps} steps" if args.max_steps else "") + f" -> {run_dir}", flush=True)
+            code, seconds, peak_mb = run_recipe(command, env)
+            if code != 0:
+                print(f"{name}: training failed (exit {code}) after {seconds / 60:.1f} min: nothing recorded",
+                      file=sys.stderr)
+                return 130 if code in (130, -signal.SIGINT) else 1
+            for checkpoint in run_dir.glob("checkpoint-*"):
+                shutil.rmtree(checkpoint)
+            (run_dir / FINISHED).write_text(json.dumps({"key": key, "seconds": seconds, "peak_rss_mb": peak_mb}),
+                                            encoding="utf-8")
         print(f"{name}: trained; scoring the probe sets {', '.join(path.name for path in PROBES.values())} "
               "at the stored call margin and at 0", flush=True)
         try:
@@ -425,8 +448,9 @@ def main(argv=None) -> int:
         print(f"{name}: robust {percent(line['robust_accuracy'])}, as written {percent(line['as_written_accuracy'])}, "
               f"false calls {per_rendering(line['false_call_rate'])}, call margin {line['call_margin']:.3g}, "
               f"out-of-scope false calls {probe_rates(line, 'out_of_scope')}, "
-              f"boundary false calls {probe_rates(line, 'boundary')}, {line['train_minutes']:.1f} train min, "
-              f"peak RSS {peak_mb / 1024:.1f} GB: appended to {results_path}", flush=True)
+              f"boundary false calls {probe_rates(line, 'boundary')}, {line['train_minutes']:.1f} train min"
+              + ("" if peak_mb is None else f", peak RSS {peak_mb / 1024:.1f} GB") + f": appended to {results_path}",
+              flush=True)
     return 0
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import _data
+import _renderings
 import stand_in
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -51,7 +52,10 @@ def boundary_examples(probe_reports):
 
 
 def keys(report) -> dict[str, str]:
-    return {_data.normalise_message(example.message): example.message for example in report.parsed}
+    """Each message by its meaning key: what all its renderings share (case, punctuation, fillers and
+    wake words, numbers as words or digits), so a probe row that is a rendering of a training row counts
+    as that row: evaluation refuses such a row as seen."""
+    return {_renderings.meaning_key(example.message): example.message for example in report.parsed}
 
 
 @pytest.mark.parametrize("name", PROBES)
@@ -74,7 +78,7 @@ def test_no_probe_message_is_a_seed(name, probe_reports, tools):
 def test_no_probe_message_is_in_the_public_dataset(name, probe_reports):
     if not stand_in.PUBLIC_DATASET.exists():
         pytest.skip("the public dataset is not beside this checkout")
-    public = {_data.normalise_message(row.get("user_message") or "")
+    public = {_renderings.meaning_key(row.get("user_message") or "")
               for _, row in _data.read_dataset_rows(str(stand_in.PUBLIC_DATASET))}
     assert sorted(message for key, message in keys(probe_reports[name]).items() if key in public) == []
 
@@ -89,7 +93,7 @@ def test_no_message_is_in_two_probe_files(probe_reports):
 
 def test_out_of_scope_and_spoken_in_scope_are_what_probes_md_says(probe_reports):
     out_of_scope, spoken = probe_reports["out-of-scope"].parsed, probe_reports["spoken-in-scope"].parsed
-    assert (len(out_of_scope), len(spoken)) == (80, 80)
+    assert (len(out_of_scope), len(spoken)) == (76, 79)
     assert [example.message for example in out_of_scope if example.call is not None] == []
     assert [example.message for example in spoken if example.call is None] == []
     assert [example.message for example in spoken if not is_spoken(example.message)] == []

@@ -272,3 +272,17 @@ def test_shuffled_order_keeps_each_file_together(tmp_path):
     assert sorted(dict.fromkeys(files)) == ["tests/test_recipes.py", "tests/test_renderings.py"]
     assert [files[0]] * files.count(files[0]) == files[:files.count(files[0])]  # one file, then the other
     assert collected("--shuffle", "5") == shuffled  # the seed repeats it
+
+
+def test_a_run_trained_but_not_scored_is_scored_without_training_again(recipes, tmp_path):
+    """finished_run: the record of a run the bench trained for exactly this key and that holds its
+    metrics; another key, a missing metrics.json or no record means training it (again)."""
+    key = {"recipe": "lora-x", "flags": ["--lora-r", "4"], "data_sha256": "0" * 64}
+    run_dir = tmp_path / "lora-x"
+    run_dir.mkdir()
+    (run_dir / recipes.FINISHED).write_text(json.dumps({"key": key, "seconds": 61.5, "peak_rss_mb": 900.0}))
+    assert recipes.finished_run(run_dir, key) is None  # no metrics.json: the training did not finish
+    (run_dir / "metrics.json").write_text("{}")
+    assert recipes.finished_run(run_dir, key) == {"key": key, "seconds": 61.5, "peak_rss_mb": 900.0}
+    assert recipes.finished_run(run_dir, {**key, "data_sha256": "1" * 64}) is None
+    assert recipes.finished_run(tmp_path / "other", key) is None
